@@ -1,0 +1,287 @@
+//! Typed conversions for IDL types, both ways. An argument of the wrong type
+//! raises TypeError `Class#method: name must be <expected> (got <what>)`.
+
+use magnus::{
+    block::Proc, prelude::*, rb_sys::AsRawValue, typed_data::Obj, Error, Float, Integer, RArray, RHash, RString,
+    Ruby, Symbol, TypedData, Value,
+};
+
+/// A value of an IDL type as an argument.
+pub trait FromArg: Sized {
+    /// What the argument must be, as it reads after "must be": "a String".
+    fn expected(ruby: &Ruby) -> String;
+    /// The converted value, or a description of what was given instead.
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String>;
+}
+
+/// A value of an IDL type as a return value.
+pub trait IntoRuby {
+    fn into_ruby(self, ruby: &Ruby) -> Value;
+}
+
+/// Converts argument `name` of `method`, or raises TypeError naming both.
+#[inline]
+pub fn arg<T: FromArg>(ruby: &Ruby, method: &str, name: &str, value: Value) -> Result<T, Error> {
+    T::from_arg(ruby, value).map_err(|got| {
+        Error::new(ruby.exception_type_error(), format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
+    })
+}
+
+/// Converts the splat `name` of `method`: each element, named `name[i]`.
+pub fn rest<T: FromArg>(ruby: &Ruby, method: &str, name: &str, values: &[Value]) -> Result<Vec<T>, Error> {
+    values.iter().enumerate().map(|(i, v)| arg(ruby, method, &format!("{name}[{i}]"), *v)).collect()
+}
+
+/// IDL `Binary`: the bytes of a String; returned as an ASCII-8BIT String.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binary(pub Vec<u8>);
+
+/// IDL `Symbol`: the symbol's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolName(pub String);
+
+/// IDL `Callable`: a value that responds to `call`. It is kept alive by the
+/// caller's arguments only for the duration of the call: mark it to keep it.
+#[derive(Clone, Copy)]
+pub struct Callable(pub Value);
+
+/// IDL `Hash[K, V]`, in the Hash's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pairs<K, V>(pub Vec<(K, V)>);
+
+fn class_of(value: Value) -> String {
+    value.class().inspect()
+}
+
+impl FromArg for String {
+    fn expected(_: &Ruby) -> String {
+        "a String".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
+        s.to_string().map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".into())
+    }
+}
+
+impl FromArg for Binary {
+    fn expected(_: &Ruby) -> String {
+        "a String (of bytes)".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
+        // SAFETY: the slice is copied before any Ruby code can run.
+        Ok(Binary(unsafe { s.as_slice() }.to_vec()))
+    }
+}
+
+impl FromArg for i64 {
+    fn expected(_: &Ruby) -> String {
+        "an Integer".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        let i = Integer::from_value(value).ok_or_else(|| class_of(value))?;
+        i.to_i64().map_err(|_| "an Integer outside the 64-bit range".into())
+    }
+}
+
+impl FromArg for f64 {
+    fn expected(_: &Ruby) -> String {
+        "a Float or an Integer".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        if let Some(f) = Float::from_value(value) {
+            return Ok(f.to_f64());
+        }
+        if Integer::from_value(value).is_none() {
+            return Err(class_of(value));
+        }
+        f64::try_convert(value).map_err(|_| "an Integer that is not representable as a Float".into())
+    }
+}
+
+impl FromArg for bool {
+    fn expected(_: &Ruby) -> String {
+        "true or false".into()
+    }
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+        let raw = value.as_raw();
+        if raw == ruby.qtrue().as_raw() {
+            Ok(true)
+        } else if raw == ruby.qfalse().as_raw() {
+            Ok(false)
+        } else {
+            Err(class_of(value))
+        }
+    }
+}
+
+impl FromArg for SymbolName {
+    fn expected(_: &Ruby) -> String {
+        "a Symbol".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        let sym = Symbol::from_value(value).ok_or_else(|| class_of(value))?;
+        sym.name().map(|n| SymbolName(n.into_owned())).map_err(|_| "a Symbol with an invalid name".into())
+    }
+}
+
+impl FromArg for Value {
+    fn expected(_: &Ruby) -> String {
+        "any object".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        Ok(value)
+    }
+}
+
+impl FromArg for Callable {
+    fn expected(_: &Ruby) -> String {
+        "callable (respond to #call)".into()
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        if Proc::from_value(value).is_some() || value.respond_to("call", false).unwrap_or(false) {
+            Ok(Callable(value))
+        } else {
+            Err(format!("{}, which does not respond to #call", class_of(value)))
+        }
+    }
+}
+
+impl<T: FromArg> FromArg for Option<T> {
+    fn expected(ruby: &Ruby) -> String {
+        format!("nil or {}", T::expected(ruby))
+    }
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+        if value.is_nil() {
+            Ok(None)
+        } else {
+            T::from_arg(ruby, value).map(Some)
+        }
+    }
+}
+
+impl<T: FromArg> FromArg for Vec<T> {
+    fn expected(ruby: &Ruby) -> String {
+        format!("an Array whose elements are each {}", T::expected(ruby))
+    }
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+        let array = RArray::from_value(value).ok_or_else(|| class_of(value))?;
+        let mut out = Vec::with_capacity(array.len());
+        for (i, item) in array.into_iter().enumerate() {
+            out.push(T::from_arg(ruby, item).map_err(|got| format!("an Array whose element {i} is {got}"))?);
+        }
+        Ok(out)
+    }
+}
+
+impl<K: FromArg, V: FromArg> FromArg for Pairs<K, V> {
+    fn expected(ruby: &Ruby) -> String {
+        format!("a Hash whose keys are each {} and values each {}", K::expected(ruby), V::expected(ruby))
+    }
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+        let hash = RHash::from_value(value).ok_or_else(|| class_of(value))?;
+        let mut out = Vec::with_capacity(hash.len());
+        let mut bad = None;
+        let _ = hash.foreach(|k: Value, v: Value| {
+            let pair = K::from_arg(ruby, k)
+                .map_err(|got| format!("a Hash with a key that is {got}"))
+                .and_then(|k| V::from_arg(ruby, v).map(|v| (k, v)).map_err(|got| format!("a Hash with a value that is {got}")));
+            match pair {
+                Ok(pair) => {
+                    out.push(pair);
+                    Ok(magnus::r_hash::ForEach::Continue)
+                }
+                Err(e) => {
+                    bad = Some(e);
+                    Ok(magnus::r_hash::ForEach::Stop)
+                }
+            }
+        });
+        match bad {
+            Some(e) => Err(e),
+            None => Ok(Pairs(out)),
+        }
+    }
+}
+
+impl<T: TypedData> FromArg for Obj<T> {
+    fn expected(ruby: &Ruby) -> String {
+        format!("a {}", T::class(ruby).inspect())
+    }
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+        Obj::<T>::try_convert(value).map_err(|_| class_of(value))
+    }
+}
+
+impl IntoRuby for () {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        ruby.qnil().as_value()
+    }
+}
+
+macro_rules! into_ruby_via_into_value {
+    ($($t:ty),*) => {$(
+        impl IntoRuby for $t {
+            #[inline]
+            fn into_ruby(self, ruby: &Ruby) -> Value {
+                ruby.into_value(self)
+            }
+        }
+    )*};
+}
+into_ruby_via_into_value!(bool, i64, f64, String, Value, RHash, RArray);
+
+impl IntoRuby for Binary {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        ruby.str_from_slice(&self.0).as_value()
+    }
+}
+
+impl IntoRuby for SymbolName {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        ruby.to_symbol(&self.0).as_value()
+    }
+}
+
+impl IntoRuby for Callable {
+    fn into_ruby(self, _: &Ruby) -> Value {
+        self.0
+    }
+}
+
+impl<T: TypedData> IntoRuby for Obj<T> {
+    fn into_ruby(self, _: &Ruby) -> Value {
+        self.as_value()
+    }
+}
+
+impl<T: IntoRuby> IntoRuby for Option<T> {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        match self {
+            Some(v) => v.into_ruby(ruby),
+            None => ruby.qnil().as_value(),
+        }
+    }
+}
+
+impl<T: IntoRuby> IntoRuby for Vec<T> {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        let array = ruby.ary_new_capa(self.len());
+        for item in self {
+            // push only fails on a frozen array, and this one is new.
+            let _ = array.push(item.into_ruby(ruby));
+        }
+        array.as_value()
+    }
+}
+
+impl<K: IntoRuby, V: IntoRuby> IntoRuby for Pairs<K, V> {
+    fn into_ruby(self, ruby: &Ruby) -> Value {
+        let hash = ruby.hash_new();
+        for (k, v) in self.0 {
+            // aset only fails on a frozen hash, and this one is new.
+            let _ = hash.aset(k.into_ruby(ruby), v.into_ruby(ruby));
+        }
+        hash.as_value()
+    }
+}
