@@ -26,7 +26,8 @@ pub fn generate(api: &Api, source: &str) -> String {
         let _ = writeln!(out, "  class {} < {}\n  end\n", e.name, e.parent);
     }
     for f in &m.functions {
-        method(&mut out, f, &enums, true);
+        method(&mut out, f, &enums, "  ");
+        out.push('\n');
     }
     for c in &api.classes {
         comment(&mut out, "  ", &c.doc);
@@ -35,7 +36,7 @@ pub fn generate(api: &Api, source: &str) -> String {
             if i > 0 {
                 out.push('\n');
             }
-            method(&mut out, me, &enums, me.singleton);
+            method(&mut out, me, &enums, "    ");
         }
         let _ = writeln!(out, "  end\n");
     }
@@ -59,8 +60,7 @@ fn mentions_callable(api: &Api) -> bool {
     methods.into_iter().any(|m| has(&m.returns) || m.args.iter().chain(&m.kwargs).any(|a| has(&a.ty)))
 }
 
-fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], singleton: bool) {
-    let indent = if singleton && !m.singleton { "  " } else { "    " };
+fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], indent: &str) {
     let mut doc = m.doc.trim_end().to_string();
     let defaults: Vec<String> = m
         .args
@@ -88,7 +88,7 @@ fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], singlet
         let opt = if b.required { "" } else { "?" };
         format!(" {opt}{{ ({}) -> {} }}", ps.join(", "), b.returns.rbs(enums, true))
     });
-    let self_prefix = if m.singleton { "self." } else { "" };
+    let self_prefix = if m.singleton || indent == "  " { "self." } else { "" };
     let _ = writeln!(
         out,
         "{indent}def {self_prefix}{}: ({}){} -> {}",
@@ -101,7 +101,6 @@ fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], singlet
 
 fn positional(a: &Arg, enums: &[(String, Vec<String>)]) -> String {
     let t = a.ty.rbs(enums, true);
-    let t = if t.contains(" | ") && !t.ends_with('?') { format!("({t})") } else { t };
     match &a.kind {
         ArgKind::Required => format!("{t} {}", a.name),
         ArgKind::Optional(_) => format!("?{t} {}", a.name),

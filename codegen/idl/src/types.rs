@@ -119,7 +119,7 @@ impl Type {
         match self {
             Type::String | Type::Binary => "String".into(),
             Type::Integer => "Integer".into(),
-            Type::Float if arg => "Float | Integer".into(),
+            Type::Float if arg => "(Float | Integer)".into(),
             Type::Float => "Float".into(),
             Type::Boolean => "bool".into(),
             Type::Symbol => "Symbol".into(),
@@ -129,13 +129,15 @@ impl Type {
             Type::Array(e) => format!("Array[{}]", e.rbs(enums, arg)),
             Type::Hash(k, v) => format!("Hash[{}, {}]", k.rbs(enums, arg), v.rbs(enums, arg)),
             Type::Nilable(inner) => {
-                let s = inner.rbs(enums, arg);
-                if s.contains('|') { format!("({s})?") } else { format!("{s}?") }
+                format!("{}?", inner.rbs(enums, arg))
             }
             Type::Enum(name) => enums
                 .iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, vals)| vals.iter().map(|v| format!(":{v}")).collect::<Vec<_>>().join(" | "))
+                .map(|(_, vals)| match vals.as_slice() {
+                    [one] => format!(":{one}"),
+                    _ => format!("({})", vals.iter().map(|v| format!(":{v}")).collect::<Vec<_>>().join(" | ")),
+                })
                 .unwrap_or_else(|| "Symbol".into()),
             Type::Class(name) => name.clone(),
         }
@@ -189,7 +191,7 @@ mod tests {
     fn rbs_spellings() {
         let enums = vec![("Mode".to_string(), vec!["fast".to_string(), "safe".to_string()])];
         assert_eq!(p("Mode?").unwrap().rbs(&enums, true), "(:fast | :safe)?");
-        assert_eq!(p("Float").unwrap().rbs(&enums, true), "Float | Integer");
+        assert_eq!(p("Float").unwrap().rbs(&enums, true), "(Float | Integer)");
         assert_eq!(p("Float").unwrap().rbs(&enums, false), "Float");
     }
 }

@@ -1,0 +1,985 @@
+// Generated from idl/*.yaml by rr-idl: the expansion of `rr_idl_macros::idl!`.
+// Do not edit: run bin/generate. Committed so every API change is a reviewable diff.
+
+/// The Ruby module's name.
+pub const MODULE_NAME: &str = "RustyRacer";
+/// The module's error classes, created once by `define_errors`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// `RustyRacer::Error` < `StandardError`: Base class of every error rusty_racer raises itself.
+    Error,
+    /// `RustyRacer::EvalError` < `Error`: JavaScript could not be run to completion; the subclasses say why.
+    EvalError,
+    /// `RustyRacer::ParseError` < `EvalError`: The source has a syntax error. The message names the file and line,
+    /// e.g. "SyntaxError: Unexpected token ';' at boot.js:1".
+    ParseError,
+    /// `RustyRacer::RuntimeError` < `EvalError`: JavaScript threw. The message is the exception's string ("Error: boom",
+    /// or "42" for `throw 42`); the backtrace holds the JS frames as
+    /// "file:line:column" or "file:line:column:in 'function'".
+    RuntimeError,
+    /// `RustyRacer::ScriptTerminatedError` < `EvalError`: The script was stopped by Isolate#terminate or by a timeout.
+    ScriptTerminatedError,
+    /// `RustyRacer::V8OutOfMemoryError` < `EvalError`: The script exceeded the isolate's memory limit.
+    V8OutOfMemoryError,
+    /// `RustyRacer::SnapshotError` < `Error`: A startup snapshot could not be created or loaded.
+    SnapshotError,
+    /// `RustyRacer::PlatformAlreadyInitialized` < `Error`: V8 flags or platform settings were changed after V8 started; they freeze at startup.
+    PlatformAlreadyInitialized,
+    /// `RustyRacer::DisposedError` < `Error`: The isolate (or the context that belongs to it) has been disposed.
+    DisposedError,
+    /// `RustyRacer::InternalError` < `Error`: Something failed inside rusty_racer or V8 that is not the script's fault; please report it.
+    InternalError,
+    /// `RustyRacer::WrongThreadError` < `Error`: An isolate, or anything it handed out, was used from a thread other
+    /// than the one that created the isolate. Only Isolate#terminate (and
+    /// Isolate#disposed?) may be called from any thread.
+    WrongThreadError,
+}
+static ERROR_CLASSES: ::std::sync::OnceLock<
+    ::std::vec::Vec<::rr_glue::magnus::value::Opaque<::rr_glue::magnus::ExceptionClass>>,
+> = ::std::sync::OnceLock::new();
+impl ErrorClass {
+    /// The Ruby class (StandardError before `define_errors` ran).
+    pub fn class(
+        self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::rr_glue::magnus::ExceptionClass {
+        match ERROR_CLASSES.get().and_then(|c| c.get(self as usize)) {
+            Some(class) => ruby.get_inner(*class),
+            None => ruby.exception_standard_error(),
+        }
+    }
+    /// An error of this class with `message`.
+    pub fn error(
+        self,
+        ruby: &::rr_glue::magnus::Ruby,
+        message: impl Into<::std::borrow::Cow<'static, str>>,
+    ) -> ::rr_glue::magnus::Error {
+        ::rr_glue::magnus::Error::new(self.class(ruby), message)
+    }
+}
+/// Creates the error classes under `module`, parents first (pinned: they never move).
+pub fn define_errors(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    if ERROR_CLASSES.get().is_some() {
+        return Ok(());
+    }
+    let mut classes: ::std::vec::Vec<::rr_glue::magnus::ExceptionClass> = ::std::vec::Vec::with_capacity(
+        11usize,
+    );
+    let class = module.define_error("Error", ruby.exception_standard_error())?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("EvalError", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("ParseError", classes[1usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("RuntimeError", classes[1usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("ScriptTerminatedError", classes[1usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("V8OutOfMemoryError", classes[1usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("SnapshotError", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("PlatformAlreadyInitialized", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("DisposedError", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("InternalError", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let class = module.define_error("WrongThreadError", classes[0usize])?;
+    ::rr_glue::magnus::gc::register_mark_object(class);
+    classes.push(class);
+    let _ = ERROR_CLASSES
+        .set(classes.into_iter().map(::rr_glue::magnus::value::Opaque::from).collect());
+    Ok(())
+}
+/// When promise jobs run: :auto after each eval or call returns to Ruby,
+/// :explicit only when the embedder runs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Microtasks {
+    Auto,
+    Explicit,
+}
+impl Microtasks {
+    /// The Ruby symbol's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Explicit => "explicit",
+        }
+    }
+}
+impl ::rr_glue::FromArg for Microtasks {
+    fn expected(_: &::rr_glue::magnus::Ruby) -> ::std::string::String {
+        "one of :auto, :explicit".into()
+    }
+    fn from_arg(
+        ruby: &::rr_glue::magnus::Ruby,
+        value: ::rr_glue::magnus::Value,
+    ) -> ::std::result::Result<Self, ::std::string::String> {
+        let ::rr_glue::SymbolName(name) = ::rr_glue::FromArg::from_arg(ruby, value)?;
+        match name.as_str() {
+            "auto" => Ok(Self::Auto),
+            "explicit" => Ok(Self::Explicit),
+            _ => Err(::std::format!(":{name}")),
+        }
+    }
+}
+impl ::rr_glue::IntoRuby for Microtasks {
+    fn into_ruby(self, ruby: &::rr_glue::magnus::Ruby) -> ::rr_glue::magnus::Value {
+        ::rr_glue::IntoRuby::into_ruby(::rr_glue::SymbolName(self.name().into()), ruby)
+    }
+}
+/// The module functions of `RustyRacer`, implemented by `crate::RustyRacer`.
+///
+/// rusty_racer embeds the V8 JavaScript engine in Ruby. Create an
+/// RustyRacer::Isolate (a V8 heap confined to the thread that made it),
+/// take its default Context and eval or call JavaScript there; values are
+/// marshalled both ways and Ruby callables can be attached as JS functions.
+pub trait RustyRacerApi {
+    /// `RustyRacer.live_isolate_count() -> Integer` (any thread)
+    ///
+    /// How many isolates exist in this process and are not yet disposed.
+    fn live_isolate_count(
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+    /// `RustyRacer.leaked_isolate_count() -> Integer` (any thread)
+    ///
+    /// How many isolates were garbage-collected after their owner thread had
+    /// gone and could not be released safely; their memory stays allocated
+    /// until the process exits.
+    fn leaked_isolate_count(
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+}
+/// Defines the module with its errors, constants and functions (not its classes).
+pub fn define_module(
+    ruby: &::rr_glue::magnus::Ruby,
+) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let module = ruby.define_module("RustyRacer")?;
+    define_errors(ruby, module)?;
+    module
+        .define_module_function(
+            "live_isolate_count",
+            ::rr_glue::magnus::function!(__rr_module_s_live_isolate_count, - 1),
+        )?;
+    module
+        .define_module_function(
+            "leaked_isolate_count",
+            ::rr_glue::magnus::function!(__rr_module_s_leaked_isolate_count, - 1),
+        )?;
+    Ok(module)
+}
+/// Defines everything: the module, then each class.
+pub fn init(
+    ruby: &::rr_glue::magnus::Ruby,
+) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
+    let module = define_module(ruby)?;
+    define_context(ruby, module)?;
+    define_isolate(ruby, module)?;
+    Ok(module)
+}
+///Glue for `RustyRacer.live_isolate_count`.
+fn __rr_module_s_live_isolate_count(
+    ruby: &::rr_glue::magnus::Ruby,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer.live_isolate_count";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::RustyRacer as RustyRacerApi>::live_isolate_count(ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer.leaked_isolate_count`.
+fn __rr_module_s_leaked_isolate_count(
+    ruby: &::rr_glue::magnus::Ruby,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer.leaked_isolate_count";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::RustyRacer as RustyRacerApi>::leaked_isolate_count(ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+/// `RustyRacer::Context`, implemented by `crate::Context`.
+///
+/// A JavaScript realm (global object) inside an isolate. Confined to the
+/// isolate's thread; disposed with its isolate.
+pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
+    /// The thread that owns this object (for `threading: owner` methods).
+    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// Whether this object is disposed (checked before every method not marked allow_disposed).
+    fn guard_is_disposed(&self) -> bool;
+    /// `Context#eval(source, filename: "<eval>", timeout_ms: 0) -> Object` (owner thread)
+    ///
+    /// Runs source as a classic script and returns its completion value, marshalled to Ruby.
+    ///
+    /// Raises: ParseError, RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    fn eval(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        source: ::std::string::String,
+        filename: ::std::string::String,
+        timeout_ms: i64,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+    /// `Context#eval_void(source, filename: "<eval>", timeout_ms: 0) -> nil` (owner thread)
+    ///
+    /// Runs source for its effect and returns nil; the completion value is never marshalled.
+    ///
+    /// Raises: ParseError, RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    fn eval_void(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        source: ::std::string::String,
+        filename: ::std::string::String,
+        timeout_ms: i64,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#call(name, *args) -> Object` (owner thread)
+    ///
+    /// Calls the function at a dotted path ("add", "math.addBase") with the
+    /// arguments marshalled to JS; `this` is the object holding it. The path
+    /// is looked up, never evaluated; an unknown path raises RuntimeError.
+    ///
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    fn call(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        name: ::std::string::String,
+        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+    /// `Context#call_void(name, *args) -> nil` (owner thread)
+    ///
+    /// Like #call, but returns nil without marshalling the result.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    fn call_void(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        name: ::std::string::String,
+        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#attach(name, callable) -> nil` (owner thread)
+    ///
+    /// Makes a Ruby callable available to JS at a dotted path, creating
+    /// missing intermediate objects. JS arguments are marshalled to Ruby and
+    /// the result back; a Ruby exception becomes a JS exception.
+    ///
+    ///
+    /// Raises: RuntimeError.
+    fn attach(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        name: ::std::string::String,
+        callable: ::rr_glue::Callable,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#attach_many(functions) -> nil` (owner thread)
+    ///
+    /// Attaches several callables (path => callable) in one operation.
+    ///
+    /// Raises: RuntimeError.
+    fn attach_many(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        functions: ::rr_glue::Pairs<::std::string::String, ::rr_glue::Callable>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#id() -> Integer` (owner thread)
+    ///
+    /// The context's number within its isolate; the default context is 0.
+    fn id(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Context` under `module`.
+pub fn define_context(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Context", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class.define_method("eval", ::rr_glue::magnus::method!(__rr_context_eval, - 1))?;
+    class
+        .define_method(
+            "eval_void",
+            ::rr_glue::magnus::method!(__rr_context_eval_void, - 1),
+        )?;
+    class.define_method("call", ::rr_glue::magnus::method!(__rr_context_call, - 1))?;
+    class
+        .define_method(
+            "call_void",
+            ::rr_glue::magnus::method!(__rr_context_call_void, - 1),
+        )?;
+    class.define_method("attach", ::rr_glue::magnus::method!(__rr_context_attach, - 1))?;
+    class
+        .define_method(
+            "attach_many",
+            ::rr_glue::magnus::method!(__rr_context_attach_many, - 1),
+        )?;
+    class.define_method("id", ::rr_glue::magnus::method!(__rr_context_id, - 1))?;
+    Ok(class)
+}
+///Glue for `RustyRacer::Context#eval`.
+fn __rr_context_eval(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#eval";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["source"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_filename, kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["filename", "timeout_ms"],
+        [false, false],
+    )?;
+    let filename: ::std::string::String = match kw_filename {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "filename", value)?,
+        None => ::std::string::String::from("<eval>"),
+    };
+    let timeout_ms: i64 = match kw_timeout_ms {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
+        None => 0i64,
+    };
+    let source: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "source",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::eval(
+        rb_self,
+        ruby,
+        source,
+        filename,
+        timeout_ms,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#eval_void`.
+fn __rr_context_eval_void(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#eval_void";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["source"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_filename, kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["filename", "timeout_ms"],
+        [false, false],
+    )?;
+    let filename: ::std::string::String = match kw_filename {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "filename", value)?,
+        None => ::std::string::String::from("<eval>"),
+    };
+    let timeout_ms: i64 = match kw_timeout_ms {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
+        None => 0i64,
+    };
+    let source: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "source",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::eval_void(
+        rb_self,
+        ruby,
+        source,
+        filename,
+        timeout_ms,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#call`.
+fn __rr_context_call(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#call";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["name", "args"],
+        1usize,
+        ::std::option::Option::None,
+    )?;
+    let name: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "name",
+        call.args[0usize],
+    )?;
+    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "args",
+        &call.args[1usize.min(call.args.len())..],
+    )?;
+    let result = <crate::Context as ContextApi>::call(rb_self, ruby, name, args)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#call_void`.
+fn __rr_context_call_void(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#call_void";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["name", "args"],
+        1usize,
+        ::std::option::Option::None,
+    )?;
+    let name: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "name",
+        call.args[0usize],
+    )?;
+    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "args",
+        &call.args[1usize.min(call.args.len())..],
+    )?;
+    let result = <crate::Context as ContextApi>::call_void(rb_self, ruby, name, args)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#attach`.
+fn __rr_context_attach(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#attach";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["name", "callable"],
+        2usize,
+        ::std::option::Option::Some(2usize),
+    )?;
+    let name: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "name",
+        call.args[0usize],
+    )?;
+    let callable: ::rr_glue::Callable = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "callable",
+        call.args[1usize],
+    )?;
+    let result = <crate::Context as ContextApi>::attach(rb_self, ruby, name, callable)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#attach_many`.
+fn __rr_context_attach_many(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#attach_many";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["functions"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let functions: ::rr_glue::Pairs<::std::string::String, ::rr_glue::Callable> = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "functions",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::attach_many(rb_self, ruby, functions)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#id`.
+fn __rr_context_id(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#id";
+    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Context as ContextApi>::id(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_impl_is(_: &crate::Context)
+where
+    crate::Context: ContextApi,
+{}
+/// `RustyRacer::Isolate`, implemented by `crate::Isolate`.
+///
+/// One V8 heap with its own JavaScript state. It runs JavaScript on the Ruby
+/// thread that created it and on no other: every method except #terminate
+/// and #disposed? raises WrongThreadError from another thread.
+pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
+    /// The thread that owns this object (for `threading: owner` methods).
+    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// Whether this object is disposed (checked before every method not marked allow_disposed).
+    fn guard_is_disposed(&self) -> bool;
+    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil) -> Isolate` (any thread)
+    ///
+    /// Creates an isolate owned by the calling thread.
+    ///
+    /// Raises: InternalError.
+    fn new(
+        ruby: &::rr_glue::magnus::Ruby,
+        timeout_ms: i64,
+        memory_limit: i64,
+        microtasks: Microtasks,
+        host_namespace: ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
+    /// `Isolate#context() -> Context` (owner thread)
+    ///
+    /// The isolate's default context (always the same object; its id is 0).
+    fn context(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::rr_glue::magnus::typed_data::Obj<crate::Context>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Isolate#terminate() -> nil` (any thread)
+    ///
+    /// Stops the JavaScript this isolate is running; the running eval or call
+    /// raises ScriptTerminatedError and the isolate stays usable. Safe from
+    /// any thread; does nothing when the isolate is idle or disposed.
+    fn terminate(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#dispose() -> nil` (owner thread)
+    ///
+    /// Releases V8's memory now. Idempotent. Later use of the isolate or its
+    /// contexts raises DisposedError; disposing from inside one of its own
+    /// callbacks raises Error.
+    ///
+    ///
+    /// Raises: Error.
+    fn dispose(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#disposed?() -> Boolean` (any thread)
+    ///
+    /// Whether #dispose has been called.
+    fn is_disposed(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Isolate` under `module`.
+pub fn define_isolate(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Isolate", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class
+        .define_singleton_method(
+            "new",
+            ::rr_glue::magnus::method!(__rr_isolate_s_new, - 1),
+        )?;
+    class
+        .define_method(
+            "context",
+            ::rr_glue::magnus::method!(__rr_isolate_context, - 1),
+        )?;
+    class
+        .define_method(
+            "terminate",
+            ::rr_glue::magnus::method!(__rr_isolate_terminate, - 1),
+        )?;
+    class
+        .define_method(
+            "dispose",
+            ::rr_glue::magnus::method!(__rr_isolate_dispose, - 1),
+        )?;
+    class
+        .define_method(
+            "disposed?",
+            ::rr_glue::magnus::method!(__rr_isolate_is_disposed, - 1),
+        )?;
+    Ok(class)
+}
+///Glue for `RustyRacer::Isolate.new`.
+fn __rr_isolate_s_new(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: ::rr_glue::magnus::RClass,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate.new";
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let [kw_timeout_ms, kw_memory_limit, kw_microtasks, kw_host_namespace] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["timeout_ms", "memory_limit", "microtasks", "host_namespace"],
+        [false, false, false, false],
+    )?;
+    let timeout_ms: i64 = match kw_timeout_ms {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
+        None => 0i64,
+    };
+    let memory_limit: i64 = match kw_memory_limit {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "memory_limit", value)?,
+        None => 0i64,
+    };
+    let microtasks: Microtasks = match kw_microtasks {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "microtasks", value)?,
+        None => Microtasks::Auto,
+    };
+    let host_namespace: ::std::option::Option<::std::string::String> = match kw_host_namespace {
+        Some(value) => ::rr_glue::arg(ruby, METHOD, "host_namespace", value)?,
+        None => ::std::option::Option::None,
+    };
+    let result = <crate::Isolate as IsolateApi>::new(
+        ruby,
+        timeout_ms,
+        memory_limit,
+        microtasks,
+        host_namespace,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))
+}
+///Glue for `RustyRacer::Isolate#context`.
+fn __rr_isolate_context(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#context";
+    if <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if <crate::Isolate as IsolateApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                METHOD,
+                "this Isolate",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::context(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#terminate`.
+fn __rr_isolate_terminate(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#terminate";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::terminate(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#dispose`.
+fn __rr_isolate_dispose(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#dispose";
+    if <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
+        != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                METHOD,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::dispose(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#disposed?`.
+fn __rr_isolate_is_disposed(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#disposed?";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::is_disposed(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_impl_is(_: &crate::Isolate)
+where
+    crate::Isolate: IsolateApi,
+{}
+#[allow(dead_code)]
+fn __rr_module_impl_is(_: &crate::RustyRacer)
+where
+    crate::RustyRacer: RustyRacerApi,
+{}
