@@ -220,19 +220,27 @@ pub fn load_dir(dir: &Path, shown_as: &str) -> Result<Api, IdlError> {
 
 /// Checks an IDL given as `(file name, YAML text)` pairs.
 pub fn load_sources(sources: &[(String, String)], shown_as: &str) -> Result<Api, IdlError> {
+    let mut docs = Vec::new();
+    for (file, text) in sources {
+        let doc: Value = serde_yaml::from_str(text).map_err(|e| serde_error(file, None, "", &e))?;
+        docs.push(doc);
+    }
+    // The module's name qualifies every class in messages, whatever the file order.
+    let module_name =
+        docs.iter().find_map(|d| d.get("module").and_then(Value::as_str)).unwrap_or_default().to_string();
     let mut module: Option<(String, String, RawModule)> = None;
     let mut classes = Vec::new();
-    for (file, text) in sources {
-        let doc: Value = serde_yaml::from_str(text).map_err(|e| serde_error(file, text, None, &e))?;
-        let is_module = doc.get("module").is_some();
-        if is_module {
-            let raw: RawModule = serde_yaml::from_str(text).map_err(|e| serde_error(file, text, Some(&doc), &e))?;
+    for ((file, text), doc) in sources.iter().zip(&docs) {
+        if doc.get("module").is_some() {
+            let raw: RawModule =
+                serde_yaml::from_str(text).map_err(|e| serde_error(file, Some(doc), &module_name, &e))?;
             if let Some((other, _, _)) = &module {
                 return Err(err(file, None, "", format!("a second module file (the first is {other})")));
             }
             module = Some((file.clone(), text.clone(), raw));
         } else if doc.get("class").is_some() {
-            let raw: RawClass = serde_yaml::from_str(text).map_err(|e| serde_error(file, text, Some(&doc), &e))?;
+            let raw: RawClass =
+                serde_yaml::from_str(text).map_err(|e| serde_error(file, Some(doc), &module_name, &e))?;
             classes.push((file.clone(), text.clone(), raw));
         } else {
             return Err(err(file, Some(1), "", "an IDL file starts with `module:` or `class:`".into()));
@@ -248,8 +256,8 @@ fn err(file: &str, line: Option<usize>, what: &str, message: String) -> IdlError
     IdlError { file: file.into(), line, what: what.into(), message }
 }
 
-/// A serde error, with the method it is in named from the parsed YAML.
-fn serde_error(file: &str, text: &str, doc: Option<&Value>, e: &serde_yaml::Error) -> IdlError {
+/// A serde error, with the class and method it is in named from the parsed YAML.
+fn serde_error(file: &str, doc: Option<&Value>, module: &str, e: &serde_yaml::Error) -> IdlError {
     let mut message = e.to_string();
     let line = e.location().map(|l| l.line());
     if let Some(loc) = e.location() {
@@ -260,27 +268,23 @@ fn serde_error(file: &str, text: &str, doc: Option<&Value>, e: &serde_yaml::Erro
     }
     let mut what = String::new();
     if let Some(doc) = doc {
-        let owner = doc
-            .get("class")
-            .or_else(|| doc.get("module"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        what = owner.clone();
-        for list in ["methods", "functions"] {
-            let prefix = format!("{list}[");
-            if let Some(rest) = message.strip_prefix(&prefix) {
-                let index: Option<usize> = rest.split(']').next().and_then(|n| n.parse().ok());
-                if let Some(name) = index
-                    .and_then(|i| doc.get(list)?.get(i)?.get("name")?.as_str().map(str::to_string))
-                {
-                    let sep = if list == "functions" { "." } else { "#" };
-                    what = format!("{owner}{sep}{name}");
-                }
+        what = match (doc.get("class").and_then(Value::as_str), doc.get("module").and_then(Value::as_str)) {
+            (Some(class), _) => format!("{module}::{class}"),
+            (None, Some(m)) => m.to_string(),
+            _ => String::new(),
+        };
+        for (list, sep) in [("methods", "#"), ("functions", ".")] {
+            let Some(rest) = message.strip_prefix(&format!("{list}[")) else { continue };
+            let Some((index, rest)) = rest.split_once(']') else { continue };
+            let entry = index.parse::<usize>().ok().and_then(|i| doc.get(list)?.get(i));
+            if let Some(name) = entry.and_then(|m| m.get("name")?.as_str()) {
+                let singleton = entry.and_then(|m| m.get("singleton")?.as_bool()).unwrap_or(false);
+                let sep = if singleton { "." } else { sep };
+                what = format!("{what}{sep}{name}");
+                message = rest.trim_start_matches(['.', ':', ' ']).to_string();
             }
         }
     }
-    let _ = text;
     err(file, line, &what, message)
 }
 
@@ -548,7 +552,7 @@ impl RawModule {
 
 /// Checks a default value (or constant) against its type.
 fn literal(v: &Value, ty: &Type, enums: &[(String, Vec<String>)]) -> Result<Literal, String> {
-    let wrong = || format!("`{}` is not a {ty}", serde_yaml::to_string(v).unwrap_or_default().trim());
+    let wrong = || format!("`{}` is not of type {ty}", serde_yaml::to_string(v).unwrap_or_default().trim());
     match (ty, v) {
         (t, Value::Null) if t.accepts_nil() => Ok(Literal::Nil),
         (Type::Nilable(inner), v) => literal(v, inner, enums),

@@ -1,0 +1,92 @@
+//! The model's rules, checked without compiling anything: each malformed
+//! IDL gives an error naming the file, the line, the class and the method.
+
+fn load(class_yaml: &str) -> Result<rr_idl::Api, String> {
+    let module = "module: M\ndoc: d\nerrors:\n  - { name: Error, parent: StandardError, doc: e }\n  - { name: WrongThreadError, parent: Error, doc: w }\n  - { name: DisposedError, parent: Error, doc: x }\nenums:\n  - { name: Mode, values: [a, b], doc: m }\n";
+    rr_idl::load_sources(&[("idl/m.yaml".into(), module.into()), ("idl/k.yaml".into(), class_yaml.into())], "idl")
+        .map_err(|e| e.to_string())
+}
+
+fn err(class_yaml: &str) -> String {
+    match load(class_yaml) {
+        Ok(_) => panic!("accepted:\n{class_yaml}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_valid_class_loads_with_its_methods_mapped() {
+    let api = load("class: K\ndoc: k\ndisposable: true\nmethods:\n  - name: disposed?\n    doc: d\n    threading: any\n    allow_disposed: true\n    returns: Boolean\n  - name: size=\n    doc: s\n    threading: owner\n    args:\n      - { name: n, type: Integer, default: 3 }\n      - { name: rest, type: Mode, splat: true }\n").unwrap();
+    let k = api.class("K").unwrap();
+    assert_eq!(k.methods[0].rust_name(), "is_disposed");
+    assert_eq!(k.methods[1].rust_name(), "set_size");
+    assert_eq!(k.methods[1].positional_range(), (0, None));
+    assert_eq!(api.thread_safe_methods(), vec!["K#disposed?".to_string()]);
+}
+
+#[test]
+fn positional_order_is_required_optional_splat() {
+    let e = err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n    args:\n      - { name: a, type: Integer, default: 1 }\n      - { name: b, type: Integer }\n");
+    assert!(e.starts_with("idl/k.yaml:4: M::K#f: argument `b`: positional arguments go required"), "{e}");
+}
+
+#[test]
+fn owner_threading_needs_an_instance_method() {
+    let e = err("class: K\ndoc: k\nmethods:\n  - name: new\n    doc: d\n    singleton: true\n    threading: owner\n    returns: K\n");
+    assert!(e.contains("idl/k.yaml:4: M::K.new: `threading: owner` needs an instance method"), "{e}");
+}
+
+#[test]
+fn threading_must_be_owner_or_any() {
+    let e = err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: sometimes\n");
+    assert!(e.contains("M::K#f: threading must be `owner` or `any`, not `sometimes`"), "{e}");
+}
+
+#[test]
+fn enum_defaults_must_be_enum_values() {
+    let e = err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n    kwargs:\n      - { name: mode, type: Mode, default: c }\n");
+    assert!(e.contains("M::K#f: keyword `mode`: default: `:c` is not one of :a, :b"), "{e}");
+}
+
+#[test]
+fn allow_disposed_needs_a_disposable_class() {
+    let e = err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n    allow_disposed: true\n");
+    assert!(e.contains("allow_disposed is only for methods of a disposable class"), "{e}");
+}
+
+#[test]
+fn error_parents_are_declared_first() {
+    let module = "module: M\ndoc: d\nerrors:\n  - { name: Child, parent: Base, doc: c }\n  - { name: Base, parent: StandardError, doc: b }\n";
+    let e = rr_idl::load_sources(&[("idl/m.yaml".into(), module.into())], "idl").err().unwrap().to_string();
+    assert!(e.contains("idl/m.yaml:4: M::Child: unknown parent error `Base`"), "{e}");
+}
+
+#[test]
+fn owner_methods_need_a_wrong_thread_error() {
+    let module = "module: M\ndoc: d\n";
+    let class = "class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n";
+    let e = rr_idl::load_sources(&[("idl/m.yaml".into(), module.into()), ("idl/k.yaml".into(), class.into())], "idl")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("declare an error named `WrongThreadError`"), "{e}");
+}
+
+#[test]
+fn the_real_idl_declares_what_the_issue_lists() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../idl");
+    let api = rr_idl::load_dir(&dir, "idl").unwrap();
+    let names = |c: &str| -> Vec<String> { api.class(c).unwrap().methods.iter().map(|m| m.name.clone()).collect() };
+    assert_eq!(names("Isolate"), ["new", "context", "terminate", "dispose", "disposed?"]);
+    assert_eq!(names("Context"), ["eval", "eval_void", "call", "call_void", "attach", "attach_many", "id"]);
+    let errors: Vec<(String, String)> = api.module.errors.iter().map(|e| (e.name.clone(), e.parent.clone())).collect();
+    for (name, parent) in [
+        ("Error", "StandardError"), ("EvalError", "Error"), ("ParseError", "EvalError"), ("RuntimeError", "EvalError"),
+        ("ScriptTerminatedError", "EvalError"), ("V8OutOfMemoryError", "EvalError"), ("SnapshotError", "Error"),
+        ("PlatformAlreadyInitialized", "Error"), ("DisposedError", "Error"), ("InternalError", "Error"),
+        ("WrongThreadError", "Error"),
+    ] {
+        assert!(errors.contains(&(name.into(), parent.into())), "{name} < {parent}");
+    }
+    assert_eq!(api.thread_safe_methods(), vec!["Isolate#terminate".to_string(), "Isolate#disposed?".to_string()]);
+}
