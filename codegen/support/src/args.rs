@@ -11,6 +11,7 @@ pub struct Positional<'a> {
     pub keywords: Option<RHash>,
 }
 
+#[inline]
 pub fn positional(args: &[Value], takes_keywords: bool) -> Positional<'_> {
     // SAFETY: called on a Ruby thread inside a method call, as the glue does.
     if takes_keywords && unsafe { rb_sys::rb_keyword_given_p() } != 0 {
@@ -24,7 +25,23 @@ pub fn positional(args: &[Value], takes_keywords: bool) -> Positional<'_> {
 }
 
 /// `names` lists the positional parameters in order (the splat last).
+#[inline]
 pub fn check_arity(
+    ruby: &Ruby,
+    method: &str,
+    given: usize,
+    names: &[&str],
+    required: usize,
+    max: Option<usize>,
+) -> Result<(), Error> {
+    if given >= required && max.is_none_or(|m| given <= m) {
+        return Ok(());
+    }
+    arity_error(ruby, method, given, names, required, max)
+}
+
+#[cold]
+fn arity_error(
     ruby: &Ruby,
     method: &str,
     given: usize,

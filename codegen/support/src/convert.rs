@@ -22,9 +22,15 @@ pub trait IntoRuby {
 /// Converts argument `name` of `method`, or raises TypeError naming both.
 #[inline]
 pub fn arg<T: FromArg>(ruby: &Ruby, method: &str, name: &str, value: Value) -> Result<T, Error> {
-    T::from_arg(ruby, value).map_err(|got| {
-        Error::new(ruby.exception_type_error(), format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
-    })
+    match T::from_arg(ruby, value) {
+        Ok(v) => Ok(v),
+        Err(got) => Err(type_error::<T>(ruby, method, name, got)),
+    }
+}
+
+#[cold]
+fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: String) -> Error {
+    Error::new(ruby.exception_type_error(), format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
 }
 
 /// Converts the splat `name` of `method`: each element, named `name[i]`.
@@ -49,6 +55,7 @@ pub struct Callable(pub Value);
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pairs<K, V>(pub Vec<(K, V)>);
 
+#[cold]
 fn class_of(value: Value) -> String {
     value.class().inspect()
 }
@@ -57,6 +64,7 @@ impl FromArg for String {
     fn expected(_: &Ruby) -> String {
         "a String".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
         s.to_string().map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".into())
@@ -67,6 +75,7 @@ impl FromArg for Binary {
     fn expected(_: &Ruby) -> String {
         "a String (of bytes)".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
         // SAFETY: the slice is copied before any Ruby code can run.
@@ -78,6 +87,7 @@ impl FromArg for i64 {
     fn expected(_: &Ruby) -> String {
         "an Integer".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         let i = Integer::from_value(value).ok_or_else(|| class_of(value))?;
         i.to_i64().map_err(|_| "an Integer outside the 64-bit range".into())
@@ -88,6 +98,7 @@ impl FromArg for f64 {
     fn expected(_: &Ruby) -> String {
         "a Float or an Integer".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         if let Some(f) = Float::from_value(value) {
             return Ok(f.to_f64());
@@ -103,6 +114,7 @@ impl FromArg for bool {
     fn expected(_: &Ruby) -> String {
         "true or false".into()
     }
+    #[inline]
     fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
         let raw = value.as_raw();
         if raw == ruby.qtrue().as_raw() {
@@ -119,6 +131,7 @@ impl FromArg for SymbolName {
     fn expected(_: &Ruby) -> String {
         "a Symbol".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         let sym = Symbol::from_value(value).ok_or_else(|| class_of(value))?;
         sym.name().map(|n| SymbolName(n.into_owned())).map_err(|_| "a Symbol with an invalid name".into())
@@ -129,6 +142,7 @@ impl FromArg for Value {
     fn expected(_: &Ruby) -> String {
         "any object".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         Ok(value)
     }
@@ -138,6 +152,7 @@ impl FromArg for Callable {
     fn expected(_: &Ruby) -> String {
         "callable (respond to #call)".into()
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         if Proc::from_value(value).is_some() || value.respond_to("call", false).unwrap_or(false) {
             Ok(Callable(value))
@@ -151,6 +166,7 @@ impl<T: FromArg> FromArg for Option<T> {
     fn expected(ruby: &Ruby) -> String {
         format!("nil or {}", T::expected(ruby))
     }
+    #[inline]
     fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
         if value.is_nil() {
             Ok(None)
@@ -164,6 +180,7 @@ impl<T: FromArg> FromArg for Vec<T> {
     fn expected(ruby: &Ruby) -> String {
         format!("an Array whose elements are each {}", T::expected(ruby))
     }
+    #[inline]
     fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
         let array = RArray::from_value(value).ok_or_else(|| class_of(value))?;
         let mut out = Vec::with_capacity(array.len());
@@ -178,6 +195,7 @@ impl<K: FromArg, V: FromArg> FromArg for Pairs<K, V> {
     fn expected(ruby: &Ruby) -> String {
         format!("a Hash whose keys are each {} and values each {}", K::expected(ruby), V::expected(ruby))
     }
+    #[inline]
     fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
         let hash = RHash::from_value(value).ok_or_else(|| class_of(value))?;
         let mut out = Vec::with_capacity(hash.len());
@@ -208,6 +226,7 @@ impl<T: TypedData> FromArg for Obj<T> {
     fn expected(ruby: &Ruby) -> String {
         format!("a {}", T::class(ruby).inspect())
     }
+    #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
         Obj::<T>::try_convert(value).map_err(|_| class_of(value))
     }
