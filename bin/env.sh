@@ -5,3 +5,32 @@ export LIBCLANG_PATH="${LIBCLANG_PATH:-/usr/lib/llvm-22/lib}"
 RR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export RR_ROOT
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# V8: the crate's build cannot download its prebuilt archive here. Use, in order,
+# $RUSTY_V8_ARCHIVE, the shared archive beside the checkout (checked against its
+# SHA256SUMS), or the one bin/build-v8 built.
+V8_SHARED_DIR="${RR_V8_SHARED_DIR:-$RR_ROOT/../shared/v8}"
+V8_OWN_ARCHIVE="${XDG_CACHE_HOME:-$HOME/.cache}/rusty_racer/v8-build/152.2.0/librusty_v8.a.gz"
+find_v8_archive() {
+  if [ -n "${RUSTY_V8_ARCHIVE:-}" ]; then
+    [ -f "$RUSTY_V8_ARCHIVE" ] || { echo "RUSTY_V8_ARCHIVE=$RUSTY_V8_ARCHIVE does not exist" >&2; return 1; }
+    return 0
+  fi
+  if [ -f "$V8_SHARED_DIR/librusty_v8.a.gz" ]; then
+    local want have
+    want=$(awk '$2 == "librusty_v8.a.gz" { print $1 }' "$V8_SHARED_DIR/SHA256SUMS" 2>/dev/null)
+    have=$(sha256sum "$V8_SHARED_DIR/librusty_v8.a.gz" | cut -d' ' -f1)
+    if [ -z "$want" ]; then
+      echo "$V8_SHARED_DIR/SHA256SUMS has no line for librusty_v8.a.gz: cannot verify the archive" >&2; return 1
+    elif [ "$want" != "$have" ]; then
+      echo "$V8_SHARED_DIR/librusty_v8.a.gz does not match SHA256SUMS (got $have, want $want): corrupt or wrong archive" >&2
+      return 1
+    fi
+    RUSTY_V8_ARCHIVE="$(cd "$V8_SHARED_DIR" && pwd)/librusty_v8.a.gz"
+  elif [ -f "$V8_OWN_ARCHIVE" ]; then
+    RUSTY_V8_ARCHIVE="$V8_OWN_ARCHIVE"
+  else
+    return 1
+  fi
+  export RUSTY_V8_ARCHIVE
+}

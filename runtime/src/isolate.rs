@@ -1,0 +1,598 @@
+//! Isolates: one `SharedIsolate` each, locked per operation. Operations may
+//! nest (a host callback evals in the same isolate, or in another isolate,
+//! A → B → A) because each operation either takes the isolate's lock or, if
+//! an outer operation on this thread holds it already, re-enters it, and
+//! exits whatever isolate was entered on top meanwhile.
+
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::ptr::null_mut;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{ErrorKind, Failure, JsError};
+use crate::path::parse_path;
+use crate::watchdog::{self, Deadline};
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static LEAKED: AtomicUsize = AtomicUsize::new(0);
+
+/// Isolates created and not yet disposed or leaked.
+pub fn live_isolate_count() -> usize {
+    LIVE.load(Ordering::SeqCst)
+}
+
+/// Isolates the host gave up on releasing (see `note_leaked_isolate`).
+pub fn leaked_isolate_count() -> usize {
+    LEAKED.load(Ordering::SeqCst)
+}
+
+/// Records that the host forgot an isolate instead of dropping it, because
+/// releasing it where it was found was not safe.
+pub fn note_leaked_isolate(isolate: Isolate) {
+    let mut isolate = std::mem::ManuallyDrop::new(isolate);
+    if isolate.shared.take().is_some_and(|shared| {
+        std::mem::forget(shared);
+        true
+    }) {
+        LEAKED.fetch_add(1, Ordering::SeqCst);
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    /// The isolate this crate entered last on this thread (null: none).
+    static ENTERED: Cell<*mut v8::Isolate> = const { Cell::new(null_mut()) };
+}
+
+/// Whether an operation of some isolate is running on this thread.
+pub fn thread_has_entered_isolate() -> bool {
+    !ENTERED.with(Cell::get).is_null()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Microtasks {
+    /// Promise jobs run when the outermost JS call returns.
+    Auto,
+    /// Promise jobs run only when the embedder asks.
+    Explicit,
+}
+
+#[derive(Clone, Debug)]
+pub struct IsolateOptions {
+    /// Default time limit of each operation; 0 means none.
+    pub timeout_ms: u64,
+    /// Heap limit in bytes; 0 means V8's default.
+    pub memory_limit: usize,
+    pub microtasks: Microtasks,
+    /// Host functions are attached under `globalThis[host_namespace]`.
+    pub host_namespace: Option<String>,
+}
+
+impl Default for IsolateOptions {
+    fn default() -> Self {
+        IsolateOptions { timeout_ms: 0, memory_limit: 0, microtasks: Microtasks::Auto, host_namespace: None }
+    }
+}
+
+/// Lets the host release its own global lock while JavaScript runs. `work`
+/// runs on the calling thread before `blocking` returns; `handle` stops it
+/// (the host's interrupt should call `handle.terminate_execution()`).
+pub trait Gate {
+    fn blocking(&self, handle: &v8::IsolateHandle, work: &mut dyn FnMut());
+}
+
+/// A gate that just runs the work (no host lock to release).
+pub struct Direct;
+
+impl Gate for Direct {
+    fn blocking(&self, _: &v8::IsolateHandle, work: &mut dyn FnMut()) {
+        work()
+    }
+}
+
+/// The host side of functions attached with `Isolate::attach`.
+pub trait HostFunctions: 'static {
+    /// JS called host function `id` (as given to `attach`). Return the result,
+    /// or `None` once an exception is thrown in `scope` (or the isolate is
+    /// terminating). Called on the isolate's thread, inside V8.
+    fn call<'s>(
+        &self,
+        scope: &mut v8::PinScope<'s, '_>,
+        id: u32,
+        args: &v8::FunctionCallbackArguments<'s>,
+    ) -> Option<v8::Local<'s, v8::Value>>;
+}
+
+struct HostSlot(Rc<dyn HostFunctions>);
+
+/// A context's number within its isolate; the default context is 0.
+pub type ContextId = usize;
+
+/// State of the near-heap-limit callback; boxed so its address is stable.
+struct OomState {
+    handle: v8::IsolateHandle,
+    hit: AtomicBool,
+}
+
+const HOST_ERROR_KEY: &str = "rusty_racer.host_error";
+
+pub struct Isolate {
+    shared: Option<Arc<v8::SharedIsolate>>,
+    handle: v8::IsolateHandle,
+    contexts: RefCell<Vec<v8::Global<v8::Context>>>,
+    /// Non-null while an operation of this isolate is on this thread's stack.
+    active: Cell<*mut v8::Isolate>,
+    options: IsolateOptions,
+    oom: Option<Box<OomState>>,
+}
+
+/// Restores what `Isolate::enter` changed, in reverse order.
+struct Entered<'a> {
+    active: &'a Cell<*mut v8::Isolate>,
+    locker: Option<v8::Locker<'a>>,
+    ptr: *mut v8::Isolate,
+    prev: *mut v8::Isolate,
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        if self.locker.is_some() {
+            self.active.set(null_mut());
+            self.locker = None; // exits this isolate and releases its lock
+        } else if self.prev != self.ptr {
+            // SAFETY: entered by `Isolate::enter` below, under the lock an outer
+            // operation on this thread holds.
+            unsafe { (*self.ptr).exit() };
+        }
+        if !self.prev.is_null() && self.prev != self.ptr {
+            // SAFETY: `prev` was entered on this thread before and exited by us.
+            unsafe { (*self.prev).enter() };
+        }
+        ENTERED.with(|e| e.set(self.prev));
+    }
+}
+
+impl Isolate {
+    /// Creates an isolate with its default context. `host` answers calls of
+    /// attached functions.
+    pub fn new(options: IsolateOptions, host: Rc<dyn HostFunctions>) -> Result<Self, JsError> {
+        crate::platform::initialize();
+        let mut params = v8::CreateParams::default();
+        if options.memory_limit > 0 {
+            params = params.heap_limits(0, options.memory_limit);
+        }
+        let mut owned = v8::Isolate::new(params);
+        owned.set_microtasks_policy(match options.microtasks {
+            Microtasks::Auto => v8::MicrotasksPolicy::Auto,
+            Microtasks::Explicit => v8::MicrotasksPolicy::Explicit,
+        });
+        owned.set_capture_stack_trace_for_uncaught_exceptions(true, 64);
+        // SAFETY: nothing non-Send was stored in the isolate yet.
+        let shared = match unsafe { owned.try_into_shared() } {
+            Ok(shared) => Arc::new(shared),
+            Err(e) => {
+                let message = format!("cannot create an isolate: {e}");
+                drop(e.into_isolate());
+                return Err(JsError::new(ErrorKind::Usage, message));
+            }
+        };
+        let handle = shared.thread_safe_handle();
+        let oom = (options.memory_limit > 0)
+            .then(|| Box::new(OomState { handle: handle.clone(), hit: AtomicBool::new(false) }));
+        LIVE.fetch_add(1, Ordering::SeqCst);
+        let isolate = Isolate {
+            shared: Some(shared),
+            handle,
+            contexts: RefCell::new(Vec::new()),
+            active: Cell::new(null_mut()),
+            options,
+            oom,
+        };
+        isolate.enter(|v8_isolate, _| {
+            v8_isolate.set_slot(HostSlot(host));
+            if let Some(oom) = &isolate.oom {
+                let data = &**oom as *const OomState as *mut c_void;
+                v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
+            }
+            v8::scope!(let scope, v8_isolate);
+            let context = v8::Context::new(scope, Default::default());
+            isolate.contexts.borrow_mut().push(v8::Global::new(scope, context));
+        })?;
+        Ok(isolate)
+    }
+
+    /// A handle that can terminate this isolate's JS from any thread.
+    pub fn thread_safe_handle(&self) -> v8::IsolateHandle {
+        self.handle.clone()
+    }
+
+    pub fn options(&self) -> &IsolateOptions {
+        &self.options
+    }
+
+    /// Whether an operation of this isolate is on this thread's stack.
+    pub fn is_busy(&self) -> bool {
+        !self.active.get().is_null()
+    }
+
+    /// Stops running JS (any thread). Does nothing to an idle isolate: each
+    /// outermost operation starts by clearing a stale termination.
+    pub fn terminate(&self) {
+        self.handle.terminate_execution();
+    }
+
+    /// Runs `f` with this isolate locked (or re-entered) and entered.
+    fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
+        let shared =
+            self.shared.as_ref().ok_or_else(|| JsError::new(ErrorKind::Usage, "the isolate has been disposed"))?;
+        let prev = ENTERED.with(Cell::get);
+        let mine = self.active.get();
+        let guard = if mine.is_null() {
+            if !prev.is_null() {
+                // SAFETY: `prev` is the isolate entered on this thread; the guard re-enters it.
+                unsafe { (*prev).exit() };
+            }
+            let mut locker = shared.lock();
+            let ptr: *mut v8::Isolate = &mut *locker;
+            self.active.set(ptr);
+            Entered { active: &self.active, locker: Some(locker), ptr, prev }
+        } else {
+            if prev != mine {
+                // SAFETY: an outer operation on this thread holds our lock.
+                unsafe {
+                    if !prev.is_null() {
+                        (*prev).exit();
+                    }
+                    (*mine).enter();
+                }
+            }
+            Entered { active: &self.active, locker: None, ptr: mine, prev }
+        };
+        ENTERED.with(|e| e.set(guard.ptr));
+        let outermost = guard.locker.is_some();
+        // SAFETY: the isolate is locked by this thread and entered; nested
+        // operations derive their scopes from it as V8's C++ API allows.
+        let result = f(unsafe { &mut *guard.ptr }, outermost);
+        drop(guard);
+        Ok(result)
+    }
+
+    /// Creates a new context (realm) and returns its id.
+    pub fn new_context(&self) -> Result<ContextId, JsError> {
+        self.enter(|isolate, _| {
+            v8::scope!(let scope, isolate);
+            let context = v8::Context::new(scope, Default::default());
+            let mut contexts = self.contexts.borrow_mut();
+            contexts.push(v8::Global::new(scope, context));
+            contexts.len() - 1
+        })
+    }
+
+    /// Runs `body` in context `ctx` under a TryCatch; a JS failure (thrown,
+    /// terminated, out of memory) becomes `Failure::Js` with its details.
+    fn run<R, E>(
+        &self,
+        ctx: ContextId,
+        timeout_ms: u64,
+        body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, &Option<Deadline>) -> Result<R, Failure<E>>,
+    ) -> Result<R, Failure<E>> {
+        self.enter(|isolate, outermost| {
+            if outermost {
+                isolate.cancel_terminate_execution();
+            }
+            let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
+            v8::scope!(let scope, isolate);
+            let Some(context) = self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)) else {
+                return Err(Failure::Js(JsError::new(ErrorKind::Usage, format!("no context {ctx}"))));
+            };
+            let scope = &mut v8::ContextScope::new(scope, context);
+            v8::tc_scope!(let tc, scope);
+            let deadline = (timeout > 0).then(|| watchdog::arm(&self.handle, Duration::from_millis(timeout)));
+            let out = body(tc, &deadline);
+            let fired = deadline.as_ref().is_some_and(Deadline::fired);
+            drop(deadline);
+            match out {
+                Ok(v) => Ok(v),
+                Err(Failure::Exception) => Err(Failure::Js(self.caught(tc, outermost, fired, timeout))),
+                Err(Failure::Js(e)) if e.kind == ErrorKind::Runtime && tc.has_caught() => {
+                    Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
+                }
+                Err(other) => {
+                    if tc.has_terminated() || tc.is_execution_terminating() {
+                        Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
+                    } else {
+                        Err(other)
+                    }
+                }
+            }
+        })
+        .map_err(Failure::Js)?
+    }
+
+    /// The error for what `tc` caught (or the termination in progress).
+    fn caught(&self, tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>, outermost: bool, timed_out: bool, timeout: u64) -> JsError {
+        if tc.has_terminated() || tc.is_execution_terminating() {
+            let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
+            if outermost {
+                tc.cancel_terminate_execution();
+                if oom {
+                    self.restore_heap_limit(tc);
+                }
+            }
+            return if oom {
+                JsError::new(ErrorKind::OutOfMemory, "JavaScript ran out of memory (the isolate's memory_limit)")
+            } else if timed_out {
+                JsError::new(ErrorKind::Terminated, format!("JavaScript timed out after {timeout} ms"))
+            } else {
+                JsError::new(ErrorKind::Terminated, "JavaScript was terminated")
+            };
+        }
+        let Some(exception) = tc.exception() else {
+            return JsError::new(ErrorKind::Runtime, "JavaScript failed without an exception");
+        };
+        let message = tc.message();
+        js_error(tc, exception, message, ErrorKind::Runtime)
+    }
+
+    fn restore_heap_limit(&self, isolate: &mut v8::Isolate) {
+        if let Some(oom) = &self.oom {
+            isolate.remove_near_heap_limit_callback(near_heap_limit, self.options.memory_limit);
+            let data = &**oom as *const OomState as *mut c_void;
+            isolate.add_near_heap_limit_callback(near_heap_limit, data);
+        }
+    }
+
+    /// Compiles and runs `source` as a classic script in `ctx`; `convert`
+    /// turns the completion value into the host's (or skips it).
+    pub fn eval<G: Gate, R, E>(
+        &self,
+        gate: &G,
+        ctx: ContextId,
+        source: &str,
+        filename: &str,
+        timeout_ms: u64,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
+    ) -> Result<R, Failure<E>> {
+        self.run(ctx, timeout_ms, |tc, _| {
+            let code = v8::String::new(tc, source)
+                .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the source is too long for V8"))?;
+            let name = v8::String::new(tc, filename)
+                .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the filename is too long for V8"))?;
+            let origin = v8::ScriptOrigin::new(tc, name.into(), 0, 0, false, 0, None, false, false, false, None);
+            let script = {
+                v8::tc_scope!(let compile, tc);
+                match v8::Script::compile(compile, code, Some(&origin)) {
+                    Some(script) => script,
+                    None if compile.has_terminated() || compile.is_execution_terminating() => {
+                        return Err(Failure::Exception);
+                    }
+                    None => {
+                        let exception = compile.exception();
+                        let message = compile.message();
+                        return Err(Failure::Js(match exception {
+                            Some(e) => js_error(compile, e, message, ErrorKind::Parse),
+                            None => JsError::new(ErrorKind::Parse, "SyntaxError"),
+                        }));
+                    }
+                }
+            };
+            let mut result = None;
+            gate.blocking(&self.handle, &mut || result = script.run(tc));
+            let value = result.ok_or(Failure::Exception)?;
+            convert(tc, value)
+        })
+    }
+
+    /// Calls the function at dotted `path` in `ctx` with `this` bound to
+    /// the object holding it. Nothing is evaluated: the path is looked up.
+    pub fn call<G: Gate, R, E>(
+        &self,
+        gate: &G,
+        ctx: ContextId,
+        path: &str,
+        timeout_ms: u64,
+        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
+    ) -> Result<R, Failure<E>> {
+        let parts = parse_path(path).ok_or_else(|| {
+            JsError::new(ErrorKind::Runtime, format!("{path:?} is not a plain dotted path of identifiers"))
+        })?;
+        self.run(ctx, timeout_ms, |tc, _| {
+            let context = tc.get_current_context();
+            let mut holder: v8::Local<v8::Object> = context.global(tc);
+            let (last, parents) = parts.split_last().unwrap_or((&"", &[]));
+            for (i, part) in parents.iter().enumerate() {
+                let key = key(tc, part)?;
+                let next = holder.get(tc, key).ok_or(Failure::Exception)?;
+                holder = next.try_into().map_err(|_| {
+                    let so_far = parts[..=i].join(".");
+                    JsError::new(ErrorKind::Runtime, format!("{path} is not a function ({so_far} is {})", type_name(tc, next)))
+                })?;
+            }
+            let key = key(tc, last)?;
+            let target = holder.get(tc, key).ok_or(Failure::Exception)?;
+            let function: v8::Local<v8::Function> = target.try_into().map_err(|_| {
+                JsError::new(ErrorKind::Runtime, format!("{path} is not a function (it is {})", type_name(tc, target)))
+            })?;
+            let args = args(tc)?;
+            let mut result = None;
+            gate.blocking(&self.handle, &mut || result = function.call(tc, holder.into(), &args));
+            let value = result.ok_or(Failure::Exception)?;
+            convert(tc, value)
+        })
+    }
+
+    /// Makes host function `id` callable from JS at each dotted path (under
+    /// the host namespace, if any), creating missing intermediate objects.
+    /// Paths are all checked before anything is attached.
+    pub fn attach(&self, ctx: ContextId, entries: &[(&str, u32)]) -> Result<(), JsError> {
+        let mut parsed = Vec::with_capacity(entries.len());
+        for (path, id) in entries {
+            let parts = parse_path(path).ok_or_else(|| {
+                JsError::new(ErrorKind::Runtime, format!("cannot attach {path:?}: not a plain dotted path of identifiers"))
+            })?;
+            parsed.push((*path, parts, *id));
+        }
+        let namespace = self.options.host_namespace.clone();
+        self.run::<(), JsError>(ctx, 0, |tc, _| {
+            let context = tc.get_current_context();
+            let global = context.global(tc);
+            for (path, parts, id) in &parsed {
+                let mut full: Vec<&str> = namespace.iter().map(String::as_str).collect();
+                full.extend(parts.iter().copied());
+                let (last, parents) = full.split_last().unwrap_or((&"", &[]));
+                let mut holder = global;
+                for (i, part) in parents.iter().enumerate() {
+                    let key = key(tc, part)?;
+                    let next = holder.get(tc, key).ok_or(Failure::Exception)?;
+                    holder = if next.is_undefined() {
+                        let created = v8::Object::new(tc);
+                        holder.set(tc, key, created.into()).ok_or(Failure::Exception)?;
+                        created
+                    } else {
+                        next.try_into().map_err(|_| {
+                            let so_far = full[..=i].join(".");
+                            JsError::new(
+                                ErrorKind::Runtime,
+                                format!("cannot attach {path}: {so_far} is {}, not an object", type_name(tc, next)),
+                            )
+                        })?
+                    };
+                }
+                let data = v8::Integer::new_from_unsigned(tc, *id);
+                let function = v8::Function::builder(host_trampoline)
+                    .data(data.into())
+                    .build(tc)
+                    .ok_or(Failure::Exception)?;
+                let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
+                function.set_name(name);
+                holder.set(tc, name.into(), function.into()).ok_or(Failure::Exception)?;
+            }
+            Ok(())
+        })
+        .map_err(|f| match f {
+            Failure::Js(e) | Failure::Host(e) => e,
+            Failure::Exception => JsError::new(ErrorKind::Runtime, "attach failed"),
+        })
+    }
+
+    /// Marks `exception` as the JS side of host error `id`: if JS lets it
+    /// escape, the operation fails with `ErrorKind::HostError(id)`.
+    pub fn tag_host_error(scope: &v8::PinScope<'_, '_>, exception: v8::Local<v8::Value>, id: u32) {
+        if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
+            let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) else { return };
+            let key = v8::Private::for_api(scope, Some(name));
+            let value = v8::Integer::new_from_unsigned(scope, id);
+            object.set_private(scope, key, value.into());
+        }
+    }
+}
+
+impl Drop for Isolate {
+    fn drop(&mut self) {
+        let Some(shared) = self.shared.take() else { return };
+        // Globals of a shared isolate may be dropped without the lock (their
+        // reset is deferred); the last Arc then locks and disposes the isolate.
+        self.contexts.get_mut().clear();
+        drop(shared);
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn key<'s, E>(scope: &v8::PinScope<'s, '_>, name: &str) -> Result<v8::Local<'s, v8::Value>, Failure<E>> {
+    v8::String::new(scope, name).map(Into::into).ok_or(Failure::Exception)
+}
+
+fn type_name(scope: &v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> String {
+    if value.is_null() {
+        "null".into()
+    } else {
+        value.type_of(scope).to_rust_string_lossy(scope)
+    }
+}
+
+/// A JS exception as a `JsError`: its string, and for Error objects the
+/// stack frames recorded when it was created.
+fn js_error(
+    scope: &mut v8::PinScope<'_, '_>,
+    exception: v8::Local<v8::Value>,
+    message: Option<v8::Local<v8::Message>>,
+    kind: ErrorKind,
+) -> JsError {
+    if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
+        if let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) {
+            let key = v8::Private::for_api(scope, Some(name));
+            if let Some(id) = object.get_private(scope, key).filter(|v| v.is_uint32()).and_then(|v| v.uint32_value(scope)) {
+                return JsError::new(ErrorKind::HostError(id), "");
+            }
+        }
+    }
+    let text = {
+        v8::tc_scope!(let tc, scope);
+        match exception.to_string(tc) {
+            Some(s) => s.to_rust_string_lossy(tc),
+            None => "<a JavaScript exception whose toString() threw>".to_string(),
+        }
+    };
+    if kind == ErrorKind::Parse {
+        let location = message.map(|m| {
+            let file = m.get_script_resource_name(scope).map(|n| n.to_rust_string_lossy(scope)).unwrap_or_default();
+            let line = m.get_line_number(scope).unwrap_or(0);
+            format!(" at {file}:{line}")
+        });
+        return JsError::new(kind, format!("{text}{}", location.unwrap_or_default()));
+    }
+    let mut frames = Vec::new();
+    if let Some(trace) = v8::Exception::get_stack_trace(scope, exception) {
+        for i in 0..trace.get_frame_count() {
+            let Some(frame) = trace.get_frame(scope, i) else { continue };
+            let file = frame
+                .get_script_name_or_source_url(scope)
+                .map(|n| n.to_rust_string_lossy(scope))
+                .unwrap_or_else(|| "<anonymous>".into());
+            let mut line = format!("{file}:{}:{}", frame.get_line_number(), frame.get_column());
+            if let Some(function) = frame.get_function_name(scope).map(|f| f.to_rust_string_lossy(scope)) {
+                if !function.is_empty() {
+                    line.push_str(&format!(":in '{function}'"));
+                }
+            }
+            frames.push(line);
+        }
+    }
+    JsError { kind, message: text, frames }
+}
+
+fn host_trampoline<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    // A panic must not unwind into V8's C++ frames: it would abort.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let id = args.data().uint32_value(scope)?;
+        let host = scope.get_slot::<HostSlot>()?.0.clone();
+        Some(host.call(scope, id, &args))
+    }));
+    match outcome {
+        Ok(Some(Some(value))) => rv.set(value),
+        Ok(Some(None)) => {}
+        Ok(None) | Err(_) => {
+            if let Some(message) = v8::String::new(scope, "rusty_racer: internal error in a host function") {
+                let exception = v8::Exception::error(scope, message);
+                scope.throw_exception(exception);
+            }
+        }
+    }
+}
+
+/// Near the heap limit: stop the script and give it room to unwind.
+unsafe extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
+    // SAFETY: `data` is the isolate's boxed OomState, alive as long as the isolate.
+    let state = unsafe { &*(data as *const OomState) };
+    state.hit.store(true, Ordering::SeqCst);
+    state.handle.terminate_execution();
+    current.saturating_mul(2)
+}

@@ -1,0 +1,26 @@
+//! rusty_racer's V8 semantics, with no Ruby in it: the platform, isolates
+//! (shared, locked per operation, usable in any creation or drop order and
+//! re-entrantly from host callbacks), realms, the timeout watchdog, script
+//! execution, error and backtrace extraction, and the marshalling walk that
+//! hands JS values to a host-side builder (`HostValues`).
+//!
+//! The host (the Ruby extension) plugs in through three traits:
+//! `Gate` (release the host's global lock while JS runs), `HostFunctions`
+//! (JS calls into host callables) and `HostValues` (build host values).
+
+mod error;
+mod isolate;
+mod marshal;
+mod path;
+mod platform;
+mod watchdog;
+
+pub use error::{ErrorKind, Failure, JsError};
+pub use isolate::{
+    leaked_isolate_count, live_isolate_count, note_leaked_isolate, thread_has_entered_isolate, ContextId, Direct,
+    Gate, HostFunctions, Isolate, IsolateOptions, Microtasks,
+};
+pub use marshal::{to_host, HostValues};
+pub use path::parse_path;
+pub use platform::initialize;
+pub use v8;
