@@ -1,1 +1,25 @@
+//! The rusty_racer Ruby extension: the glue generated from `idl/` (every
+//! Ruby-visible method, its argument checks and thread/disposed guards),
+//! implemented one file per class over `rusty_racer_runtime`.
 
+mod context;
+mod core;
+mod gvl;
+mod host;
+mod isolate;
+mod module;
+mod values;
+
+mod generated {
+    rr_idl_macros::idl!("../idl");
+}
+
+pub use context::Context;
+pub use isolate::Isolate;
+pub use module::RustyRacer;
+
+#[magnus::init(name = "rusty_racer")]
+fn init(ruby: &magnus::Ruby) -> Result<(), magnus::Error> {
+    generated::init(ruby)?;
+    Ok(())
+}

@@ -212,6 +212,7 @@ impl Cx<'_> {
             }
         });
         let define_doc = format!("Defines `{}::{name}` under `module`.", self.api.module.name);
+        let impl_check = format_ident!("__rr_{}_impl_is", snake(&c.name));
         quote! {
             #doc
             pub trait #trait_name: Sized + ::rr_glue::magnus::TypedData {
@@ -232,7 +233,7 @@ impl Cx<'_> {
             #(#glue)*
 
             #[allow(dead_code)]
-            fn __rr_impl_is(_: &crate::#rust_type) where crate::#rust_type: #trait_name {}
+            fn #impl_check(_: &crate::#rust_type) where crate::#rust_type: #trait_name {}
         }
     }
 

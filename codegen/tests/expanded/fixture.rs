@@ -1198,7 +1198,7 @@ fn __rr_widget_is_disposed(
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 #[allow(dead_code)]
-fn __rr_impl_is(_: &crate::Widget)
+fn __rr_widget_impl_is(_: &crate::Widget)
 where
     crate::Widget: WidgetApi,
 {}

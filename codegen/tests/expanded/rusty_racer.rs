@@ -718,7 +718,7 @@ fn __rr_context_id(
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 #[allow(dead_code)]
-fn __rr_impl_is(_: &crate::Context)
+fn __rr_context_impl_is(_: &crate::Context)
 where
     crate::Context: ContextApi,
 {}
@@ -974,7 +974,7 @@ fn __rr_isolate_is_disposed(
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 #[allow(dead_code)]
-fn __rr_impl_is(_: &crate::Isolate)
+fn __rr_isolate_impl_is(_: &crate::Isolate)
 where
     crate::Isolate: IsolateApi,
 {}

@@ -1,0 +1,122 @@
+//! `RustyRacer::Context` (idl/context.yaml).
+
+use std::sync::Arc;
+
+use magnus::{gc, DataTypeFunctions, Error, Ruby, TypedData, Value};
+use rr_glue::{Callable, Pairs, ThreadToken};
+use rusty_racer_runtime::{to_host, ContextId, Failure};
+
+use crate::core::Core;
+use crate::generated::ContextApi;
+use crate::gvl::RubyGate;
+use crate::isolate::non_negative;
+use crate::values::{to_js, RubyValues};
+
+#[derive(TypedData)]
+#[magnus(class = "RustyRacer::Context", mark, free_immediately, size)]
+pub struct Context {
+    core: Arc<Core>,
+    id: ContextId,
+}
+
+impl DataTypeFunctions for Context {
+    fn mark(&self, marker: &gc::Marker) {
+        self.core.state.mark(marker);
+    }
+}
+
+impl Context {
+    pub fn new(core: Arc<Core>, id: ContextId) -> Self {
+        Context { core, id }
+    }
+
+    fn eval_with<R>(
+        &self,
+        ruby: &Ruby,
+        method: &str,
+        source: &str,
+        filename: &str,
+        timeout_ms: i64,
+        convert: impl for<'s, 'i> FnOnce(&rusty_racer_runtime::v8::PinScope<'s, 'i>, rusty_racer_runtime::v8::Local<'s, rusty_racer_runtime::v8::Value>) -> Result<R, Failure<Error>>,
+    ) -> Result<R, Error> {
+        let timeout = non_negative(ruby, method, "timeout_ms", timeout_ms)?;
+        self.core.with(ruby, |isolate| isolate.eval(&RubyGate, self.id, source, filename, timeout, convert))
+    }
+
+    fn call_with<R>(
+        &self,
+        ruby: &Ruby,
+        name: &str,
+        args: &[Value],
+        convert: impl for<'s, 'i> FnOnce(&rusty_racer_runtime::v8::PinScope<'s, 'i>, rusty_racer_runtime::v8::Local<'s, rusty_racer_runtime::v8::Value>) -> Result<R, Failure<Error>>,
+    ) -> Result<R, Error> {
+        self.core.with(ruby, |isolate| {
+            isolate.call(
+                &RubyGate,
+                self.id,
+                name,
+                0,
+                |scope| args.iter().map(|v| to_js(ruby, scope, *v).map_err(Failure::Host)).collect(),
+                convert,
+            )
+        })
+    }
+
+    fn attach_all(&self, ruby: &Ruby, entries: &[(String, Callable)]) -> Result<(), Error> {
+        let callables = self.core.state.callables;
+        let mut ids = Vec::with_capacity(entries.len());
+        for (_, callable) in entries {
+            ids.push(callables.len() as u32);
+            callables.push(callable.0)?;
+        }
+        let paths: Vec<(&str, u32)> = entries.iter().zip(ids).map(|((path, _), id)| (path.as_str(), id)).collect();
+        self.core.with(ruby, |isolate| isolate.attach(self.id, &paths).map_err(Failure::Js))
+    }
+}
+
+impl ContextApi for Context {
+    fn guard_owner_thread(&self) -> ThreadToken {
+        self.core.owner
+    }
+
+    fn guard_is_disposed(&self) -> bool {
+        self.core.is_disposed()
+    }
+
+    // idl/context.yaml Context#eval
+    fn eval(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: i64) -> Result<Value, Error> {
+        self.eval_with(ruby, "RustyRacer::Context#eval", &source, &filename, timeout_ms, |scope, value| {
+            to_host(scope, value, &mut RubyValues { ruby })
+        })
+    }
+
+    // idl/context.yaml Context#eval_void
+    fn eval_void(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: i64) -> Result<(), Error> {
+        self.eval_with(ruby, "RustyRacer::Context#eval_void", &source, &filename, timeout_ms, |_, _| Ok(()))
+    }
+
+    // idl/context.yaml Context#call
+    fn call(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
+        self.call_with(ruby, &name, &args, |scope, value| to_host(scope, value, &mut RubyValues { ruby }))
+    }
+
+    // idl/context.yaml Context#call_void
+    fn call_void(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<(), Error> {
+        self.call_with(ruby, &name, &args, |_, _| Ok(()))
+    }
+
+    // idl/context.yaml Context#attach
+    fn attach(&self, ruby: &Ruby, name: String, callable: Callable) -> Result<(), Error> {
+        self.attach_all(ruby, &[(name, callable)])
+    }
+
+    // idl/context.yaml Context#attach_many
+    fn attach_many(&self, ruby: &Ruby, functions: Pairs<String, Callable>) -> Result<(), Error> {
+        self.attach_all(ruby, &functions.0)
+    }
+
+    // idl/context.yaml Context#id
+    fn id(&self, _: &Ruby) -> Result<i64, Error> {
+        Ok(self.id as i64)
+    }
+}

@@ -1,0 +1,173 @@
+//! What an Isolate and its Contexts share: the runtime isolate, the owner
+//! thread, the Ruby callables JS can call, and the Ruby exceptions in flight.
+
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+use magnus::{gc, prelude::*, Error, Exception, RArray, Ruby, Value};
+use rr_glue::ThreadToken;
+use rusty_racer_runtime::{self as runtime, v8, ErrorKind, Failure, JsError};
+
+use crate::generated::ErrorClass;
+use crate::gvl;
+
+/// Roughly what an idle isolate costs outside Ruby's heap, reported to
+/// Ruby's GC so that dropped isolates are collected before memory balloons.
+pub const ISOLATE_EXTERNAL_BYTES: isize = 2 << 20;
+
+pub struct Core {
+    pub owner: ThreadToken,
+    pub runtime: RefCell<Option<runtime::Isolate>>,
+    pub handle: v8::IsolateHandle,
+    pub state: HostState,
+}
+
+// SAFETY: Ruby objects may be touched from any thread, but the generated glue
+// lets other threads reach only `handle` (thread-safe) and the `try_borrow` in
+// `is_disposed`; everything else runs on the owner thread, and every access
+// (including GC marking and freeing) happens with the GVL held.
+unsafe impl Send for Core {}
+unsafe impl Sync for Core {}
+
+/// Ruby values the isolate holds; marked (and so pinned) by the Ruby
+/// objects that own the Core.
+#[derive(Clone, Copy)]
+pub struct HostState {
+    /// Attached callables; a host function's id is its index.
+    pub callables: RArray,
+    /// Ruby exceptions raised by callbacks, by id, until the outermost
+    /// operation ends (JS may catch them, or let them escape).
+    pub host_errors: RArray,
+}
+
+impl HostState {
+    pub fn new(ruby: &Ruby) -> Self {
+        HostState { callables: ruby.ary_new(), host_errors: ruby.ary_new() }
+    }
+
+    pub fn mark(&self, marker: &gc::Marker) {
+        marker.mark(self.callables);
+        marker.mark(self.host_errors);
+    }
+}
+
+impl Core {
+    pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Self, Error> {
+        drain_graveyard();
+        let state = HostState::new(ruby);
+        let host = std::rc::Rc::new(crate::host::RubyHost { state });
+        let isolate = runtime::Isolate::new(options, host)
+            .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
+        ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
+        Ok(Core {
+            owner: rr_glue::current_thread(),
+            handle: isolate.thread_safe_handle(),
+            runtime: RefCell::new(Some(isolate)),
+            state,
+        })
+    }
+
+    pub fn is_disposed(&self) -> bool {
+        self.runtime.try_borrow().map(|r| r.is_none()).unwrap_or(false)
+    }
+
+    /// Runs an operation on the runtime isolate and turns its failure into
+    /// the Ruby error to raise.
+    pub fn with<R>(
+        &self,
+        ruby: &Ruby,
+        op: impl FnOnce(&runtime::Isolate) -> Result<R, Failure<Error>>,
+    ) -> Result<R, Error> {
+        let guard = self.runtime.borrow();
+        let isolate = guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
+        let out = op(isolate);
+        let outermost = !isolate.is_busy();
+        drop(guard);
+        let result = match out {
+            Ok(v) => Ok(v),
+            Err(Failure::Host(e)) => Err(e),
+            Err(Failure::Js(e)) => Err(self.js_error(ruby, e)),
+            Err(Failure::Exception) => Err(ErrorClass::InternalError.error(ruby, "a JavaScript exception was not collected")),
+        };
+        if outermost {
+            // What callbacks raised is only needed until the operation ends.
+            let _ = self.state.host_errors.funcall::<_, _, Value>("clear", ());
+            if !runtime::thread_has_entered_isolate() {
+                drain_graveyard();
+            }
+        }
+        // An interrupt Ruby delivered while JS ran (Thread#kill, Timeout) wins.
+        match gvl::take_pending() {
+            Some(interrupt) => Err(interrupt),
+            None => result,
+        }
+    }
+
+    /// The Ruby exception for a JS failure, its backtrace the JS frames.
+    pub fn js_error(&self, ruby: &Ruby, e: JsError) -> Error {
+        let class = match e.kind {
+            ErrorKind::Parse => ErrorClass::ParseError,
+            ErrorKind::Runtime => ErrorClass::RuntimeError,
+            ErrorKind::Terminated => ErrorClass::ScriptTerminatedError,
+            ErrorKind::OutOfMemory => ErrorClass::V8OutOfMemoryError,
+            ErrorKind::Usage => ErrorClass::Error,
+            ErrorKind::HostError(id) => {
+                // JS let a callback's Ruby exception escape: raise the original.
+                return match self.state.host_errors.entry::<Value>(id as isize).ok().and_then(Exception::from_value) {
+                    Some(exception) => Error::from(exception),
+                    None => ErrorClass::RuntimeError.error(ruby, "a Ruby callback raised an exception"),
+                };
+            }
+        };
+        with_backtrace(ruby, class, e.message, &e.frames)
+    }
+}
+
+/// `class.new(message)` with `frames` as its backtrace (empty stays empty).
+pub fn with_backtrace(ruby: &Ruby, class: ErrorClass, message: String, frames: &[String]) -> Error {
+    let built = class.class(ruby).new_instance((ruby.str_new(&message),)).and_then(|exception| {
+        let backtrace = ruby.ary_from_iter(frames.iter().map(|f| ruby.str_new(f)));
+        exception.funcall::<_, _, Value>("set_backtrace", (backtrace,))?;
+        Ok(exception)
+    });
+    match built {
+        Ok(exception) => Error::from(exception),
+        Err(e) => e,
+    }
+}
+
+/// Isolates collected while some isolate was entered on the collecting
+/// thread: released by the next operation that finishes with none entered.
+static GRAVEYARD: Mutex<Vec<Buried>> = Mutex::new(Vec::new());
+
+/// Held only to be dropped later.
+struct Buried(#[allow(dead_code)] runtime::Isolate);
+
+// SAFETY: a shared isolate may be released on any thread while nobody holds
+// its lock, and a buried isolate is unreachable from Ruby, so nobody does.
+unsafe impl Send for Buried {}
+
+pub fn drain_graveyard() {
+    let buried = std::mem::take(&mut *GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()));
+    drop(buried);
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        let Some(isolate) = self.runtime.get_mut().take() else { return };
+        // SAFETY: Ruby frees objects with the GVL held.
+        unsafe { rb_sys::rb_gc_adjust_memory_usage(-ISOLATE_EXTERNAL_BYTES as rb_sys::ssize_t) };
+        release(isolate);
+    }
+}
+
+/// Releases a runtime isolate now if this thread is not inside another
+/// isolate's operation, else at the next safe point. Never blocks: nobody
+/// else holds the lock of an isolate whose Ruby objects are gone.
+pub fn release(isolate: runtime::Isolate) {
+    if runtime::thread_has_entered_isolate() {
+        GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).push(Buried(isolate));
+    } else {
+        drop(isolate);
+    }
+}

@@ -1,0 +1,132 @@
+//! JS calling Ruby: arguments marshalled to Ruby, the callable called with
+//! the GVL held and under protection, the result marshalled back. A Ruby
+//! exception becomes a JS Error (message kept) that JS can catch; if JS lets
+//! it escape, the operation raises the original Ruby exception.
+
+use magnus::{prelude::*, Error, Exception, RArray, Ruby, Value};
+use rusty_racer_runtime::{to_host, v8, Failure, HostFunctions, Isolate};
+
+use crate::core::HostState;
+use crate::gvl;
+use crate::values::{to_js, RubyValues};
+
+pub struct RubyHost {
+    pub state: HostState,
+}
+
+enum Outcome<'s> {
+    Value(v8::Local<'s, v8::Value>),
+    /// A Ruby exception to turn into a JS one.
+    Raised(Exception),
+    /// A JS exception is already pending (a getter threw while converting).
+    Pending,
+    /// A message for a JS TypeError (a value that cannot be marshalled).
+    TypeError(String),
+}
+
+impl HostFunctions for RubyHost {
+    fn call<'s>(
+        &self,
+        scope: &mut v8::PinScope<'s, '_>,
+        id: u32,
+        args: &v8::FunctionCallbackArguments<'s>,
+    ) -> Option<v8::Local<'s, v8::Value>> {
+        let state = &self.state;
+        let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
+            let callable: Value = match state.callables.entry(id as isize) {
+                Ok(c) => c,
+                Err(e) => return raised(ruby, e),
+            };
+            // Arguments go into a Ruby Array so the GC sees each one.
+            let ruby_args: RArray = ruby.ary_new_capa(args.length() as usize);
+            for i in 0..args.length() {
+                match to_host(scope, args.get(i), &mut RubyValues { ruby }) {
+                    Ok(v) => {
+                        if let Err(e) = ruby_args.push(v) {
+                            return raised(ruby, e);
+                        }
+                    }
+                    Err(Failure::Host(e)) => return raised(ruby, e),
+                    Err(Failure::Exception) => return Outcome::Pending,
+                    Err(Failure::Js(e)) => return Outcome::TypeError(e.message),
+                }
+            }
+            // SAFETY: the slice is read by funcall before any Ruby code runs.
+            let result: Result<Value, Error> = callable.funcall("call", unsafe { ruby_args.as_slice() });
+            match result {
+                Ok(value) => match to_js(ruby, scope, value) {
+                    Ok(js) => Outcome::Value(js),
+                    Err(e) => raised(ruby, e),
+                },
+                Err(e) => raised(ruby, e),
+            }
+        });
+        match outcome {
+            Ok(Outcome::Value(v)) => Some(v),
+            Ok(Outcome::Pending) => None,
+            Ok(Outcome::TypeError(message)) => {
+                throw(scope, &message, None);
+                None
+            }
+            Ok(Outcome::Raised(exception)) => {
+                let message = gvl::with_gvl(|ruby| describe(ruby, exception)).unwrap_or_else(|_| "Ruby exception".into());
+                let id = gvl::with_gvl(|_| {
+                    let id = state.host_errors.len() as u32;
+                    state.host_errors.push(exception).map(|_| id)
+                });
+                throw(scope, &message, id.ok().and_then(Result::ok));
+                None
+            }
+            // A non-local exit (Thread#kill, throw, break): stop the script and
+            // let the operation re-raise it once V8 has unwound.
+            Err(jump) => {
+                gvl::set_pending(jump);
+                scope.terminate_execution();
+                None
+            }
+        }
+    }
+}
+
+fn raised<'s>(ruby: &Ruby, e: Error) -> Outcome<'s> {
+    match e.value().and_then(Exception::from_value) {
+        Some(exception) if !exception.is_kind_of(ruby.exception_standard_error()) && is_jump_like(ruby, exception) => {
+            gvl::set_pending(e);
+            Outcome::Pending
+        }
+        Some(exception) => Outcome::Raised(exception),
+        None => {
+            gvl::set_pending(e);
+            Outcome::Pending
+        }
+    }
+}
+
+/// Exceptions that must not be turned into JS errors: the thread is being
+/// killed or the process is exiting.
+fn is_jump_like(ruby: &Ruby, exception: Exception) -> bool {
+    exception.is_kind_of(ruby.exception_system_exit())
+        || exception.is_kind_of(ruby.exception_interrupt())
+        || exception.is_kind_of(ruby.exception_no_mem_error())
+}
+
+/// The exception's message for JS: `message`, else `to_s`, else `inspect`,
+/// else its class name. Each may raise; none may crash.
+fn describe(ruby: &Ruby, exception: Exception) -> String {
+    for method in ["message", "to_s", "inspect"] {
+        if let Ok(s) = exception.funcall::<_, _, Value>(method, ()).and_then(|v| v.funcall::<_, _, String>("to_str", ())) {
+            return s;
+        }
+    }
+    let _ = ruby;
+    unsafe { exception.classname() }.into_owned()
+}
+
+fn throw(scope: &mut v8::PinScope<'_, '_>, message: &str, host_error: Option<u32>) {
+    let Some(text) = v8::String::new(scope, message) else { return };
+    let exception = v8::Exception::error(scope, text);
+    if let Some(id) = host_error {
+        Isolate::tag_host_error(scope, exception, id);
+    }
+    scope.throw_exception(exception);
+}

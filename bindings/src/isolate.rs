@@ -1,0 +1,116 @@
+//! `RustyRacer::Isolate` (idl/isolate.yaml).
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use magnus::{gc, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData};
+use rr_glue::ThreadToken;
+use rusty_racer_runtime::{self as runtime, IsolateOptions};
+
+use crate::context::Context;
+use crate::core::{self, Core};
+use crate::generated::{ErrorClass, IsolateApi, Microtasks};
+
+#[derive(TypedData)]
+#[magnus(class = "RustyRacer::Isolate", mark, free_immediately, size)]
+pub struct Isolate {
+    core: Arc<Core>,
+    /// The default context, handed out as the same object every time.
+    context: DefaultContext,
+}
+
+/// Set and read only on the owner thread (the glue checks), marked under the GVL.
+struct DefaultContext(Cell<Option<Obj<Context>>>);
+
+// SAFETY: see above; Ruby values are never touched off the GVL.
+unsafe impl Send for DefaultContext {}
+
+impl DataTypeFunctions for Isolate {
+    fn mark(&self, marker: &gc::Marker) {
+        self.core.state.mark(marker);
+        if let Some(context) = self.context.0.get() {
+            marker.mark(context);
+        }
+    }
+}
+
+/// A count or limit from Ruby, which must not be negative.
+pub fn non_negative(ruby: &Ruby, method: &str, name: &str, value: i64) -> Result<u64, Error> {
+    u64::try_from(value)
+        .map_err(|_| Error::new(ruby.exception_arg_error(), format!("{method}: {name} must be >= 0 (got {value})")))
+}
+
+impl IsolateApi for Isolate {
+    fn guard_owner_thread(&self) -> ThreadToken {
+        self.core.owner
+    }
+
+    fn guard_is_disposed(&self) -> bool {
+        self.core.is_disposed()
+    }
+
+    // idl/isolate.yaml Isolate.new
+    fn new(
+        ruby: &Ruby,
+        timeout_ms: i64,
+        memory_limit: i64,
+        microtasks: Microtasks,
+        host_namespace: Option<String>,
+    ) -> Result<Self, Error> {
+        const METHOD: &str = "RustyRacer::Isolate.new";
+        let timeout_ms = non_negative(ruby, METHOD, "timeout_ms", timeout_ms)?;
+        let memory_limit = non_negative(ruby, METHOD, "memory_limit", memory_limit)? as usize;
+        if let Some(ns) = &host_namespace {
+            if runtime::parse_path(ns).is_none() {
+                return Err(Error::new(
+                    ruby.exception_arg_error(),
+                    format!("{METHOD}: host_namespace must be a dotted path of JS identifiers (got {ns:?})"),
+                ));
+            }
+        }
+        let microtasks = match microtasks {
+            Microtasks::Auto => runtime::Microtasks::Auto,
+            Microtasks::Explicit => runtime::Microtasks::Explicit,
+        };
+        let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace };
+        Ok(Isolate { core: Arc::new(Core::new(ruby, options)?), context: DefaultContext(Cell::new(None)) })
+    }
+
+    // idl/isolate.yaml Isolate#context
+    fn context(&self, ruby: &Ruby) -> Result<Obj<Context>, Error> {
+        if let Some(context) = self.context.0.get() {
+            return Ok(context);
+        }
+        let context = ruby.obj_wrap(Context::new(Arc::clone(&self.core), 0));
+        self.context.0.set(Some(context));
+        Ok(context)
+    }
+
+    // idl/isolate.yaml Isolate#terminate (any thread)
+    fn terminate(&self, _: &Ruby) -> Result<(), Error> {
+        self.core.handle.terminate_execution();
+        Ok(())
+    }
+
+    // idl/isolate.yaml Isolate#dispose
+    fn dispose(&self, ruby: &Ruby) -> Result<(), Error> {
+        let Ok(mut slot) = self.core.runtime.try_borrow_mut() else {
+            return Err(ErrorClass::Error.error(
+                ruby,
+                "RustyRacer::Isolate#dispose: cannot dispose an isolate while one of its operations is running \
+                 (from inside its own callback); dispose it after the operation returns",
+            ));
+        };
+        if let Some(isolate) = slot.take() {
+            drop(slot);
+            core::release(isolate);
+            ruby.gc_adjust_memory_usage(-core::ISOLATE_EXTERNAL_BYTES);
+        }
+        Ok(())
+    }
+
+    // idl/isolate.yaml Isolate#disposed? (any thread)
+    fn is_disposed(&self, _: &Ruby) -> Result<bool, Error> {
+        Ok(self.core.is_disposed())
+    }
+}

@@ -1,0 +1,19 @@
+//! `RustyRacer` module functions (idl/rusty_racer.yaml).
+
+use magnus::{Error, Ruby};
+
+use crate::generated::RustyRacerApi;
+
+pub struct RustyRacer;
+
+impl RustyRacerApi for RustyRacer {
+    // idl/rusty_racer.yaml RustyRacer.live_isolate_count
+    fn live_isolate_count(_: &Ruby) -> Result<i64, Error> {
+        Ok(rusty_racer_runtime::live_isolate_count() as i64)
+    }
+
+    // idl/rusty_racer.yaml RustyRacer.leaked_isolate_count
+    fn leaked_isolate_count(_: &Ruby) -> Result<i64, Error> {
+        Ok(rusty_racer_runtime::leaked_isolate_count() as i64)
+    }
+}
