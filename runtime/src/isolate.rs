@@ -228,6 +228,13 @@ impl Isolate {
     fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
         let shared =
             self.shared.as_ref().ok_or_else(|| JsError::new(ErrorKind::Usage, "the isolate has been disposed"))?;
+        if !crate::stack::on_thread_stack() {
+            return Err(JsError::new(
+                ErrorKind::Usage,
+                "JavaScript cannot run on a Fiber's stack: V8 aborts the process if JS overflows or is interrupted \
+                 off the thread's own stack; call it outside the Fiber",
+            ));
+        }
         let prev = ENTERED.with(Cell::get);
         let mine = self.active.get();
         let guard = if mine.is_null() {
@@ -253,6 +260,10 @@ impl Isolate {
         };
         ENTERED.with(|e| e.set(guard.ptr));
         let outermost = guard.locker.is_some();
+        if outermost {
+            // SAFETY: as below.
+            crate::stack::set_for_current_thread(unsafe { &mut *guard.ptr });
+        }
         // SAFETY: the isolate is locked by this thread and entered; nested
         // operations derive their scopes from it as V8's C++ API allows.
         let result = f(unsafe { &mut *guard.ptr }, outermost);

@@ -13,6 +13,7 @@ mod isolate;
 mod marshal;
 mod path;
 mod platform;
+mod stack;
 mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};

@@ -12,6 +12,9 @@ pub fn initialize() {
         // Ruby threads get ~1 MiB machine stacks and Ruby/Rust frames sit
         // below V8's entry: keep JS well inside them (V8's default is 984 KB).
         v8::V8::set_flags_from_string("--stack-size=512");
+        if let Ok(extra) = std::env::var("RUSTY_RACER_V8_FLAGS") {
+            v8::V8::set_flags_from_string(&extra);
+        }
         let platform = v8::new_unprotected_default_platform(0, false).make_shared();
         v8::V8::initialize_platform(platform);
         v8::V8::initialize();
