@@ -1,0 +1,115 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+
+class CallbacksTest < RustyRacerTest
+  def test_attach_and_nested_paths
+    ctx = context
+    ctx.attach("rubyUpcase", ->(s) { s.upcase })
+    ctx.attach("ns.util.twice", ->(x) { x * 2 })
+    assert_equal "HI", ctx.eval("rubyUpcase('hi')")
+    assert_equal 42, ctx.eval("ns.util.twice(21)")
+    assert_equal({ "a" => [1, nil] }, (ctx.attach("echo", ->(*a) { a.first }) || ctx.eval("echo({a: [1, null]})")))
+  end
+
+  def test_attach_many_is_one_operation_and_takes_methods
+    ctx = context
+    log = []
+    define_singleton_method(:record) { |x| log << x; x }
+    ctx.attach_many("a" => ->(x) { x + 1 }, "b.c" => method(:record))
+    assert_equal 2, ctx.eval("a(1)")
+    assert_equal "hello", ctx.eval("b.c('hello')")
+    assert_equal ["hello"], log
+    e = assert_raises(TypeError) { ctx.attach_many("x" => 1) }
+    assert_match(/functions must be a Hash whose keys are each a String and values each callable/, e.message)
+  end
+
+  def test_attach_onto_a_non_object_raises_and_leaves_it
+    ctx = context
+    ctx.eval("var n = 5")
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.attach("n.f", -> {}) }
+    assert_equal "cannot attach n.f: n is number, not an object", e.message
+    assert_equal 5, ctx.eval("n")
+    assert_raises(RustyRacer::RuntimeError) { ctx.attach("bad path", -> {}) }
+  end
+
+  def test_host_namespace
+    ctx = context(host_namespace: "host")
+    ctx.attach("twice", ->(x) { x * 2 })
+    assert_equal 4, ctx.eval("host.twice(2)")
+    assert_equal "undefined", ctx.eval("typeof twice")
+  end
+
+  def test_ruby_exception_is_catchable_in_js
+    ctx = context
+    ctx.attach("fail", -> { raise ArgumentError, "bad input" })
+    assert_equal "bad input", ctx.eval("try { fail() } catch (e) { e.message }")
+    assert_equal true, ctx.eval("try { fail() } catch (e) { e instanceof Error }")
+  end
+
+  def test_uncaught_ruby_exception_is_reraised_as_itself
+    ctx = context
+    error_class = Class.new(StandardError)
+    ctx.attach("fail", -> { raise error_class, "original" })
+    e = assert_raises(error_class) { ctx.eval("fail()") }
+    assert_equal "original", e.message
+    assert_equal 1, ctx.eval("1"), "usable afterwards"
+  end
+
+  def test_exception_whose_message_to_s_and_inspect_raise
+    ctx = context
+    nasty = Class.new(StandardError) do
+      def message = raise("no message")
+      def to_s = raise("no to_s")
+      def inspect = raise("no inspect")
+    end
+    ctx.attach("fail", -> { raise nasty })
+    assert_equal true, ctx.eval("try { fail(); false } catch (e) { e instanceof Error }")
+    assert_raises(nasty) { ctx.eval("fail()") }
+  end
+
+  def test_reentry_ruby_js_ruby_js
+    ctx = context
+    ctx.attach("outer", lambda { |x|
+      ctx.attach("inner", ->(y) { y * 10 })
+      ctx.eval("function compiled(z) { return z + 1 }")
+      ctx.eval("inner(#{x}) + compiled(0)")
+    })
+    assert_equal 31, ctx.eval("outer(3)")
+    assert_equal 50, ctx.eval("inner(5)")
+  end
+
+  def test_nesting_across_isolates_a_b_a
+    a = context
+    b = context
+    a.attach("toB", ->(x) { b.eval("fromB(#{x})") })
+    b.attach("fromB", ->(x) { a.eval("#{x} * 2") + 1 })
+    assert_equal 15, a.eval("toB(7)")
+    assert_equal 1, a.eval("1")
+    assert_equal 2, b.eval("2")
+  end
+
+  def test_an_isolate_created_and_used_inside_a_callback
+    ctx = context
+    ctx.attach("fresh", -> { isolate.context.eval("6 * 7") })
+    assert_equal 42, ctx.eval("fresh()")
+  end
+
+  def test_callables_survive_gc_compact
+    ctx = context
+    ctx.attach("greet", ->(n) { "hi #{n}" })
+    GC.start
+    GC.compact if GC.respond_to?(:compact)
+    assert_equal "hi js", ctx.eval("greet('js')")
+  end
+
+  def test_dispose_inside_own_callback_raises
+    iso = isolate
+    ctx = iso.context
+    ctx.attach("selfDestruct", -> { iso.dispose })
+    e = assert_raises(RustyRacer::Error) { ctx.eval("selfDestruct()") }
+    assert_match(/cannot dispose an isolate while one of its operations is running/, e.message)
+    refute iso.disposed?
+    assert_equal 1, ctx.eval("1")
+  end
+end

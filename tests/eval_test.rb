@@ -1,0 +1,91 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+
+class EvalTest < RustyRacerTest
+  def test_eval_returns_marshalled_values
+    ctx = context
+    assert_equal 2, ctx.eval("1 + 1")
+    assert_equal({ "a" => 1, "b" => [true, "x"] }, ctx.eval("({a: 1, b: [true, 'x']})"))
+    assert_nil ctx.eval("undefined")
+    assert_nil ctx.eval("null")
+    assert_equal false, ctx.eval("false")
+    assert_equal 1.5, ctx.eval("1.5")
+    assert_kind_of Integer, ctx.eval("2 ** 40")
+    assert_equal 2**70, ctx.eval("2n ** 70n")
+    s = ctx.eval("'h\\u00e9 \\u{1F600}'")
+    assert_equal "h\u00e9 \u{1F600}", s
+    assert_equal Encoding::UTF_8, s.encoding
+    assert_equal({ "n" => { "list" => [1, [2, [3]], { "k" => nil }] } }, ctx.eval("({n: {list: [1, [2, [3]], {k: null}]}})"))
+  end
+
+  def test_values_round_trip_through_call
+    ctx = context
+    ctx.eval("function id(x) { return x }")
+    [nil, true, false, 0, -7, 2**53, 2**64, 1.25, "", "ascii", "h\u00e9", [], [1, "two", [3.5]],
+     { "a" => 1 }, { "nested" => { "deep" => [nil, true] } }].each do |value|
+      value.nil? ? assert_nil(ctx.call("id", value)) : assert_equal(value, ctx.call("id", value), value.inspect)
+    end
+    assert_equal({ "sym" => "val" }, ctx.call("id", { sym: :val }), "Symbol keys and values become strings")
+  end
+
+  def test_a_value_that_cannot_be_marshalled_raises_a_rusty_racer_error
+    ctx = context
+    ctx.eval("function id(x) { return x }")
+    e = assert_raises(RustyRacer::Error) { ctx.call("id", Object.new) }
+    assert_match(/cannot marshal a Object to JavaScript/, e.message)
+    a = []
+    a << a
+    e = assert_raises(RustyRacer::Error) { ctx.call("id", a) }
+    assert_match(/cyclic/, e.message)
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.eval("const o = {}; o.o = o; o") }
+    assert_match(/cyclic/, e.message)
+  end
+
+  def test_eval_keyword_arguments
+    ctx = context
+    assert_equal 1, ctx.eval("x = 1", filename: "boot.js", timeout_ms: 50)
+    e = assert_raises(TypeError) { ctx.eval("1", filename: 3) }
+    assert_equal "RustyRacer::Context#eval: filename must be a String (got Integer)", e.message
+    e = assert_raises(ArgumentError) { ctx.eval("1", timeout_ms: -1) }
+    assert_match(/timeout_ms must be >= 0/, e.message)
+    e = assert_raises(ArgumentError) { ctx.eval("1", timeoutms: 1) }
+    assert_match(/unknown keyword: :timeoutms/, e.message)
+  end
+
+  def test_eval_void_runs_for_effect_and_never_marshals
+    ctx = context
+    assert_nil ctx.eval_void("globalThis.big = {}; globalThis.big.self = globalThis.big; big")
+    assert_nil ctx.eval_void("({get x() { throw new Error('never read') }})")
+    assert_equal true, ctx.eval("big.self === big")
+    assert_raises(RustyRacer::RuntimeError) { ctx.eval_void("throw new Error('still raised')") }
+  end
+
+  def test_call_with_dotted_paths_binds_this
+    ctx = context
+    ctx.eval("function add(a, b) { return a + b }; var math = { base: 10, addBase(x) { return this.base + x } }")
+    assert_equal 42, ctx.call("add", 20, 22)
+    assert_equal 11, ctx.call("math.addBase", 1)
+    assert_nil ctx.call_void("add", 1, 2)
+  end
+
+  def test_call_refuses_unknown_names_and_non_paths_without_evaluating
+    ctx = context
+    ctx.eval("var math = {}")
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.call("nope") }
+    assert_match(/nope is not a function/, e.message)
+    assert_raises(RustyRacer::RuntimeError) { ctx.call("math.missing.deeper") }
+    ["globalThis.hacked = 1", "add(1)", "a[0]", "", "math..x"].each do |name|
+      e = assert_raises(RustyRacer::RuntimeError, name) { ctx.call(name) }
+      assert_match(/not a plain dotted path/, e.message)
+    end
+    assert_equal "undefined", ctx.eval("typeof hacked"), "nothing was evaluated"
+    assert_equal({}, ctx.eval("math"), "nothing was created")
+  end
+
+  def test_context_identity
+    iso = isolate
+    assert_same iso.context, iso.context
+    assert_equal 0, iso.context.id
+  end
+end

@@ -1,0 +1,99 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "timeout"
+
+class ThreadsTest < RustyRacerTest
+  OWNER_ONLY = {
+    "Isolate#context" => ->(iso, _ctx) { iso.context },
+    "Isolate#dispose" => ->(iso, _ctx) { iso.dispose },
+    "Context#eval" => ->(_iso, ctx) { ctx.eval("1") },
+    "Context#eval_void" => ->(_iso, ctx) { ctx.eval_void("1") },
+    "Context#call" => ->(_iso, ctx) { ctx.call("f") },
+    "Context#call_void" => ->(_iso, ctx) { ctx.call_void("f") },
+    "Context#attach" => ->(_iso, ctx) { ctx.attach("g", -> {}) },
+    "Context#attach_many" => ->(_iso, ctx) { ctx.attach_many("g" => -> {}) },
+    "Context#id" => ->(_iso, ctx) { ctx.id },
+  }.freeze
+
+  def test_every_owner_method_refuses_other_threads
+    iso = isolate
+    ctx = iso.context
+    OWNER_ONLY.each do |name, op|
+      e = on_other_thread { op.call(iso, ctx) }
+      assert_kind_of RustyRacer::WrongThreadError, e, name
+      assert_match(/\ARustyRacer::#{name.sub("#", "#")}: called from a thread that does not own it/, e.message)
+      assert_match(/confined to the thread that created the isolate/, e.message)
+      assert_match(/only Isolate#terminate, Isolate#disposed\? may be called from any thread/, e.message)
+    end
+    refute iso.disposed?
+    assert_equal 1, ctx.eval("1")
+  end
+
+  def test_terminate_from_another_thread
+    iso = isolate
+    ctx = iso.context
+    killer = Thread.new { sleep 0.1; iso.terminate }
+    e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}") }
+    killer.join
+    assert_equal "JavaScript was terminated", e.message
+    assert_equal 2, ctx.eval("1 + 1")
+  end
+
+  def test_terminate_while_idle_does_not_poison_the_next_operation
+    iso = isolate
+    iso.terminate
+    on_other_thread { iso.terminate }
+    assert_equal 3, iso.context.eval("1 + 2")
+  end
+
+  def test_timeouts_per_isolate_and_per_eval
+    ctx = context(timeout_ms: 100)
+    e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}") }
+    assert_equal "JavaScript timed out after 100 ms", e.message
+    e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}", timeout_ms: 30) }
+    assert_equal "JavaScript timed out after 30 ms", e.message
+    ctx.eval("function spin() { for (;;) {} }")
+    assert_raises(RustyRacer::ScriptTerminatedError) { ctx.call("spin") }
+    assert_equal 4, ctx.eval("2 + 2"), "usable after timeouts"
+  end
+
+  def test_other_ruby_threads_run_during_a_long_eval
+    ctx = context
+    ticks = 0
+    ticker = Thread.new { loop { ticks += 1; sleep 0.005 } }
+    ctx.eval("const end = Date.now() + 200; while (Date.now() < end) {}")
+    ticker.kill
+    assert_operator ticks, :>=, 10, "the GVL was released while JS ran"
+  end
+
+  def test_timeout_and_thread_kill_stop_js
+    ctx = context
+    assert_raises(Timeout::Error) { Timeout.timeout(0.1) { ctx.eval("for (;;) {}") } }
+    assert_equal 5, ctx.eval("2 + 3")
+    runner = Thread.new { ctx.eval("for (;;) {}") rescue nil }
+    sleep 0.05
+    runner.kill
+    assert runner.join(5), "Thread#kill stopped the JS"
+  end
+
+  def test_an_isolate_per_thread
+    results = 4.times.map do |i|
+      Thread.new { RustyRacer::Isolate.new.tap { |iso| iso.context.eval("var v = #{i}") }.context.eval("v * 10") }
+    end.map(&:value)
+    assert_equal [0, 10, 20, 30], results
+  end
+
+  def test_any_thread_methods
+    iso = isolate
+    assert_equal false, on_other_thread { iso.disposed? }
+    assert_nil on_other_thread { iso.terminate }
+  end
+
+  def test_callbacks_run_with_the_gvl
+    ctx = context
+    ctx.attach("threadName", -> { Thread.current.name })
+    Thread.current.name = "owner"
+    assert_equal "owner", ctx.eval("threadName()")
+  end
+end
