@@ -42,9 +42,26 @@ pub fn note_leaked_isolate(isolate: Isolate) {
     }
 }
 
+/// A C++ `v8::Isolate*`. Kept instead of `&mut v8::Isolate`, which for a
+/// shared isolate points into its `Locker` and would dangle once that moves.
+type RawIsolate = *mut c_void;
+
+fn raw_of(isolate: &v8::Isolate) -> RawIsolate {
+    // SAFETY: UnsafeRawIsolatePtr is a transparent wrapper of the C++ pointer.
+    unsafe { std::mem::transmute(isolate.as_raw_isolate_ptr()) }
+}
+
+/// A `v8::Isolate` handle for `raw` (the wrapper owns nothing).
+///
+/// # Safety
+/// `raw` must be a live isolate, locked by this thread.
+unsafe fn isolate_at(raw: RawIsolate) -> v8::Isolate {
+    unsafe { v8::Isolate::from_raw_isolate_ptr(std::mem::transmute::<RawIsolate, v8::UnsafeRawIsolatePtr>(raw)) }
+}
+
 thread_local! {
     /// The isolate this crate entered last on this thread (null: none).
-    static ENTERED: Cell<*mut v8::Isolate> = const { Cell::new(null_mut()) };
+    static ENTERED: Cell<RawIsolate> = const { Cell::new(null_mut()) };
 }
 
 /// Whether an operation of some isolate is running on this thread.
@@ -124,17 +141,17 @@ pub struct Isolate {
     handle: v8::IsolateHandle,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
-    active: Cell<*mut v8::Isolate>,
+    active: Cell<RawIsolate>,
     options: IsolateOptions,
     oom: Option<Box<OomState>>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
 struct Entered<'a> {
-    active: &'a Cell<*mut v8::Isolate>,
+    active: &'a Cell<RawIsolate>,
     locker: Option<v8::Locker<'a>>,
-    ptr: *mut v8::Isolate,
-    prev: *mut v8::Isolate,
+    raw: RawIsolate,
+    prev: RawIsolate,
 }
 
 impl Drop for Entered<'_> {
@@ -142,14 +159,14 @@ impl Drop for Entered<'_> {
         if self.locker.is_some() {
             self.active.set(null_mut());
             self.locker = None; // exits this isolate and releases its lock
-        } else if self.prev != self.ptr {
-            // SAFETY: entered by `Isolate::enter` below, under the lock an outer
+        } else if self.prev != self.raw {
+            // SAFETY: entered by `Isolate::enter`, under the lock an outer
             // operation on this thread holds.
-            unsafe { (*self.ptr).exit() };
+            unsafe { isolate_at(self.raw).exit() };
         }
-        if !self.prev.is_null() && self.prev != self.ptr {
+        if !self.prev.is_null() && self.prev != self.raw {
             // SAFETY: `prev` was entered on this thread before and exited by us.
-            unsafe { (*self.prev).enter() };
+            unsafe { isolate_at(self.prev).enter() };
         }
         ENTERED.with(|e| e.set(self.prev));
     }
@@ -240,33 +257,33 @@ impl Isolate {
         let guard = if mine.is_null() {
             if !prev.is_null() {
                 // SAFETY: `prev` is the isolate entered on this thread; the guard re-enters it.
-                unsafe { (*prev).exit() };
+                unsafe { isolate_at(prev).exit() };
             }
-            let mut locker = shared.lock();
-            let ptr: *mut v8::Isolate = &mut *locker;
-            self.active.set(ptr);
-            Entered { active: &self.active, locker: Some(locker), ptr, prev }
+            let locker = shared.lock();
+            let raw = raw_of(&locker);
+            self.active.set(raw);
+            Entered { active: &self.active, locker: Some(locker), raw, prev }
         } else {
             if prev != mine {
                 // SAFETY: an outer operation on this thread holds our lock.
                 unsafe {
                     if !prev.is_null() {
-                        (*prev).exit();
+                        isolate_at(prev).exit();
                     }
-                    (*mine).enter();
+                    isolate_at(mine).enter();
                 }
             }
-            Entered { active: &self.active, locker: None, ptr: mine, prev }
+            Entered { active: &self.active, locker: None, raw: mine, prev }
         };
-        ENTERED.with(|e| e.set(guard.ptr));
+        ENTERED.with(|e| e.set(guard.raw));
         let outermost = guard.locker.is_some();
-        if outermost {
-            // SAFETY: as below.
-            crate::stack::set_for_current_thread(unsafe { &mut *guard.ptr });
-        }
         // SAFETY: the isolate is locked by this thread and entered; nested
         // operations derive their scopes from it as V8's C++ API allows.
-        let result = f(unsafe { &mut *guard.ptr }, outermost);
+        let mut isolate = unsafe { isolate_at(guard.raw) };
+        if outermost {
+            crate::stack::set_for_current_thread(&mut isolate);
+        }
+        let result = f(&mut isolate, outermost);
         drop(guard);
         Ok(result)
     }
