@@ -2,6 +2,7 @@
 //! thread, the Ruby callables JS can call, and the Ruby exceptions in flight.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use magnus::{gc, prelude::*, Error, Exception, RArray, Ruby, Value};
@@ -91,7 +92,9 @@ impl Core {
         };
         if outermost {
             // What callbacks raised is only needed until the operation ends.
-            let _ = self.state.host_errors.funcall::<_, _, Value>("clear", ());
+            if !self.state.host_errors.is_empty() {
+                let _ = self.state.host_errors.funcall::<_, _, Value>("clear", ());
+            }
             if !runtime::thread_has_entered_isolate() {
                 drain_graveyard();
             }
@@ -139,6 +142,8 @@ pub fn with_backtrace(ruby: &Ruby, class: ErrorClass, message: String, frames: &
 /// Isolates collected while some isolate was entered on the collecting
 /// thread: released by the next operation that finishes with none entered.
 static GRAVEYARD: Mutex<Vec<Buried>> = Mutex::new(Vec::new());
+/// Whether GRAVEYARD may hold something (checked on every operation).
+static BURIED: AtomicBool = AtomicBool::new(false);
 
 /// Held only to be dropped later.
 struct Buried(#[allow(dead_code)] runtime::Isolate);
@@ -148,6 +153,9 @@ struct Buried(#[allow(dead_code)] runtime::Isolate);
 unsafe impl Send for Buried {}
 
 pub fn drain_graveyard() {
+    if !BURIED.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let buried = std::mem::take(&mut *GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()));
     drop(buried);
 }
@@ -167,6 +175,7 @@ impl Drop for Core {
 pub fn release(isolate: runtime::Isolate) {
     if runtime::thread_has_entered_isolate() {
         GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).push(Buried(isolate));
+        BURIED.store(true, Ordering::SeqCst);
     } else {
         drop(isolate);
     }

@@ -5,7 +5,7 @@ require_relative "rusty_racer/version"
 # The classes, methods and errors are defined by the compiled extension,
 # generated from idl/*.yaml (see gem/sig/rusty_racer.rbs for the API).
 begin
-  require_relative "rusty_racer/rusty_racer"
+  require "rusty_racer/rusty_racer"
 rescue LoadError => e
   raise LoadError, "rusty_racer's extension is not built (#{e.message}); run bin/setup in the checkout, " \
                    "or install the gem so its extconf builds it"

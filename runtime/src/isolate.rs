@@ -144,6 +144,8 @@ pub struct Isolate {
     active: Cell<RawIsolate>,
     options: IsolateOptions,
     oom: Option<Box<OomState>>,
+    /// The stack limit last set (per thread it is constant).
+    stack_limit: Cell<usize>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -207,6 +209,7 @@ impl Isolate {
             active: Cell::new(null_mut()),
             options,
             oom,
+            stack_limit: Cell::new(0),
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
@@ -281,7 +284,13 @@ impl Isolate {
         // operations derive their scopes from it as V8's C++ API allows.
         let mut isolate = unsafe { isolate_at(guard.raw) };
         if outermost {
-            crate::stack::set_for_current_thread(&mut isolate);
+            // V8's own per-thread limit is wrong on Ruby's threads; the Locker
+            // keeps ours per thread, so setting it once per thread suffices.
+            let limit = crate::stack::limit_for_current_thread();
+            if self.stack_limit.get() != limit {
+                crate::stack::set_limit(&mut isolate, limit);
+                self.stack_limit.set(limit);
+            }
         }
         let result = f(&mut isolate, outermost);
         drop(guard);

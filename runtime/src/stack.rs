@@ -13,10 +13,11 @@ unsafe extern "C" {
     fn v8_isolate_set_stack_limit(isolate: *mut c_void, limit: usize);
 }
 
-/// JS may use at most this much stack below the embedder's frame.
-const JS_STACK: usize = 512 * 1024;
-/// Left free above the bottom of the thread's stack (guard page, Ruby, Rust).
-const MARGIN: usize = 96 * 1024;
+/// Left free above the bottom of the thread's stack (guard page, and the
+/// Ruby and Rust frames a host callback near the limit still needs).
+const MARGIN: usize = 128 * 1024;
+/// When the thread's bounds are unknown: JS may use this much below us.
+const FALLBACK_JS_STACK: usize = 256 * 1024;
 
 thread_local! {
     /// This thread's stack bounds, looked up once (for the main thread glibc
@@ -48,13 +49,20 @@ pub fn on_thread_stack() -> bool {
     STACK.with(|s| s.is_none_or(|(bottom, size)| (bottom..bottom + size).contains(&here)))
 }
 
-/// Sets `isolate`'s stack limit for JS entered from the current frame.
-pub fn set_for_current_thread(isolate: &mut v8::Isolate) {
-    let here = &isolate as *const _ as usize;
-    let limit = match STACK.with(|s| *s) {
-        Some((bottom, _)) => here.saturating_sub(JS_STACK).max(bottom.saturating_add(MARGIN)).min(here),
-        None => here.saturating_sub(JS_STACK),
-    };
+/// The stack limit for JS on this thread: the thread's own stack less a
+/// margin (the same for every call, so it is set once per thread).
+pub fn limit_for_current_thread() -> usize {
+    match STACK.with(|s| *s) {
+        Some((bottom, _)) => bottom.saturating_add(MARGIN),
+        None => {
+            let here = 0u8;
+            (&here as *const u8 as usize).saturating_sub(FALLBACK_JS_STACK)
+        }
+    }
+}
+
+/// Sets `isolate`'s stack limit to `limit`.
+pub fn set_limit(isolate: &mut v8::Isolate, limit: usize) {
     // SAFETY: `v8::Isolate` is a transparent wrapper of the C++ isolate pointer.
     let raw: *mut c_void = unsafe { std::mem::transmute(isolate.as_raw_isolate_ptr()) };
     unsafe { v8_isolate_set_stack_limit(raw, limit) };
@@ -65,6 +73,12 @@ mod tests {
     #[test]
     fn this_frame_is_on_the_thread_stack() {
         assert!(super::on_thread_stack());
+    }
+
+    #[test]
+    fn the_limit_is_below_us() {
+        let here = 0u8;
+        assert!(super::limit_for_current_thread() < &here as *const u8 as usize);
     }
 
     #[test]
