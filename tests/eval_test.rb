@@ -29,6 +29,15 @@ class EvalTest < RustyRacerTest
     assert_equal({ "sym" => "val" }, ctx.call("id", { sym: :val }), "Symbol keys and values become strings")
   end
 
+  def test_times_and_dates
+    ctx = context
+    ctx.eval("function id(x) { return x }")
+    t = Time.at(1_700_000_000, 123, :millisecond)
+    assert_equal t, ctx.call("id", t)
+    assert_equal Time.at(86_400), ctx.eval("new Date(86400000)")
+    assert_equal 1_700_000_000_123, ctx.call("id", t).then { |v| (v.to_r * 1000).to_i }
+  end
+
   def test_a_value_that_cannot_be_marshalled_raises_a_rusty_racer_error
     ctx = context
     ctx.eval("function id(x) { return x }")
@@ -38,6 +47,8 @@ class EvalTest < RustyRacerTest
     a << a
     e = assert_raises(RustyRacer::Error) { ctx.call("id", a) }
     assert_match(/cyclic/, e.message)
+    e = assert_raises(RustyRacer::Error) { ctx.call("id", "\xFF".dup.force_encoding("UTF-8")) }
+    assert_match(/not valid in its encoding/, e.message)
     e = assert_raises(RustyRacer::RuntimeError) { ctx.eval("const o = {}; o.o = o; o") }
     assert_match(/cyclic/, e.message)
   end

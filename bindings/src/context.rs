@@ -63,11 +63,9 @@ impl Context {
     }
 
     fn attach_all(&self, ruby: &Ruby, entries: &[(String, Callable)]) -> Result<(), Error> {
-        let callables = self.core.state.callables;
         let mut ids = Vec::with_capacity(entries.len());
         for (_, callable) in entries {
-            ids.push(callables.len() as u32);
-            callables.push(callable.0)?;
+            ids.push(self.core.state.add_callable(ruby, callable.0)?);
         }
         let paths: Vec<(&str, u32)> = entries.iter().zip(ids).map(|((path, _), id)| (path.as_str(), id)).collect();
         self.core.with(ruby, |isolate| isolate.attach(self.id, &paths).map_err(Failure::Js))

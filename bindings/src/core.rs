@@ -1,9 +1,9 @@
 //! What an Isolate and its Contexts share: the runtime isolate, the owner
 //! thread, the Ruby callables JS can call, and the Ruby exceptions in flight.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use magnus::{gc, prelude::*, Error, Exception, RArray, Ruby, Value};
 use rr_glue::ThreadToken;
@@ -20,7 +20,7 @@ pub struct Core {
     pub owner: ThreadToken,
     pub runtime: RefCell<Option<runtime::Isolate>>,
     pub handle: v8::IsolateHandle,
-    pub state: HostState,
+    pub state: Arc<HostState>,
 }
 
 // SAFETY: Ruby objects may be touched from any thread, but the generated glue
@@ -30,33 +30,74 @@ pub struct Core {
 unsafe impl Send for Core {}
 unsafe impl Sync for Core {}
 
-/// Ruby values the isolate holds; marked (and so pinned) by the Ruby
-/// objects that own the Core.
-#[derive(Clone, Copy)]
+/// Ruby values the isolate holds, marked (and so pinned) by the Ruby objects
+/// that own the Core. The Arrays are created on first use, when those
+/// objects exist: made earlier, nothing would mark them until the Isolate
+/// object is allocated, and a GC in between would free them.
+#[derive(Default)]
 pub struct HostState {
     /// Attached callables; a host function's id is its index.
-    pub callables: RArray,
+    callables: Cell<Option<RArray>>,
     /// Ruby exceptions raised by callbacks, by id, until the outermost
     /// operation ends (JS may catch them, or let them escape).
-    pub host_errors: RArray,
+    host_errors: Cell<Option<RArray>>,
 }
 
+// SAFETY: as for Core: used on the owner thread, with the GVL held.
+unsafe impl Send for HostState {}
+unsafe impl Sync for HostState {}
+
 impl HostState {
-    pub fn new(ruby: &Ruby) -> Self {
-        HostState { callables: ruby.ary_new(), host_errors: ruby.ary_new() }
+    pub fn mark(&self, marker: &gc::Marker) {
+        for array in [self.callables.get(), self.host_errors.get()].into_iter().flatten() {
+            marker.mark(array);
+        }
     }
 
-    pub fn mark(&self, marker: &gc::Marker) {
-        marker.mark(self.callables);
-        marker.mark(self.host_errors);
+    fn array(ruby: &Ruby, cell: &Cell<Option<RArray>>) -> RArray {
+        cell.get().unwrap_or_else(|| {
+            let array = ruby.ary_new();
+            cell.set(Some(array));
+            array
+        })
+    }
+
+    /// Keeps `callable` alive for JS; returns its id.
+    pub fn add_callable(&self, ruby: &Ruby, callable: Value) -> Result<u32, Error> {
+        let array = Self::array(ruby, &self.callables);
+        let id = array.len() as u32;
+        array.push(callable)?;
+        Ok(id)
+    }
+
+    pub fn callable(&self, id: u32) -> Option<Value> {
+        self.callables.get()?.entry(id as isize).ok()
+    }
+
+    /// Keeps a callback's exception until the operation ends; returns its id.
+    pub fn add_host_error(&self, ruby: &Ruby, exception: Exception) -> Result<u32, Error> {
+        let array = Self::array(ruby, &self.host_errors);
+        let id = array.len() as u32;
+        array.push(exception)?;
+        Ok(id)
+    }
+
+    pub fn host_error(&self, id: u32) -> Option<Exception> {
+        self.host_errors.get()?.entry::<Value>(id as isize).ok().and_then(Exception::from_value)
+    }
+
+    pub fn clear_host_errors(&self) {
+        if let Some(errors) = self.host_errors.get().filter(|e| !e.is_empty()) {
+            let _ = errors.funcall::<_, _, Value>("clear", ());
+        }
     }
 }
 
 impl Core {
     pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Self, Error> {
         drain_graveyard();
-        let state = HostState::new(ruby);
-        let host = std::rc::Rc::new(crate::host::RubyHost { state });
+        let state = Arc::new(HostState::default());
+        let host = std::rc::Rc::new(crate::host::RubyHost { state: Arc::clone(&state) });
         let isolate = runtime::Isolate::new(options, host)
             .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
         ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
@@ -92,9 +133,7 @@ impl Core {
         };
         if outermost {
             // What callbacks raised is only needed until the operation ends.
-            if !self.state.host_errors.is_empty() {
-                let _ = self.state.host_errors.funcall::<_, _, Value>("clear", ());
-            }
+            self.state.clear_host_errors();
             if !runtime::thread_has_entered_isolate() {
                 drain_graveyard();
             }
@@ -116,7 +155,7 @@ impl Core {
             ErrorKind::Usage => ErrorClass::Error,
             ErrorKind::HostError(id) => {
                 // JS let a callback's Ruby exception escape: raise the original.
-                return match self.state.host_errors.entry::<Value>(id as isize).ok().and_then(Exception::from_value) {
+                return match self.state.host_error(id) {
                     Some(exception) => Error::from(exception),
                     None => ErrorClass::RuntimeError.error(ruby, "a Ruby callback raised an exception"),
                 };

@@ -11,7 +11,7 @@ use crate::gvl;
 use crate::values::{to_js, RubyValues};
 
 pub struct RubyHost {
-    pub state: HostState,
+    pub state: std::sync::Arc<HostState>,
 }
 
 enum Outcome<'s> {
@@ -20,6 +20,9 @@ enum Outcome<'s> {
     Raised(Exception),
     /// A JS exception is already pending (a getter threw while converting).
     Pending,
+    /// Ruby is unwinding (Thread#kill, exit, Interrupt, throw): kept to
+    /// re-raise once V8 has unwound; the script is terminated.
+    Interrupt,
     /// A message for a JS TypeError (a value that cannot be marshalled).
     TypeError(String),
 }
@@ -33,9 +36,8 @@ impl HostFunctions for RubyHost {
     ) -> Option<v8::Local<'s, v8::Value>> {
         let state = &self.state;
         let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
-            let callable: Value = match state.callables.entry(id as isize) {
-                Ok(c) => c,
-                Err(e) => return raised(ruby, e),
+            let Some(callable) = state.callable(id) else {
+                return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
             };
             // Arguments go into a Ruby Array so the GC sees each one.
             let ruby_args: RArray = ruby.ary_new_capa(args.length() as usize);
@@ -64,16 +66,17 @@ impl HostFunctions for RubyHost {
         match outcome {
             Ok(Outcome::Value(v)) => Some(v),
             Ok(Outcome::Pending) => None,
+            Ok(Outcome::Interrupt) => {
+                scope.terminate_execution();
+                None
+            }
             Ok(Outcome::TypeError(message)) => {
                 throw(scope, &message, None);
                 None
             }
             Ok(Outcome::Raised(exception)) => {
                 let message = gvl::with_gvl(|ruby| describe(ruby, exception)).unwrap_or_else(|_| "Ruby exception".into());
-                let id = gvl::with_gvl(|_| {
-                    let id = state.host_errors.len() as u32;
-                    state.host_errors.push(exception).map(|_| id)
-                });
+                let id = gvl::with_gvl(|ruby| state.add_host_error(ruby, exception));
                 throw(scope, &message, id.ok().and_then(Result::ok));
                 None
             }
@@ -92,12 +95,12 @@ fn raised<'s>(ruby: &Ruby, e: Error) -> Outcome<'s> {
     match e.value().and_then(Exception::from_value) {
         Some(exception) if !exception.is_kind_of(ruby.exception_standard_error()) && is_jump_like(ruby, exception) => {
             gvl::set_pending(e);
-            Outcome::Pending
+            Outcome::Interrupt
         }
         Some(exception) => Outcome::Raised(exception),
         None => {
             gvl::set_pending(e);
-            Outcome::Pending
+            Outcome::Interrupt
         }
     }
 }

@@ -101,7 +101,7 @@ fn convert<'s>(
         return Ok(v8::Boolean::new(scope, false).into());
     }
     if let Some(s) = RString::from_value(value) {
-        let text = s.to_string()?;
+        let text = s.to_string().map_err(|_| cannot(ruby, "a String that is not valid in its encoding", ""))?;
         return string(ruby, scope, &text);
     }
     if let Some(sym) = Symbol::from_value(value) {

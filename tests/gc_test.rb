@@ -1,0 +1,35 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+
+# Every Ruby value the extension holds must be marked: under GC.stress a GC
+# runs at every allocation, so an unmarked value is freed at once.
+class GcTest < RustyRacerTest
+  def test_marshalling_callbacks_and_errors_under_gc_stress
+    iso = RustyRacer::Isolate.new # created under stress too: its arrays must survive
+    ctx = iso.context
+    GC.stress = true
+    ctx.attach("cb", ->(x) { { "got" => x, "list" => [x, x.to_s * 2] } })
+    ctx.attach("fail", -> { raise ArgumentError, "nope" })
+    ctx.eval("function id(x) { return x }")
+    8.times do |i|
+      assert_equal({ "a" => [1, "two", { "b" => nil }], "c" => { "got" => i, "list" => [i, i.to_s * 2] } },
+                   ctx.eval("({a: [1, 'two', {b: null}], c: cb(#{i})})"))
+      assert_equal({ "k" => [i, "s", 1.5, nil] }, ctx.call("id", { "k" => [i, "s", 1.5, nil] }))
+      assert_raises(ArgumentError) { ctx.eval("fail()") }
+    end
+  ensure
+    GC.stress = false
+    iso&.dispose
+  end
+
+  def test_everything_survives_gc_compact
+    ctx = context
+    ctx.attach("greet", ->(n) { "hi #{n}" })
+    ctx.eval("var kept = {list: [1, 2]}")
+    GC.start
+    GC.compact
+    assert_equal "hi js", ctx.eval("greet('js')")
+    assert_equal({ "list" => [1, 2] }, ctx.eval("kept"))
+  end
+end
