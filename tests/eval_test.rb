@@ -94,6 +94,15 @@ class EvalTest < RustyRacerTest
     assert_equal({}, ctx.eval("math"), "nothing was created")
   end
 
+  def test_microtasks_policy
+    ctx = context
+    ctx.eval("var r = 0; Promise.resolve(1).then(v => r = v)")
+    assert_equal 1, ctx.eval("r"), ":auto runs promise jobs when the eval returns"
+    ctx = context(microtasks: :explicit)
+    ctx.eval("var r = 0; Promise.resolve(1).then(v => r = v)")
+    assert_equal 0, ctx.eval("r"), ":explicit leaves them queued"
+  end
+
   def test_context_identity
     iso = isolate
     assert_same iso.context, iso.context

@@ -49,8 +49,20 @@ class LifecycleTest < RustyRacerTest
 
   def test_isolate_collected_while_another_runs_js
     ctx = context
-    ctx.attach("churn", -> { 50.times { RustyRacer::Isolate.new.context.eval("1") }; GC.start; 1 })
+    GC.start
+    baseline = RustyRacer.live_isolate_count
+    waiting = nil
+    ctx.attach("churn", lambda {
+      50.times { RustyRacer::Isolate.new.context.eval("1") }
+      GC.start
+      waiting = RustyRacer.leaked_isolate_count
+      1
+    })
     assert_equal 1, ctx.eval("churn()")
+    assert_operator waiting, :>, 0, "isolates collected inside an operation wait for it to end"
+    assert_equal 0, RustyRacer.leaked_isolate_count, "released when the operation finished"
+    GC.start
+    assert_equal baseline, RustyRacer.live_isolate_count
     assert_equal 2, ctx.eval("2")
   end
 

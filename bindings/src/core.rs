@@ -191,6 +191,11 @@ struct Buried(#[allow(dead_code)] runtime::Isolate);
 // its lock, and a buried isolate is unreachable from Ruby, so nobody does.
 unsafe impl Send for Buried {}
 
+/// Collected isolates waiting in the graveyard.
+pub fn buried_count() -> usize {
+    GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
 pub fn drain_graveyard() {
     if !BURIED.swap(false, Ordering::SeqCst) {
         return;

@@ -14,6 +14,6 @@ impl RustyRacerApi for RustyRacer {
 
     // idl/rusty_racer.yaml RustyRacer.leaked_isolate_count
     fn leaked_isolate_count(_: &Ruby) -> Result<i64, Error> {
-        Ok(rusty_racer_runtime::leaked_isolate_count() as i64)
+        Ok(crate::core::buried_count() as i64)
     }
 }

@@ -17,29 +17,10 @@ use crate::path::parse_path;
 use crate::watchdog::{self, Deadline};
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
-static LEAKED: AtomicUsize = AtomicUsize::new(0);
 
 /// Isolates created and not yet disposed or leaked.
 pub fn live_isolate_count() -> usize {
     LIVE.load(Ordering::SeqCst)
-}
-
-/// Isolates the host gave up on releasing (see `note_leaked_isolate`).
-pub fn leaked_isolate_count() -> usize {
-    LEAKED.load(Ordering::SeqCst)
-}
-
-/// Records that the host forgot an isolate instead of dropping it, because
-/// releasing it where it was found was not safe.
-pub fn note_leaked_isolate(isolate: Isolate) {
-    let mut isolate = std::mem::ManuallyDrop::new(isolate);
-    if isolate.shared.take().is_some_and(|shared| {
-        std::mem::forget(shared);
-        true
-    }) {
-        LEAKED.fetch_add(1, Ordering::SeqCst);
-        LIVE.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 /// A C++ `v8::Isolate*`. Kept instead of `&mut v8::Isolate`, which for a

@@ -18,7 +18,7 @@ mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
 pub use isolate::{
-    leaked_isolate_count, live_isolate_count, note_leaked_isolate, thread_has_entered_isolate, ContextId, Direct,
+    live_isolate_count, thread_has_entered_isolate, ContextId, Direct,
     Gate, HostFunctions, Isolate, IsolateOptions, Microtasks,
 };
 pub use marshal::{to_host, HostValues};

@@ -158,9 +158,11 @@ pub trait RustyRacerApi {
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
     /// `RustyRacer.leaked_isolate_count() -> Integer` (any thread)
     ///
-    /// How many isolates were garbage-collected after their owner thread had
-    /// gone and could not be released safely; their memory stays allocated
-    /// until the process exits.
+    /// How many garbage-collected isolates are not released yet. A collected
+    /// isolate is released where it is collected (on any thread, also after
+    /// its owner thread has ended) unless that thread is inside another
+    /// isolate's operation; then it waits until an operation finishes outside
+    /// any. Those still waiting when the process exits are leaked.
     fn leaked_isolate_count(
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;

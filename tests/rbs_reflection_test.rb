@@ -1,0 +1,44 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "rbs"
+
+# gem/sig/rusty_racer.rbs is generated from the IDL, and so is the extension:
+# the loaded classes must have exactly the methods and errors the RBS names.
+class RbsReflectionTest < RustyRacerTest
+  SIG = File.expand_path("../gem/sig/rusty_racer.rbs", __dir__)
+
+  def declarations
+    decls = RBS::Parser.parse_signature(File.read(SIG))
+    mod = decls.find { |d| d.is_a?(RBS::AST::Declarations::Module) && d.name.name == :RustyRacer }
+    refute_nil mod, "module RustyRacer in #{SIG}"
+    mod
+  end
+
+  def test_every_signature_is_a_loaded_method_and_back
+    mod = declarations
+    classes = mod.members.grep(RBS::AST::Declarations::Class)
+    functions = mod.members.grep(RBS::AST::Members::MethodDefinition).map(&:name)
+    assert_equal functions.sort, RustyRacer.singleton_methods(false).sort
+    %w[Isolate Context].each do |name|
+      decl = classes.find { |c| c.name.name == name.to_sym }
+      klass = RustyRacer.const_get(name)
+      defs = decl.members.grep(RBS::AST::Members::MethodDefinition)
+      instance = defs.select { |d| d.kind == :instance }.map(&:name)
+      singleton = defs.select { |d| d.kind == :singleton }.map(&:name)
+      assert_equal instance.sort, klass.public_instance_methods(false).sort, name
+      assert_equal singleton.sort, klass.singleton_methods(false).sort, name
+    end
+  end
+
+  def test_every_error_in_the_signature_exists_with_its_parent
+    errors = declarations.members.grep(RBS::AST::Declarations::Class).select(&:super_class)
+    refute_empty errors
+    errors.each do |decl|
+      klass = RustyRacer.const_get(decl.name.name)
+      parent = decl.super_class.name.name
+      expected = parent == :StandardError ? StandardError : RustyRacer.const_get(parent)
+      assert_equal expected, klass.superclass, decl.name.name
+    end
+  end
+end
