@@ -29,7 +29,10 @@ class GcTest < RustyRacerTest
     ctx.eval("var kept = {list: [1, 2]}")
     GC.start
     GC.compact
+    # Moves every object that can move, then checks all references.
+    GC.verify_compaction_references(toward: :empty, double_heap: true)
     assert_equal "hi js", ctx.eval("greet('js')")
+    assert_raises(RustyRacer::RuntimeError) { ctx.eval("throw new Error('after compaction')") }
     assert_equal({ "list" => [1, 2] }, ctx.eval("kept"))
   end
 end
