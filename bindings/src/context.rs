@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use magnus::{gc, DataTypeFunctions, Error, Ruby, TypedData, Value};
 use rr_glue::{Callable, Pairs, ThreadToken};
-use rusty_racer_runtime::{to_host, ContextId, Failure};
+use rusty_racer_runtime::{to_host, v8, ContextId, Failure};
 
 use crate::core::Core;
 use crate::generated::ContextApi;
@@ -37,7 +37,7 @@ impl Context {
         source: &str,
         filename: &str,
         timeout_ms: i64,
-        convert: impl for<'s, 'i> FnOnce(&rusty_racer_runtime::v8::PinScope<'s, 'i>, rusty_racer_runtime::v8::Local<'s, rusty_racer_runtime::v8::Value>) -> Result<R, Failure<Error>>,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         let timeout = non_negative(ruby, method, "timeout_ms", timeout_ms)?;
         self.core.with(ruby, |isolate| isolate.eval(&RubyGate, self.id, source, filename, timeout, convert))
@@ -48,7 +48,7 @@ impl Context {
         ruby: &Ruby,
         name: &str,
         args: &[Value],
-        convert: impl for<'s, 'i> FnOnce(&rusty_racer_runtime::v8::PinScope<'s, 'i>, rusty_racer_runtime::v8::Local<'s, rusty_racer_runtime::v8::Value>) -> Result<R, Failure<Error>>,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         self.core.with(ruby, |isolate| {
             isolate.call(

@@ -67,24 +67,3 @@ pub fn set_limit(isolate: &mut v8::Isolate, limit: usize) {
     let raw: *mut c_void = unsafe { std::mem::transmute(isolate.as_raw_isolate_ptr()) };
     unsafe { v8_isolate_set_stack_limit(raw, limit) };
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn this_frame_is_on_the_thread_stack() {
-        assert!(super::on_thread_stack());
-    }
-
-    #[test]
-    fn the_limit_is_below_us() {
-        let here = 0u8;
-        assert!(super::limit_for_current_thread() < &here as *const u8 as usize);
-    }
-
-    #[test]
-    fn the_thread_stack_is_below_us() {
-        let here = 0u8;
-        let (bottom, size) = super::thread_stack().expect("pthread_getattr_np");
-        assert!((bottom..bottom + size).contains(&(&here as *const u8 as usize)));
-    }
-}

@@ -289,6 +289,34 @@ fn isolates_alternate_nest_and_drop_in_any_order() {
 }
 
 #[test]
+fn paths_are_dotted_identifiers_only() {
+    let _serial = serial();
+    use rusty_racer_runtime::parse_path;
+    assert_eq!(parse_path("math.addBase"), Some(vec!["math", "addBase"]));
+    assert_eq!(parse_path("$a._b1"), Some(vec!["$a", "_b1"]));
+    for bad in ["", "a.", ".a", "a..b", "a[0]", "f()", "a b", "1a", "a;b", "globalThis['x']"] {
+        assert_eq!(parse_path(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn deep_recursion_is_a_range_error_on_small_thread_stacks() {
+    let _serial = serial();
+    // A 1 MiB stack, like a Ruby thread's: V8's own limit would not fit it.
+    let outcome = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let iso = isolate();
+            let e = eval(&iso, "function f(n) { return n == 0 ? 0 : 1 + f(n - 1) }; f(1e7)").unwrap_err();
+            (e.message, eval(&iso, "f(1000)"))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(outcome, ("RangeError: Maximum call stack size exceeded".to_string(), Ok(Val::Int(1000))));
+}
+
+#[test]
 fn an_isolate_can_be_dropped_on_another_thread() {
     let _serial = serial();
     struct SendIt(Isolate);

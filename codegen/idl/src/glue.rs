@@ -262,6 +262,7 @@ impl Cx<'_> {
         let ret = self.return_type(m, class);
         quote! {
             #doc
+            #[allow(clippy::too_many_arguments)]
             fn #name(#receiver ruby: &::rr_glue::magnus::Ruby, #(#params,)* #block) -> ::std::result::Result<#ret, ::rr_glue::magnus::Error>;
         }
     }

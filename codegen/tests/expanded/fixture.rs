@@ -110,6 +110,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.add(a, b) -> Integer` (any thread)
     ///
     /// Adds two Integers (the generated side of the glue benchmark).
+    #[allow(clippy::too_many_arguments)]
     fn add(
         ruby: &::rr_glue::magnus::Ruby,
         a: i64,
@@ -118,6 +119,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.echo(value) -> Object` (any thread)
     ///
     /// Returns its argument untouched.
+    #[allow(clippy::too_many_arguments)]
     fn echo(
         ruby: &::rr_glue::magnus::Ruby,
         value: ::rr_glue::magnus::Value,
@@ -125,6 +127,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.reverse_bytes(data) -> Binary` (any thread)
     ///
     /// Returns the bytes reversed, as an ASCII-8BIT String.
+    #[allow(clippy::too_many_arguments)]
     fn reverse_bytes(
         ruby: &::rr_glue::magnus::Ruby,
         data: ::rr_glue::Binary,
@@ -132,6 +135,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.flip(mode) -> Mode` (any thread)
     ///
     /// Returns the other Mode.
+    #[allow(clippy::too_many_arguments)]
     fn flip(
         ruby: &::rr_glue::magnus::Ruby,
         mode: Mode,
@@ -139,6 +143,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.invert(table) -> Hash[Integer, String]` (any thread)
     ///
     /// Swaps keys and values.
+    #[allow(clippy::too_many_arguments)]
     fn invert(
         ruby: &::rr_glue::magnus::Ruby,
         table: ::rr_glue::Pairs<::std::string::String, i64>,
@@ -149,6 +154,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.shout(text) -> String?` (any thread)
     ///
     /// Upcases a String, or returns nil for nil.
+    #[allow(clippy::too_many_arguments)]
     fn shout(
         ruby: &::rr_glue::magnus::Ruby,
         text: ::std::option::Option<::std::string::String>,
@@ -159,6 +165,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.describe(flag, ratio, sym, list, nested) -> String` (any thread)
     ///
     /// Describes typed values as Rust sees them (Debug format), to check conversions.
+    #[allow(clippy::too_many_arguments)]
     fn describe(
         ruby: &::rr_glue::magnus::Ruby,
         flag: bool,
@@ -172,6 +179,7 @@ pub trait RustyRacerFixtureApi {
     /// `RustyRacerFixture.symbols(names) -> Array[Symbol]` (any thread)
     ///
     /// Returns the given names as Symbols.
+    #[allow(clippy::too_many_arguments)]
     fn symbols(
         ruby: &::rr_glue::magnus::Ruby,
         names: ::std::vec::Vec<::std::string::String>,
@@ -464,6 +472,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget.new(name, size = 1, *tags, mode: :fast, label: nil, ratio: 1.5, strict: false) -> Widget` (any thread)
     ///
     /// Makes a Widget.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         ruby: &::rr_glue::magnus::Ruby,
         name: ::std::string::String,
@@ -477,6 +486,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#settings() -> Hash[Symbol, Object]` (owner thread)
     ///
     /// Every setting, to check that defaults were applied.
+    #[allow(clippy::too_many_arguments)]
     fn settings(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -487,6 +497,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#add(a, b) -> Integer` (owner thread)
     ///
     /// Adds two Integers (the generated side of the owner-method benchmark).
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -496,6 +507,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#each_tag(&block) -> Array[Object]` (owner thread)
     ///
     /// Yields each tag and returns what the block returned.
+    #[allow(clippy::too_many_arguments)]
     fn each_tag(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -507,6 +519,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#transform(value, &block) -> Object` (owner thread)
     ///
     /// Passes value through the block when one is given.
+    #[allow(clippy::too_many_arguments)]
     fn transform(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -516,6 +529,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#label=(label) -> nil` (owner thread)
     ///
     /// Sets or clears the label.
+    #[allow(clippy::too_many_arguments)]
     fn set_label(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -524,6 +538,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#configure(depth:, verbose: false) -> String` (owner thread)
     ///
     /// Takes a required keyword and an optional one.
+    #[allow(clippy::too_many_arguments)]
     fn configure(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -533,6 +548,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#same_name?(other) -> Boolean` (owner thread)
     ///
     /// Whether another Widget has the same name.
+    #[allow(clippy::too_many_arguments)]
     fn is_same_name(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -541,6 +557,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#call_with(callable, *rest) -> Object` (owner thread)
     ///
     /// Calls a callable with the remaining arguments.
+    #[allow(clippy::too_many_arguments)]
     fn call_with(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -550,6 +567,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#ping() -> String` (any thread)
     ///
     /// Answers "pong" from any thread.
+    #[allow(clippy::too_many_arguments)]
     fn ping(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -559,6 +577,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// Raises WidgetError with the message.
     ///
     /// Raises: WidgetError.
+    #[allow(clippy::too_many_arguments)]
     fn fail_bang(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -567,6 +586,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#dispose() -> nil` (owner thread)
     ///
     /// Disposes the Widget; later calls raise DisposedError. Idempotent.
+    #[allow(clippy::too_many_arguments)]
     fn dispose(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -574,6 +594,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Widget#disposed?() -> Boolean` (any thread)
     ///
     /// Whether dispose was called.
+    #[allow(clippy::too_many_arguments)]
     fn is_disposed(
         &self,
         ruby: &::rr_glue::magnus::Ruby,

@@ -153,6 +153,7 @@ pub trait RustyRacerApi {
     /// `RustyRacer.live_isolate_count() -> Integer` (any thread)
     ///
     /// How many isolates exist in this process and are not yet disposed.
+    #[allow(clippy::too_many_arguments)]
     fn live_isolate_count(
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
@@ -163,6 +164,7 @@ pub trait RustyRacerApi {
     /// its owner thread has ended) unless that thread is inside another
     /// isolate's operation; then it waits until an operation finishes outside
     /// any. Those still waiting when the process exits are leaked.
+    #[allow(clippy::too_many_arguments)]
     fn leaked_isolate_count(
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
@@ -245,6 +247,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     /// Runs source as a classic script and returns its completion value, marshalled to Ruby.
     ///
     /// Raises: ParseError, RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
     fn eval(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -257,6 +260,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     /// Runs source for its effect and returns nil; the completion value is never marshalled.
     ///
     /// Raises: ParseError, RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
     fn eval_void(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -272,6 +276,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     ///
     ///
     /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -283,6 +288,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     /// Like #call, but returns nil without marshalling the result.
     ///
     /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
     fn call_void(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -297,6 +303,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     ///
     ///
     /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
     fn attach(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -308,6 +315,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     /// Attaches several callables (path => callable) in one operation.
     ///
     /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
     fn attach_many(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -316,6 +324,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Context#id() -> Integer` (owner thread)
     ///
     /// The context's number within its isolate; the default context is 0.
+    #[allow(clippy::too_many_arguments)]
     fn id(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -739,6 +748,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     /// Creates an isolate owned by the calling thread.
     ///
     /// Raises: InternalError.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         ruby: &::rr_glue::magnus::Ruby,
         timeout_ms: i64,
@@ -749,6 +759,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Isolate#context() -> Context` (owner thread)
     ///
     /// The isolate's default context (always the same object; its id is 0).
+    #[allow(clippy::too_many_arguments)]
     fn context(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -761,6 +772,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     /// Stops the JavaScript this isolate is running; the running eval or call
     /// raises ScriptTerminatedError and the isolate stays usable. Safe from
     /// any thread; does nothing when the isolate is idle or disposed.
+    #[allow(clippy::too_many_arguments)]
     fn terminate(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -773,6 +785,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     ///
     ///
     /// Raises: Error.
+    #[allow(clippy::too_many_arguments)]
     fn dispose(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
@@ -780,6 +793,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     /// `Isolate#disposed?() -> Boolean` (any thread)
     ///
     /// Whether #dispose has been called.
+    #[allow(clippy::too_many_arguments)]
     fn is_disposed(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
