@@ -64,8 +64,11 @@ class CodegenFixtureTest < Minitest::Test
     assert_equal "RustyRacerFixture::Widget.new: strict must be true or false (got Integer)", e.message
     e = assert_raises(TypeError) { W.new("x", 1.5) }
     assert_equal "RustyRacerFixture::Widget.new: size must be an Integer (got Float)", e.message
-    e = assert_raises(TypeError) { W.new("x", 2**64) }
-    assert_match(/size must be an Integer \(got an Integer outside the 64-bit range\)/, e.message)
+    e = assert_raises(RangeError) { W.new("x", 2**64) }
+    assert_equal "RustyRacerFixture::Widget.new: size must be an Integer (got 18446744073709551616, outside the 64-bit range)",
+                 e.message
+    e = assert_raises(RangeError) { F.describe(true, 1, :s, [1, 2**70], []) }
+    assert_match(/list must be an Array whose elements are each an Integer \(got an Array whose element 1 is 1180591620717411303424, outside/, e.message)
   end
 
   def test_nested_type_errors_say_where

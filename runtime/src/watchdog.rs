@@ -85,8 +85,10 @@ impl Drop for Deadline {
 pub fn arm(handle: &v8::IsolateHandle, timeout: Duration) -> Deadline {
     let fired = Arc::new(AtomicBool::new(false));
     let Some(dog) = watchdog() else { return Deadline { fired } };
+    // A deadline past what Instant can hold never fires.
+    let Some(deadline) = Instant::now().checked_add(timeout) else { return Deadline { fired } };
     let mut entries = dog.entries.lock().unwrap_or_else(|e| e.into_inner());
-    entries.push(Entry { deadline: Instant::now() + timeout, handle: handle.clone(), fired: Arc::clone(&fired) });
+    entries.push(Entry { deadline, handle: handle.clone(), fired: Arc::clone(&fired) });
     dog.wake.notify_one();
     Deadline { fired }
 }

@@ -40,11 +40,11 @@ pub fn generate(api: &Api) -> TokenStream {
                 fn from_arg(
                     ruby: &::rr_glue::magnus::Ruby,
                     value: ::rr_glue::magnus::Value,
-                ) -> ::std::result::Result<Self, ::std::string::String> {
+                ) -> ::std::result::Result<Self, ::rr_glue::Mismatch> {
                     let ::rr_glue::SymbolName(name) = ::rr_glue::FromArg::from_arg(ruby, value)?;
                     match name.as_str() {
                         #(#values => Ok(Self::#variants),)*
-                        _ => Err(::std::format!(":{name}")),
+                        _ => Err(::rr_glue::Mismatch::Type(::std::format!(":{name}"))),
                     }
                 }
             }

@@ -10,8 +10,32 @@ use magnus::{
 pub trait FromArg: Sized {
     /// What the argument must be, as it reads after "must be": "a String".
     fn expected(ruby: &Ruby) -> String;
-    /// The converted value, or a description of what was given instead.
-    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String>;
+    /// The converted value, or what was given instead.
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch>;
+}
+
+/// Why an argument was refused: the wrong type (TypeError), or the right
+/// type out of range (RangeError). Each holds a description of what was given.
+#[derive(Debug)]
+pub enum Mismatch {
+    Type(String),
+    Range(String),
+}
+
+impl From<String> for Mismatch {
+    fn from(got: String) -> Self {
+        Mismatch::Type(got)
+    }
+}
+
+impl Mismatch {
+    /// The same mismatch, found inside a container (`what` describes where).
+    fn within(self, what: impl FnOnce(String) -> String) -> Mismatch {
+        match self {
+            Mismatch::Type(got) => Mismatch::Type(what(got)),
+            Mismatch::Range(got) => Mismatch::Range(what(got)),
+        }
+    }
 }
 
 /// A value of an IDL type as a return value.
@@ -29,8 +53,12 @@ pub fn arg<T: FromArg>(ruby: &Ruby, method: &str, name: &str, value: Value) -> R
 }
 
 #[cold]
-fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: String) -> Error {
-    Error::new(ruby.exception_type_error(), format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
+fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: Mismatch) -> Error {
+    let (class, got) = match got {
+        Mismatch::Type(got) => (ruby.exception_type_error(), got),
+        Mismatch::Range(got) => (ruby.exception_range_error(), got),
+    };
+    Error::new(class, format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
 }
 
 /// Converts the splat `name` of `method`: each element, named `name[i]`.
@@ -65,9 +93,9 @@ impl FromArg for String {
         "a String".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
-        s.to_string().map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".into())
+        s.to_string().map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".to_string().into())
     }
 }
 
@@ -76,7 +104,7 @@ impl FromArg for Binary {
         "a String (of bytes)".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
         // SAFETY: the slice is copied before any Ruby code can run.
         Ok(Binary(unsafe { s.as_slice() }.to_vec()))
@@ -88,9 +116,9 @@ impl FromArg for i64 {
         "an Integer".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let i = Integer::from_value(value).ok_or_else(|| class_of(value))?;
-        i.to_i64().map_err(|_| "an Integer outside the 64-bit range".into())
+        i.to_i64().map_err(|_| Mismatch::Range(format!("{}, outside the 64-bit range", value.inspect())))
     }
 }
 
@@ -99,14 +127,14 @@ impl FromArg for f64 {
         "a Float or an Integer".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         if let Some(f) = Float::from_value(value) {
             return Ok(f.to_f64());
         }
         if Integer::from_value(value).is_none() {
-            return Err(class_of(value));
+            return Err(class_of(value).into());
         }
-        f64::try_convert(value).map_err(|_| "an Integer that is not representable as a Float".into())
+        f64::try_convert(value).map_err(|_| Mismatch::Range(format!("{}, too large for a Float", value.inspect())))
     }
 }
 
@@ -115,14 +143,14 @@ impl FromArg for bool {
         "true or false".into()
     }
     #[inline]
-    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let raw = value.as_raw();
         if raw == ruby.qtrue().as_raw() {
             Ok(true)
         } else if raw == ruby.qfalse().as_raw() {
             Ok(false)
         } else {
-            Err(class_of(value))
+            Err(class_of(value).into())
         }
     }
 }
@@ -132,9 +160,9 @@ impl FromArg for SymbolName {
         "a Symbol".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let sym = Symbol::from_value(value).ok_or_else(|| class_of(value))?;
-        sym.name().map(|n| SymbolName(n.into_owned())).map_err(|_| "a Symbol with an invalid name".into())
+        sym.name().map(|n| SymbolName(n.into_owned())).map_err(|_| "a Symbol with an invalid name".to_string().into())
     }
 }
 
@@ -143,7 +171,7 @@ impl FromArg for Value {
         "any object".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         Ok(value)
     }
 }
@@ -153,11 +181,11 @@ impl FromArg for Callable {
         "callable (respond to #call)".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         if Proc::from_value(value).is_some() || value.respond_to("call", false).unwrap_or(false) {
             Ok(Callable(value))
         } else {
-            Err(format!("{}, which does not respond to #call", class_of(value)))
+            Err(format!("{}, which does not respond to #call", class_of(value)).into())
         }
     }
 }
@@ -167,7 +195,7 @@ impl<T: FromArg> FromArg for Option<T> {
         format!("nil or {}", T::expected(ruby))
     }
     #[inline]
-    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch> {
         if value.is_nil() {
             Ok(None)
         } else {
@@ -181,11 +209,11 @@ impl<T: FromArg> FromArg for Vec<T> {
         format!("an Array whose elements are each {}", T::expected(ruby))
     }
     #[inline]
-    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let array = RArray::from_value(value).ok_or_else(|| class_of(value))?;
         let mut out = Vec::with_capacity(array.len());
         for (i, item) in array.into_iter().enumerate() {
-            out.push(T::from_arg(ruby, item).map_err(|got| format!("an Array whose element {i} is {got}"))?);
+            out.push(T::from_arg(ruby, item).map_err(|m| m.within(|got| format!("an Array whose element {i} is {got}")))?);
         }
         Ok(out)
     }
@@ -196,14 +224,16 @@ impl<K: FromArg, V: FromArg> FromArg for Pairs<K, V> {
         format!("a Hash whose keys are each {} and values each {}", K::expected(ruby), V::expected(ruby))
     }
     #[inline]
-    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, String> {
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let hash = RHash::from_value(value).ok_or_else(|| class_of(value))?;
         let mut out = Vec::with_capacity(hash.len());
         let mut bad = None;
         let _ = hash.foreach(|k: Value, v: Value| {
             let pair = K::from_arg(ruby, k)
-                .map_err(|got| format!("a Hash with a key that is {got}"))
-                .and_then(|k| V::from_arg(ruby, v).map(|v| (k, v)).map_err(|got| format!("a Hash with a value that is {got}")));
+                .map_err(|m| m.within(|got| format!("a Hash with a key that is {got}")))
+                .and_then(|k| {
+                    V::from_arg(ruby, v).map(|v| (k, v)).map_err(|m| m.within(|got| format!("a Hash with a value that is {got}")))
+                });
             match pair {
                 Ok(pair) => {
                     out.push(pair);
@@ -227,8 +257,8 @@ impl<T: TypedData> FromArg for Obj<T> {
         format!("a {}", T::class(ruby).inspect())
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, String> {
-        Obj::<T>::try_convert(value).map_err(|_| class_of(value))
+    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
+        Obj::<T>::try_convert(value).map_err(|_| class_of(value).into())
     }
 }
 
