@@ -289,6 +289,26 @@ fn isolates_alternate_nest_and_drop_in_any_order() {
 }
 
 #[test]
+fn realms_have_their_own_globals() {
+    let _serial = serial();
+    let iso = isolate();
+    let other = iso.new_context().unwrap();
+    assert_eq!(other, 1);
+    let run = |ctx, src: &str| {
+        let mut arena = Arena::default();
+        iso.eval(&Direct, ctx, src, "realm.js", 0, |s, v| to_host(s, v, &mut arena)).map(|i| arena.resolve(i)).ok()
+    };
+    run(0, "var where = 'default'");
+    run(other, "var where = 'other'");
+    assert_eq!(run(0, "where"), Some(Val::Str("default".into())));
+    assert_eq!(run(other, "where"), Some(Val::Str("other".into())));
+    assert!(matches!(
+        iso.eval(&Direct, 7, "1", "x.js", 0, |_, _| Ok::<_, Failure<()>>(())),
+        Err(Failure::Js(JsError { kind: ErrorKind::Usage, .. }))
+    ));
+}
+
+#[test]
 fn paths_are_dotted_identifiers_only() {
     let _serial = serial();
     use rusty_racer_runtime::parse_path;
