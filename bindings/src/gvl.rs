@@ -123,6 +123,9 @@ mod interrupts {
         fn run(&self) {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             loop {
+                if !state.watched.is_empty() {
+                    state.last_active = Some(Instant::now());
+                }
                 for w in &state.watched {
                     // SAFETY: see `Watched`; a racy read of an int flag is benign.
                     if unsafe { rb_sys::rb_thread_interrupted(w.thread) } != 0 {
@@ -161,7 +164,6 @@ mod interrupts {
             let (Some(id), Some(poller)) = (self.0, poller()) else { return };
             let mut state = poller.state.lock().unwrap_or_else(|e| e.into_inner());
             state.watched.retain(|w| w.id != id);
-            state.last_active = Some(Instant::now());
         }
     }
 }

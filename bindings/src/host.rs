@@ -3,12 +3,14 @@
 //! exception becomes a JS Error (message kept) that JS can catch; if JS lets
 //! it escape, the operation raises the original Ruby exception.
 
-use magnus::{prelude::*, Error, Exception, RArray, Ruby, Value};
+use magnus::{prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
 use rusty_racer_runtime::{to_host, v8, Failure, HostFunctions, Isolate};
 
 use crate::core::HostState;
 use crate::gvl;
 use crate::values::{to_js, RubyValues};
+
+static CALL: LazyId = LazyId::new("call");
 
 pub struct RubyHost {
     pub state: std::sync::Arc<HostState>,
@@ -39,22 +41,34 @@ impl HostFunctions for RubyHost {
             let Some(callable) = state.callable(id) else {
                 return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
             };
-            // Arguments go into a Ruby Array so the GC sees each one.
-            let ruby_args: RArray = ruby.ary_new_capa(args.length() as usize);
-            for i in 0..args.length() {
-                match to_host(scope, args.get(i), &mut RubyValues { ruby }) {
-                    Ok(v) => {
-                        if let Err(e) = ruby_args.push(v) {
-                            return raised(ruby, e);
-                        }
-                    }
+            // Up to SMALL arguments stay on this (machine) stack, which Ruby's
+            // GC scans; more go into a Ruby Array so the GC sees each one.
+            const SMALL: usize = 8;
+            let count = args.length().max(0) as usize;
+            let mut small = [ruby.qnil().as_value(); SMALL];
+            let large: Option<RArray> = (count > SMALL).then(|| ruby.ary_new_capa(count));
+            for i in 0..count {
+                let value = match to_host(scope, args.get(i as i32), &mut RubyValues { ruby }) {
+                    Ok(v) => v,
                     Err(Failure::Host(e)) => return raised(ruby, e),
                     Err(Failure::Exception) => return Outcome::Pending,
                     Err(Failure::Js(e)) => return Outcome::TypeError(e.message),
+                };
+                match large {
+                    Some(array) => {
+                        if let Err(e) = array.push(value) {
+                            return raised(ruby, e);
+                        }
+                    }
+                    None => small[i] = value,
                 }
             }
-            // SAFETY: the slice is read by funcall before any Ruby code runs.
-            let result: Result<Value, Error> = callable.funcall("call", unsafe { ruby_args.as_slice() });
+            let result: Result<Value, Error> = match large {
+                // SAFETY: the slice is read by funcall before any Ruby code runs.
+                Some(array) => callable.funcall(LazyId::get_inner_with(&CALL, ruby), unsafe { array.as_slice() }),
+                None => callable.funcall(LazyId::get_inner_with(&CALL, ruby), &small[..count]),
+            };
+            std::hint::black_box(&small);
             match result {
                 Ok(value) => match to_js(ruby, scope, value) {
                     Ok(js) => Outcome::Value(js),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{ErrorKind, Failure, JsError};
-use crate::path::parse_path;
+use crate::path::{is_plain_path, parse_path};
 use crate::watchdog::{self, Deadline};
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -415,18 +415,21 @@ impl Isolate {
         args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
-        let parts = parse_path(path).ok_or_else(|| {
-            JsError::new(ErrorKind::Runtime, format!("{path:?} is not a plain dotted path of identifiers"))
-        })?;
+        if !is_plain_path(path) {
+            let message = format!("{path:?} is not a plain dotted path of identifiers");
+            return Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)));
+        }
+        let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
         self.run(ctx, timeout_ms, |tc, _| {
             let context = tc.get_current_context();
             let mut holder: v8::Local<v8::Object> = context.global(tc);
-            let (last, parents) = parts.split_last().unwrap_or((&"", &[]));
-            for (i, part) in parents.iter().enumerate() {
+            let mut walked = 0;
+            for part in parents.split('.').filter(|p| !p.is_empty()) {
+                walked += part.len() + 1;
                 let key = key(tc, part)?;
                 let next = holder.get(tc, key).ok_or(Failure::Exception)?;
                 holder = next.try_into().map_err(|_| {
-                    let so_far = parts[..=i].join(".");
+                    let so_far = &path[..walked - 1];
                     JsError::new(ErrorKind::Runtime, format!("{path} is not a function ({so_far} is {})", type_name(tc, next)))
                 })?;
             }

@@ -63,7 +63,14 @@ fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: Mismatch) 
 
 /// Converts the splat `name` of `method`: each element, named `name[i]`.
 pub fn rest<T: FromArg>(ruby: &Ruby, method: &str, name: &str, values: &[Value]) -> Result<Vec<T>, Error> {
-    values.iter().enumerate().map(|(i, v)| arg(ruby, method, &format!("{name}[{i}]"), *v)).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        match T::from_arg(ruby, *value) {
+            Ok(v) => out.push(v),
+            Err(got) => return Err(type_error::<T>(ruby, method, &format!("{name}[{i}]"), got)),
+        }
+    }
+    Ok(out)
 }
 
 /// IDL `Binary`: the bytes of a String; returned as an ASCII-8BIT String.
