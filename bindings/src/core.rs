@@ -98,8 +98,8 @@ impl Core {
         drain_graveyard();
         let state = Arc::new(HostState::default());
         let host = std::rc::Rc::new(crate::host::RubyHost { state: Arc::clone(&state) });
-        let isolate = runtime::Isolate::new(options, host)
-            .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
+        let isolate =
+            runtime::Isolate::new(options, host).map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
         ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
         Ok(Core {
             owner: rr_glue::current_thread(),
@@ -121,7 +121,8 @@ impl Core {
         op: impl FnOnce(&runtime::Isolate) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         let guard = self.runtime.borrow();
-        let isolate = guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
+        let isolate =
+            guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
         let out = op(isolate);
         let outermost = !isolate.is_busy();
         drop(guard);
@@ -129,7 +130,9 @@ impl Core {
             Ok(v) => Ok(v),
             Err(Failure::Host(e)) => Err(e),
             Err(Failure::Js(e)) => Err(self.js_error(ruby, e)),
-            Err(Failure::Exception) => Err(ErrorClass::InternalError.error(ruby, "a JavaScript exception was not collected")),
+            Err(Failure::Exception) => {
+                Err(ErrorClass::InternalError.error(ruby, "a JavaScript exception was not collected"))
+            }
         };
         if outermost {
             // What callbacks raised is only needed until the operation ends.

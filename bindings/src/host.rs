@@ -89,7 +89,8 @@ impl HostFunctions for RubyHost {
                 None
             }
             Ok(Outcome::Raised(exception)) => {
-                let message = gvl::with_gvl(|ruby| describe(ruby, exception)).unwrap_or_else(|_| "Ruby exception".into());
+                let message =
+                    gvl::with_gvl(|ruby| describe(ruby, exception)).unwrap_or_else(|_| "Ruby exception".into());
                 let id = gvl::with_gvl(|ruby| state.add_host_error(ruby, exception));
                 throw(scope, &message, id.ok().and_then(Result::ok));
                 None
@@ -131,7 +132,9 @@ fn is_jump_like(ruby: &Ruby, exception: Exception) -> bool {
 /// else its class name. Each may raise; none may crash.
 fn describe(ruby: &Ruby, exception: Exception) -> String {
     for method in ["message", "to_s", "inspect"] {
-        if let Ok(s) = exception.funcall::<_, _, Value>(method, ()).and_then(|v| v.funcall::<_, _, String>("to_str", ())) {
+        if let Ok(s) =
+            exception.funcall::<_, _, Value>(method, ()).and_then(|v| v.funcall::<_, _, String>("to_str", ()))
+        {
             return s;
         }
     }

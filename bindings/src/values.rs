@@ -1,7 +1,9 @@
 //! Values between Ruby and JS: `RubyValues` builds Ruby objects as the
 //! runtime's walk meets JS values; `to_js` converts Ruby values to JS.
 
-use magnus::{rb_sys::AsRawValue, value::ReprValue, Error, Float, Integer, RArray, RHash, RString, Ruby, Symbol, Value};
+use magnus::{
+    rb_sys::AsRawValue, value::ReprValue, Error, Float, Integer, RArray, RHash, RString, Ruby, Symbol, Value,
+};
 use rusty_racer_runtime::{v8, HostValues};
 
 use crate::generated::ErrorClass;
@@ -120,7 +122,8 @@ fn convert<'s>(
         return Err(ErrorClass::Error.error(ruby, "cannot marshal a cyclic structure to JavaScript"));
     }
     if path.len() >= MAX_DEPTH {
-        return Err(ErrorClass::Error.error(ruby, format!("cannot marshal a structure nested deeper than {MAX_DEPTH} levels to JavaScript")));
+        return Err(ErrorClass::Error
+            .error(ruby, format!("cannot marshal a structure nested deeper than {MAX_DEPTH} levels to JavaScript")));
     }
     path.push(value);
     let out = if let Some(array) = array {

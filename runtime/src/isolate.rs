@@ -315,9 +315,7 @@ impl Isolate {
             match out {
                 Ok(v) => Ok(v),
                 Err(Failure::Exception) => Err(Failure::Js(self.caught(tc, outermost, fired, timeout))),
-                Err(Failure::Js(e)) if e.kind == ErrorKind::Runtime && tc.has_caught() => {
-                    Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
-                }
+                // A termination wins over whatever failure it caused.
                 Err(other) => {
                     if tc.has_terminated() || tc.is_execution_terminating() {
                         Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
@@ -331,7 +329,13 @@ impl Isolate {
     }
 
     /// The error for what `tc` caught (or the termination in progress).
-    fn caught(&self, tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>, outermost: bool, timed_out: bool, timeout: u64) -> JsError {
+    fn caught(
+        &self,
+        tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>,
+        outermost: bool,
+        timed_out: bool,
+        timeout: u64,
+    ) -> JsError {
         if tc.has_terminated() || tc.is_execution_terminating() {
             let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
             if outermost {
@@ -430,7 +434,10 @@ impl Isolate {
                 let next = holder.get(tc, key).ok_or(Failure::Exception)?;
                 holder = next.try_into().map_err(|_| {
                     let so_far = &path[..walked - 1];
-                    JsError::new(ErrorKind::Runtime, format!("{path} is not a function ({so_far} is {})", type_name(tc, next)))
+                    JsError::new(
+                        ErrorKind::Runtime,
+                        format!("{path} is not a function ({so_far} is {})", type_name(tc, next)),
+                    )
                 })?;
             }
             let key = key(tc, last)?;
@@ -453,7 +460,10 @@ impl Isolate {
         let mut parsed = Vec::with_capacity(entries.len());
         for (path, id) in entries {
             let parts = parse_path(path).ok_or_else(|| {
-                JsError::new(ErrorKind::Runtime, format!("cannot attach {path:?}: not a plain dotted path of identifiers"))
+                JsError::new(
+                    ErrorKind::Runtime,
+                    format!("cannot attach {path:?}: not a plain dotted path of identifiers"),
+                )
             })?;
             parsed.push((*path, parts, *id));
         }
@@ -484,10 +494,8 @@ impl Isolate {
                     };
                 }
                 let data = v8::Integer::new_from_unsigned(tc, *id);
-                let function = v8::Function::builder(host_trampoline)
-                    .data(data.into())
-                    .build(tc)
-                    .ok_or(Failure::Exception)?;
+                let function =
+                    v8::Function::builder(host_trampoline).data(data.into()).build(tc).ok_or(Failure::Exception)?;
                 let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
                 function.set_name(name);
                 holder.set(tc, name.into(), function.into()).ok_or(Failure::Exception)?;
@@ -546,7 +554,9 @@ fn js_error(
     if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
         if let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) {
             let key = v8::Private::for_api(scope, Some(name));
-            if let Some(id) = object.get_private(scope, key).filter(|v| v.is_uint32()).and_then(|v| v.uint32_value(scope)) {
+            if let Some(id) =
+                object.get_private(scope, key).filter(|v| v.is_uint32()).and_then(|v| v.uint32_value(scope))
+            {
                 return JsError::new(ErrorKind::HostError(id), "");
             }
         }

@@ -18,8 +18,8 @@ mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
 pub use isolate::{
-    live_isolate_count, thread_has_entered_isolate, ContextId, Direct,
-    Gate, HostFunctions, Isolate, IsolateOptions, Microtasks,
+    live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
+    Microtasks,
 };
 pub use marshal::{to_host, HostValues};
 pub use path::parse_path;

@@ -103,11 +103,8 @@ fn walk<'s, H: HostValues>(
         )));
     }
     path.push(object);
-    let out = if value.is_array() {
-        walk_array(scope, object, host, path)
-    } else {
-        walk_object(scope, object, host, path)
-    };
+    let out =
+        if value.is_array() { walk_array(scope, object, host, path) } else { walk_object(scope, object, host, path) };
     path.pop();
     out
 }
@@ -135,10 +132,8 @@ fn walk_object<'s, H: HostValues>(
     host: &mut H,
     path: &mut Vec<v8::Local<'s, v8::Object>>,
 ) -> Result<H::Value, Failure<H::Error>> {
-    let args = v8::GetPropertyNamesArgs {
-        key_conversion: v8::KeyConversionMode::ConvertToString,
-        ..Default::default()
-    };
+    let args =
+        v8::GetPropertyNamesArgs { key_conversion: v8::KeyConversionMode::ConvertToString, ..Default::default() };
     let names = object.get_own_property_names(scope, args).ok_or(Failure::Exception)?;
     let out = host.new_hash().map_err(Failure::Host)?;
     for i in 0..names.length() {

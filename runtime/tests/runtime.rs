@@ -35,8 +35,15 @@ impl Arena {
     }
     fn resolve(&self, i: usize) -> Val {
         match &self.0[i] {
-            Val::Array(items) => Val::Array(items.iter().map(|v| if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() }).collect()),
-            Val::Hash(items) => Val::Hash(items.iter().map(|(k, v)| (k.clone(), if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() })).collect()),
+            Val::Array(items) => Val::Array(
+                items.iter().map(|v| if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() }).collect(),
+            ),
+            Val::Hash(items) => Val::Hash(
+                items
+                    .iter()
+                    .map(|(k, v)| (k.clone(), if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() }))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }
@@ -45,25 +52,51 @@ impl Arena {
 impl HostValues for Arena {
     type Value = usize;
     type Error = ();
-    fn undefined(&mut self) -> Result<usize, ()> { self.put(Val::Undefined) }
-    fn null(&mut self) -> Result<usize, ()> { self.put(Val::Null) }
-    fn boolean(&mut self, v: bool) -> Result<usize, ()> { self.put(Val::Bool(v)) }
-    fn integer(&mut self, v: i64) -> Result<usize, ()> { self.put(Val::Int(v)) }
-    fn big_integer(&mut self, d: &str) -> Result<usize, ()> { self.put(Val::Big(d.into())) }
-    fn float(&mut self, v: f64) -> Result<usize, ()> { self.put(Val::Float(v)) }
-    fn string(&mut self, v: &str) -> Result<usize, ()> { self.put(Val::Str(v.into())) }
-    fn date(&mut self, ms: f64) -> Result<usize, ()> { self.put(Val::Date(ms)) }
-    fn new_array(&mut self, _: usize) -> Result<usize, ()> { self.put(Val::Array(vec![])) }
+    fn undefined(&mut self) -> Result<usize, ()> {
+        self.put(Val::Undefined)
+    }
+    fn null(&mut self) -> Result<usize, ()> {
+        self.put(Val::Null)
+    }
+    fn boolean(&mut self, v: bool) -> Result<usize, ()> {
+        self.put(Val::Bool(v))
+    }
+    fn integer(&mut self, v: i64) -> Result<usize, ()> {
+        self.put(Val::Int(v))
+    }
+    fn big_integer(&mut self, d: &str) -> Result<usize, ()> {
+        self.put(Val::Big(d.into()))
+    }
+    fn float(&mut self, v: f64) -> Result<usize, ()> {
+        self.put(Val::Float(v))
+    }
+    fn string(&mut self, v: &str) -> Result<usize, ()> {
+        self.put(Val::Str(v.into()))
+    }
+    fn date(&mut self, ms: f64) -> Result<usize, ()> {
+        self.put(Val::Date(ms))
+    }
+    fn new_array(&mut self, _: usize) -> Result<usize, ()> {
+        self.put(Val::Array(vec![]))
+    }
     fn array_push(&mut self, a: usize, item: usize) -> Result<(), ()> {
-        if let Val::Array(items) = &mut self.0[a] { items.push(Val::Int(item as i64)) }
+        if let Val::Array(items) = &mut self.0[a] {
+            items.push(Val::Int(item as i64))
+        }
         Ok(())
     }
-    fn new_hash(&mut self) -> Result<usize, ()> { self.put(Val::Hash(vec![])) }
+    fn new_hash(&mut self) -> Result<usize, ()> {
+        self.put(Val::Hash(vec![]))
+    }
     fn hash_set(&mut self, h: usize, k: &str, v: usize) -> Result<(), ()> {
-        if let Val::Hash(items) = &mut self.0[h] { items.push((k.into(), Val::Int(v as i64))) }
+        if let Val::Hash(items) = &mut self.0[h] {
+            items.push((k.into(), Val::Int(v as i64)))
+        }
         Ok(())
     }
-    fn unsupported(&mut self, what: &str) -> Result<usize, ()> { self.put(Val::Unsupported(what.into())) }
+    fn unsupported(&mut self, what: &str) -> Result<usize, ()> {
+        self.put(Val::Unsupported(what.into()))
+    }
 }
 
 /// Host functions for the tests: 0 doubles a number, 1 throws, 2 evals in
@@ -75,7 +108,12 @@ thread_local! {
 }
 
 impl HostFunctions for TestHost {
-    fn call<'s>(&self, scope: &mut v8::PinScope<'s, '_>, id: u32, args: &v8::FunctionCallbackArguments<'s>) -> Option<v8::Local<'s, v8::Value>> {
+    fn call<'s>(
+        &self,
+        scope: &mut v8::PinScope<'s, '_>,
+        id: u32,
+        args: &v8::FunctionCallbackArguments<'s>,
+    ) -> Option<v8::Local<'s, v8::Value>> {
         match id {
             0 => {
                 let n = args.get(0).number_value(scope)?;
@@ -90,7 +128,8 @@ impl HostFunctions for TestHost {
             }
             _ => {
                 let other = NESTED.with(|n| n.borrow().clone())?;
-                let value = other.eval(&Direct, 0, "6 * 7", "nested.js", 0, |_, v| Ok::<_, Failure<()>>(v.int32_value(scope)));
+                let value =
+                    other.eval(&Direct, 0, "6 * 7", "nested.js", 0, |_, v| Ok::<_, Failure<()>>(v.int32_value(scope)));
                 let n = value.ok().flatten()?;
                 Some(v8::Integer::new(scope, n).into())
             }
@@ -175,7 +214,10 @@ fn errors_carry_messages_and_backtraces() {
     assert!(e.frames.iter().all(|f| !f.contains("line")), "{:?}", e.frames);
     let e = eval_in(&iso, "x = 1;\nlet y = ;", "boot.js").unwrap_err();
     assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Parse, "SyntaxError: Unexpected token ';' at boot.js:2"));
-    let e = eval(&iso, "({toString() { throw 1 }})").map(|_| ()).and_then(|_| eval(&iso, "throw {toString() { throw 1 }}")).unwrap_err();
+    let e = eval(&iso, "({toString() { throw 1 }})")
+        .map(|_| ())
+        .and_then(|_| eval(&iso, "throw {toString() { throw 1 }}"))
+        .unwrap_err();
     assert_eq!(e.message, "<a JavaScript exception whose toString() threw>");
 }
 
@@ -183,7 +225,8 @@ fn errors_carry_messages_and_backtraces() {
 fn call_looks_up_dotted_paths_without_evaluating() {
     let _serial = serial();
     let iso = isolate();
-    eval(&iso, "function add(a, b) { return a + b }; var math = {base: 10, addBase(x) { return this.base + x }}").unwrap();
+    eval(&iso, "function add(a, b) { return a + b }; var math = {base: 10, addBase(x) { return this.base + x }}")
+        .unwrap();
     let call = |path: &str, args: Vec<f64>| {
         let mut arena = Arena::default();
         iso.call(
@@ -235,7 +278,9 @@ fn terminate_and_timeouts_leave_the_isolate_usable() {
     let mut arena = Arena::default();
     let e = iso.eval(&Direct, 0, "for (;;) {}", "loop.js", 50, |s, v| to_host(s, v, &mut arena)).unwrap_err();
     match e {
-        Failure::Js(e) => assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript timed out after 50 ms")),
+        Failure::Js(e) => {
+            assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript timed out after 50 ms"))
+        }
         _ => panic!(),
     }
     assert_eq!(eval(&iso, "2"), Ok(Val::Int(2)));

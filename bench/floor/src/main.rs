@@ -44,7 +44,8 @@ fn main() {
         let f = v8::Function::new(scope, host_identity).unwrap();
         let name = v8::String::new(scope, "cb").unwrap();
         context.global(scope).set(scope, name.into(), f.into());
-        let src = v8::String::new(scope, "function inc(x) { return x + 1 }; function viaCb(x) { return cb(x) }").unwrap();
+        let src =
+            v8::String::new(scope, "function inc(x) { return x + 1 }; function viaCb(x) { return cb(x) }").unwrap();
         v8::Script::compile(scope, src, None).unwrap().run(scope).unwrap();
         v8::Global::new(scope, context)
     };

@@ -127,7 +127,11 @@ struct Cx<'a> {
 fn errors(api: &Api) -> TokenStream {
     let names: Vec<Ident> = api.module.errors.iter().map(|e| ident(&e.name)).collect();
     let count = names.len();
-    let docs = api.module.errors.iter().map(|e| doc_attr(&format!("`{}::{}` < `{}`: {}", api.module.name, e.name, e.parent, e.doc)));
+    let docs = api
+        .module
+        .errors
+        .iter()
+        .map(|e| doc_attr(&format!("`{}::{}` < `{}`: {}", api.module.name, e.name, e.parent, e.doc)));
     let defines = api.module.errors.iter().map(|e| {
         let name = &e.name;
         let parent = if e.parent == "StandardError" {
@@ -241,7 +245,11 @@ impl Cx<'_> {
     fn trait_method(&self, m: &Method, class: Option<&Class>) -> TokenStream {
         let name = ident(&m.rust_name());
         let mut doc = format!("`{}`", self.signature(m, class));
-        doc.push_str(&format!(" ({} thread)\n\n{}", if m.threading == Threading::Owner { "owner" } else { "any" }, m.doc));
+        doc.push_str(&format!(
+            " ({} thread)\n\n{}",
+            if m.threading == Threading::Owner { "owner" } else { "any" },
+            m.doc
+        ));
         if !m.raises.is_empty() {
             doc.push_str(&format!("\n\nRaises: {}.", m.raises.join(", ")));
         }

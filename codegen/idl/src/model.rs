@@ -226,8 +226,7 @@ pub fn load_sources(sources: &[(String, String)], shown_as: &str) -> Result<Api,
         docs.push(doc);
     }
     // The module's name qualifies every class in messages, whatever the file order.
-    let module_name =
-        docs.iter().find_map(|d| d.get("module").and_then(Value::as_str)).unwrap_or_default().to_string();
+    let module_name = docs.iter().find_map(|d| d.get("module").and_then(Value::as_str)).unwrap_or_default().to_string();
     let mut module: Option<(String, String, RawModule)> = None;
     let mut classes = Vec::new();
     for ((file, text), doc) in sources.iter().zip(&docs) {
@@ -298,7 +297,12 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(module_file: &'a str, module_text: &'a str, raw: RawModule, classes: Vec<(String, String, RawClass)>) -> Self {
+    fn new(
+        module_file: &'a str,
+        module_text: &'a str,
+        raw: RawModule,
+        classes: Vec<(String, String, RawClass)>,
+    ) -> Self {
         let enum_names = raw.enums.iter().map(|e| e.name.clone()).collect();
         let class_names = classes.iter().map(|(_, _, c)| c.class.clone()).collect();
         Checker { module_file, module_text, raw, classes, enum_names, class_names }
@@ -309,7 +313,12 @@ impl<'a> Checker<'a> {
         let mfile = self.module_file;
         let mtext = self.module_text;
         if !is_constant_name(&mname) {
-            return Err(err(mfile, line_of(mtext, "module", &mname), "", format!("module name `{mname}` is not a Ruby constant name")));
+            return Err(err(
+                mfile,
+                line_of(mtext, "module", &mname),
+                "",
+                format!("module name `{mname}` is not a Ruby constant name"),
+            ));
         }
 
         let mut errors: Vec<ErrorDef> = Vec::new();
@@ -323,8 +332,12 @@ impl<'a> Checker<'a> {
                 return Err(err(mfile, at, &what, "error declared twice".into()));
             }
             if e.parent != "StandardError" && !errors.iter().any(|x| x.name == e.parent) {
-                return Err(err(mfile, at, &what, format!(
-                    "unknown parent error `{}` (StandardError or an error declared above this one)", e.parent)));
+                return Err(err(
+                    mfile,
+                    at,
+                    &what,
+                    format!("unknown parent error `{}` (StandardError or an error declared above this one)", e.parent),
+                ));
             }
             errors.push(ErrorDef { name: e.name.clone(), parent: e.parent.clone(), doc: e.doc.clone() });
         }
@@ -332,7 +345,10 @@ impl<'a> Checker<'a> {
         let mut enums: Vec<EnumDef> = Vec::new();
         for e in &self.raw.enums {
             let at = line_of(mtext, "enums", &e.name);
-            if !is_constant_name(&e.name) || self.class_names.contains(&e.name) || enums.iter().any(|x| x.name == e.name) {
+            if !is_constant_name(&e.name)
+                || self.class_names.contains(&e.name)
+                || enums.iter().any(|x| x.name == e.name)
+            {
                 return Err(err(mfile, at, &e.name, "an enum needs a unique CamelCase name".into()));
             }
             if e.values.is_empty() || e.values.iter().any(|v| !is_ident(v)) {
@@ -350,7 +366,12 @@ impl<'a> Checker<'a> {
             }
             let ty = parse_type(&c.ty, &self.enum_names, &[]).map_err(|m| err(mfile, at, &what, m))?;
             if !matches!(ty, Type::String | Type::Integer | Type::Float | Type::Boolean | Type::Symbol) {
-                return Err(err(mfile, at, &what, format!("a constant is a String, Integer, Float, Boolean or Symbol, not {ty}")));
+                return Err(err(
+                    mfile,
+                    at,
+                    &what,
+                    format!("a constant is a String, Integer, Float, Boolean or Symbol, not {ty}"),
+                ));
             }
             let value = literal(&c.value, &ty, &self.raw.enums_values())
                 .map_err(|m| err(mfile, at, &what, format!("value: {m}")))?;
@@ -361,7 +382,12 @@ impl<'a> Checker<'a> {
         for f in &self.raw.functions {
             let m = self.method(mfile, mtext, &mname, "functions", f, &errors, true, false)?;
             if functions.iter().any(|x: &Method| x.name == m.name) {
-                return Err(err(mfile, line_of(mtext, "functions", &f.name), &format!("{mname}.{}", f.name), "function declared twice".into()));
+                return Err(err(
+                    mfile,
+                    line_of(mtext, "functions", &f.name),
+                    &format!("{mname}.{}", f.name),
+                    "function declared twice".into(),
+                ));
             }
             functions.push(m);
         }
@@ -371,7 +397,12 @@ impl<'a> Checker<'a> {
         for (file, text, c) in &self.classes {
             let cname = format!("{mname}::{}", c.class);
             if !is_constant_name(&c.class) {
-                return Err(err(file, line_of(text, "class", &c.class), &cname, "a class name must be a Ruby constant name".into()));
+                return Err(err(
+                    file,
+                    line_of(text, "class", &c.class),
+                    &cname,
+                    "a class name must be a Ruby constant name".into(),
+                ));
             }
             if let Some((_, other)) = seen_classes.iter().find(|(n, _)| n == &c.class) {
                 return Err(err(file, None, &cname, format!("class declared twice (also in {other})")));
@@ -379,18 +410,32 @@ impl<'a> Checker<'a> {
             seen_classes.push((c.class.clone(), file.clone()));
             if let Some(w) = &c.disposed_with {
                 if !self.class_names.contains(w) {
-                    return Err(err(file, line_of(text, "disposed_with", w), &cname, format!("disposed_with: unknown class `{w}`")));
+                    return Err(err(
+                        file,
+                        line_of(text, "disposed_with", w),
+                        &cname,
+                        format!("disposed_with: unknown class `{w}`"),
+                    ));
                 }
             }
             let mut methods: Vec<Method> = Vec::new();
             for raw in &c.methods {
                 let m = self.method(file, text, &cname, "methods", raw, &errors, raw.singleton, c.disposable)?;
                 if methods.iter().any(|x| x.name == m.name && x.singleton == m.singleton) {
-                    return Err(err(file, line_of(text, "methods", &raw.name), &m.qualified(&cname), "method declared twice".into()));
+                    return Err(err(
+                        file,
+                        line_of(text, "methods", &raw.name),
+                        &m.qualified(&cname),
+                        "method declared twice".into(),
+                    ));
                 }
                 if !m.singleton && methods.iter().any(|x| !x.singleton && x.rust_name() == m.rust_name()) {
-                    return Err(err(file, line_of(text, "methods", &raw.name), &m.qualified(&cname),
-                        format!("its Rust name `{}` is taken by another method", m.rust_name())));
+                    return Err(err(
+                        file,
+                        line_of(text, "methods", &raw.name),
+                        &m.qualified(&cname),
+                        format!("its Rust name `{}` is taken by another method", m.rust_name()),
+                    ));
                 }
                 methods.push(m);
             }
@@ -419,7 +464,15 @@ impl<'a> Checker<'a> {
         }
 
         Ok(Api {
-            module: Module { name: mname, doc: self.raw.doc.clone(), file: mfile.into(), errors, enums, constants, functions },
+            module: Module {
+                name: mname,
+                doc: self.raw.doc.clone(),
+                file: mfile.into(),
+                errors,
+                enums,
+                constants,
+                functions,
+            },
             classes,
             files: Vec::new(),
         })
@@ -468,7 +521,9 @@ impl<'a> Checker<'a> {
             };
             if rank < last || (rank == 2 && last == 2) {
                 return Err(fail(format!(
-                    "argument `{}`: positional arguments go required, then optional, then one splat", a.name)));
+                    "argument `{}`: positional arguments go required, then optional, then one splat",
+                    a.name
+                )));
             }
             last = rank;
             names.push(arg.name.clone());
@@ -490,8 +545,8 @@ impl<'a> Checker<'a> {
             None => None,
             Some(b) => Some(self.block(b, &enums).map_err(|m| fail(format!("block: {m}")))?),
         };
-        let returns = parse_type(&raw.returns, &self.enum_names, &self.class_names)
-            .map_err(|m| fail(format!("returns: {m}")))?;
+        let returns =
+            parse_type(&raw.returns, &self.enum_names, &self.class_names).map_err(|m| fail(format!("returns: {m}")))?;
         for e in &raw.raises {
             if !errors.iter().any(|x| &x.name == e) && !RUBY_ERRORS.contains(&e.as_str()) {
                 let mut known: Vec<&str> = errors.iter().map(|x| x.name.as_str()).collect();
@@ -514,7 +569,11 @@ impl<'a> Checker<'a> {
     }
 
     fn arg(&self, a: &RawArg, enums: &[(String, Vec<String>)]) -> Result<Arg, String> {
-        if !is_ident(&a.name) || RUST_KEYWORDS.contains(&a.name.as_str()) || a.name == "ruby" || a.name.starts_with("rb_") {
+        if !is_ident(&a.name)
+            || RUST_KEYWORDS.contains(&a.name.as_str())
+            || a.name == "ruby"
+            || a.name.starts_with("rb_")
+        {
             return Err("the name must be a lower-case identifier (not a Rust keyword, `ruby` or `rb_*`)".into());
         }
         let ty = parse_type(&a.ty, &self.enum_names, &self.class_names)?;
@@ -567,7 +626,10 @@ fn literal(v: &Value, ty: &Type, enums: &[(String, Vec<String>)]) -> Result<Lite
             if values.iter().any(|x| x == s) {
                 Ok(Literal::Sym(s.to_string()))
             } else {
-                Err(format!("`:{s}` is not one of {}", values.iter().map(|v| format!(":{v}")).collect::<Vec<_>>().join(", ")))
+                Err(format!(
+                    "`:{s}` is not one of {}",
+                    values.iter().map(|v| format!(":{v}")).collect::<Vec<_>>().join(", ")
+                ))
             }
         }
         (Type::Object, Value::Bool(b)) => Ok(Literal::Bool(*b)),

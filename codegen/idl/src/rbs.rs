@@ -62,12 +62,8 @@ fn mentions_callable(api: &Api) -> bool {
 
 fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], indent: &str) {
     let mut doc = m.doc.trim_end().to_string();
-    let defaults: Vec<String> = m
-        .args
-        .iter()
-        .chain(&m.kwargs)
-        .filter_map(|a| default_text(a).map(|d| format!("{}: {d}", a.name)))
-        .collect();
+    let defaults: Vec<String> =
+        m.args.iter().chain(&m.kwargs).filter_map(|a| default_text(a).map(|d| format!("{}: {d}", a.name))).collect();
     if !defaults.is_empty() {
         doc.push_str(&format!("\nDefaults: {}.", defaults.join(", ")));
     }

@@ -102,9 +102,7 @@ fn split_args<'a, const N: usize>(whole: &str, args: &'a str) -> Result<[&'a str
         }
     }
     parts.push(&args[start..]);
-    parts
-        .try_into()
-        .map_err(|p: Vec<&str>| format!("type `{whole}` takes {N} type argument(s), got {}", p.len()))
+    parts.try_into().map_err(|p: Vec<&str>| format!("type `{whole}` takes {N} type argument(s), got {}", p.len()))
 }
 
 impl Type {

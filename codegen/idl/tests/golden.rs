@@ -10,7 +10,11 @@ fn repo() -> PathBuf {
 /// (IDL dir, golden expansion, golden RBS), all relative to the repo root.
 const SETS: &[(&str, &str, &str)] = &[
     ("idl", "codegen/tests/expanded/rusty_racer.rs", "gem/sig/rusty_racer.rbs"),
-    ("codegen/tests/fixture/idl", "codegen/tests/expanded/fixture.rs", "codegen/tests/fixture/sig/rusty_racer_fixture.rbs"),
+    (
+        "codegen/tests/fixture/idl",
+        "codegen/tests/expanded/fixture.rs",
+        "codegen/tests/fixture/sig/rusty_racer_fixture.rbs",
+    ),
 ];
 
 fn check(path: &str, want: &str, stale: &mut Vec<String>) {
@@ -22,7 +26,11 @@ fn check(path: &str, want: &str, stale: &mut Vec<String>) {
     }
     let have = std::fs::read_to_string(&full).unwrap_or_default();
     if have != want {
-        let first = have.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(have.lines().count().min(want.lines().count()));
+        let first = have
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(have.lines().count().min(want.lines().count()));
         stale.push(format!(
             "{path} differs from what the IDL gives (first at line {}):\n  committed: {:?}\n  generated: {:?}",
             first + 1,

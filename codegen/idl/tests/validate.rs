@@ -50,7 +50,8 @@ fn enum_defaults_must_be_enum_values() {
 
 #[test]
 fn allow_disposed_needs_a_disposable_class() {
-    let e = err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n    allow_disposed: true\n");
+    let e =
+        err("class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: owner\n    allow_disposed: true\n");
     assert!(e.contains("allow_disposed is only for methods of a disposable class"), "{e}");
 }
 
@@ -81,9 +82,16 @@ fn the_real_idl_declares_what_the_issue_lists() {
     assert_eq!(names("Context"), ["eval", "eval_void", "call", "call_void", "attach", "attach_many", "id"]);
     let errors: Vec<(String, String)> = api.module.errors.iter().map(|e| (e.name.clone(), e.parent.clone())).collect();
     for (name, parent) in [
-        ("Error", "StandardError"), ("EvalError", "Error"), ("ParseError", "EvalError"), ("RuntimeError", "EvalError"),
-        ("ScriptTerminatedError", "EvalError"), ("V8OutOfMemoryError", "EvalError"), ("SnapshotError", "Error"),
-        ("PlatformAlreadyInitialized", "Error"), ("DisposedError", "Error"), ("InternalError", "Error"),
+        ("Error", "StandardError"),
+        ("EvalError", "Error"),
+        ("ParseError", "EvalError"),
+        ("RuntimeError", "EvalError"),
+        ("ScriptTerminatedError", "EvalError"),
+        ("V8OutOfMemoryError", "EvalError"),
+        ("SnapshotError", "Error"),
+        ("PlatformAlreadyInitialized", "Error"),
+        ("DisposedError", "Error"),
+        ("InternalError", "Error"),
         ("WrongThreadError", "Error"),
     ] {
         assert!(errors.contains(&(name.into(), parent.into())), "{name} < {parent}");

@@ -26,7 +26,8 @@ fn malformed_idl_is_a_compile_error() {
     // The workspace's lock file keeps the scratch crate on the same versions, offline.
     let _ = std::fs::copy(here.join("../../Cargo.lock"), scratch.join("Cargo.lock"));
 
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&cases_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(&cases_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     cases.sort();
     assert!(cases.len() >= 6, "expected the compile-fail cases in {}", cases_dir.display());
     for case in &cases {

@@ -125,8 +125,7 @@ pub fn block(ruby: &Ruby, _method: &str) -> Result<Option<Proc>, Error> {
 
 /// The block; without one, ArgumentError.
 pub fn required_block(ruby: &Ruby, method: &str) -> Result<Proc, Error> {
-    block(ruby, method)?
-        .ok_or_else(|| Error::new(ruby.exception_arg_error(), format!("{method}: a block is required")))
+    block(ruby, method)?.ok_or_else(|| Error::new(ruby.exception_arg_error(), format!("{method}: a block is required")))
 }
 
 pub fn wrong_thread(class: ExceptionClass, method: &str, thread_safe: &str) -> Error {

@@ -2,8 +2,8 @@
 //! raises TypeError `Class#method: name must be <expected> (got <what>)`.
 
 use magnus::{
-    block::Proc, prelude::*, rb_sys::AsRawValue, typed_data::Obj, Error, Float, Integer, RArray, RHash, RString,
-    Ruby, Symbol, TypedData, Value,
+    block::Proc, prelude::*, rb_sys::AsRawValue, typed_data::Obj, Error, Float, Integer, RArray, RHash, RString, Ruby,
+    Symbol, TypedData, Value,
 };
 
 /// A value of an IDL type as an argument.
@@ -102,7 +102,8 @@ impl FromArg for String {
     #[inline]
     fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
-        s.to_string().map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".to_string().into())
+        s.to_string()
+            .map_err(|_| "a String that is not valid in its encoding or not convertible to UTF-8".to_string().into())
     }
 }
 
@@ -220,7 +221,9 @@ impl<T: FromArg> FromArg for Vec<T> {
         let array = RArray::from_value(value).ok_or_else(|| class_of(value))?;
         let mut out = Vec::with_capacity(array.len());
         for (i, item) in array.into_iter().enumerate() {
-            out.push(T::from_arg(ruby, item).map_err(|m| m.within(|got| format!("an Array whose element {i} is {got}")))?);
+            out.push(
+                T::from_arg(ruby, item).map_err(|m| m.within(|got| format!("an Array whose element {i} is {got}")))?,
+            );
         }
         Ok(out)
     }
@@ -239,7 +242,9 @@ impl<K: FromArg, V: FromArg> FromArg for Pairs<K, V> {
             let pair = K::from_arg(ruby, k)
                 .map_err(|m| m.within(|got| format!("a Hash with a key that is {got}")))
                 .and_then(|k| {
-                    V::from_arg(ruby, v).map(|v| (k, v)).map_err(|m| m.within(|got| format!("a Hash with a value that is {got}")))
+                    V::from_arg(ruby, v)
+                        .map(|v| (k, v))
+                        .map_err(|m| m.within(|got| format!("a Hash with a value that is {got}")))
                 });
             match pair {
                 Ok(pair) => {
