@@ -142,7 +142,7 @@ impl Core {
             }
         }
         // An interrupt Ruby delivered while JS ran (Thread#kill, Timeout) wins.
-        match gvl::take_pending() {
+        match gvl::take_pending(ruby) {
             Some(interrupt) => Err(interrupt),
             None => result,
         }

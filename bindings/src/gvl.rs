@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
-use magnus::{Error, Ruby};
+use magnus::{prelude::*, value::Lazy, Error, RArray, Ruby, Value};
 use rusty_racer_runtime::{v8, Gate};
 
 thread_local! {
@@ -64,7 +64,8 @@ impl Gate for RubyGate {
         }
         if let Err(e) = outcome {
             handle.terminate_execution();
-            set_pending(e);
+            // SAFETY: the GVL is held again here.
+            set_pending(unsafe { &Ruby::get_unchecked() }, e);
         }
     }
 }
@@ -186,7 +187,12 @@ pub fn with_gvl<F: FnOnce(&Ruby) -> R, R>(f: F) -> Result<R, Error> {
             *out = f.map(|f| catch_unwind(AssertUnwindSafe(|| f(&ruby))));
             rb_sys::Qnil as rb_sys::VALUE
         });
-        call.protect = protected.err();
+        // Kept (and so marked) before the GVL may be released again.
+        call.protect = protected.err().map(|e| {
+            // SAFETY: the GVL is held on this thread here.
+            set_pending(unsafe { &Ruby::get_unchecked() }, e.clone());
+            e
+        });
     }
     unsafe extern "C" fn run<F: FnOnce(&Ruby) -> R, R>(data: *mut c_void) -> *mut c_void {
         // SAFETY: `data` is the `Call` below, alive for this call.
@@ -212,16 +218,28 @@ pub fn with_gvl<F: FnOnce(&Ruby) -> R, R>(f: F) -> Result<R, Error> {
     }
 }
 
-/// Keeps an interrupt to raise once the operation has unwound.
-pub fn set_pending(e: Error) {
+/// Pending interrupts' exceptions, kept reachable for the GC while they
+/// wait in the thread-local (the GC does not see Rust's heap).
+static KEEP: Lazy<RArray> = Lazy::new(|ruby| ruby.ary_new());
+
+/// Keeps an interrupt to raise once the operation has unwound. GVL held.
+pub fn set_pending(ruby: &Ruby, e: Error) {
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
         if p.is_none() {
+            if let Some(value) = e.value() {
+                let _ = ruby.get_inner(&KEEP).push(value);
+            }
             *p = Some(e);
         }
     });
 }
 
-pub fn take_pending() -> Option<Error> {
-    PENDING.with(|p| p.borrow_mut().take())
+/// The pending interrupt, if any. GVL held.
+pub fn take_pending(ruby: &Ruby) -> Option<Error> {
+    let pending = PENDING.with(|p| p.borrow_mut().take());
+    if let Some(value) = pending.as_ref().and_then(Error::value) {
+        let _ = ruby.get_inner(&KEEP).funcall::<_, _, Value>("delete", (value,));
+    }
+    pending
 }

@@ -18,8 +18,11 @@ pub struct RubyHost {
 
 enum Outcome<'s> {
     Value(v8::Local<'s, v8::Value>),
-    /// A Ruby exception to turn into a JS one.
-    Raised(Exception),
+    /// A Ruby exception, turned into a JS Error with its message; `id` finds
+    /// the original again (kept in HostState) if JS lets the error escape.
+    /// Only plain data leaves the GVL section: a Ruby value held across a
+    /// GVL release would sit below the stack Ruby's GC scans.
+    Raised { message: String, id: Option<u32> },
     /// A JS exception is already pending (a getter threw while converting).
     Pending,
     /// Ruby is unwinding (Thread#kill, exit, Interrupt, throw): kept to
@@ -50,14 +53,14 @@ impl HostFunctions for RubyHost {
             for i in 0..count {
                 let value = match to_host(scope, args.get(i as i32), &mut RubyValues { ruby }) {
                     Ok(v) => v,
-                    Err(Failure::Host(e)) => return raised(ruby, e),
+                    Err(Failure::Host(e)) => return raised(ruby, state, e),
                     Err(Failure::Exception) => return Outcome::Pending,
                     Err(Failure::Js(e)) => return Outcome::TypeError(e.message),
                 };
                 match large {
                     Some(array) => {
                         if let Err(e) = array.push(value) {
-                            return raised(ruby, e);
+                            return raised(ruby, state, e);
                         }
                     }
                     None => small[i] = value,
@@ -72,11 +75,12 @@ impl HostFunctions for RubyHost {
             match result {
                 Ok(value) => match to_js(ruby, scope, value) {
                     Ok(js) => Outcome::Value(js),
-                    Err(e) => raised(ruby, e),
+                    Err(e) => raised(ruby, state, e),
                 },
-                Err(e) => raised(ruby, e),
+                Err(e) => raised(ruby, state, e),
             }
         });
+
         match outcome {
             Ok(Outcome::Value(v)) => Some(v),
             Ok(Outcome::Pending) => None,
@@ -88,17 +92,14 @@ impl HostFunctions for RubyHost {
                 throw(scope, &message, None);
                 None
             }
-            Ok(Outcome::Raised(exception)) => {
-                let message =
-                    gvl::with_gvl(|ruby| describe(ruby, exception)).unwrap_or_else(|_| "Ruby exception".into());
-                let id = gvl::with_gvl(|ruby| state.add_host_error(ruby, exception));
-                throw(scope, &message, id.ok().and_then(Result::ok));
+            Ok(Outcome::Raised { message, id }) => {
+                throw(scope, &message, id);
                 None
             }
             // A non-local exit (Thread#kill, throw, break): stop the script and
             // let the operation re-raise it once V8 has unwound.
-            Err(jump) => {
-                gvl::set_pending(jump);
+            // (with_gvl already kept it as the pending interrupt.)
+            Err(_) => {
                 scope.terminate_execution();
                 None
             }
@@ -106,15 +107,18 @@ impl HostFunctions for RubyHost {
     }
 }
 
-fn raised<'s>(ruby: &Ruby, e: Error) -> Outcome<'s> {
+fn raised<'s>(ruby: &Ruby, state: &HostState, e: Error) -> Outcome<'s> {
     match e.value().and_then(Exception::from_value) {
         Some(exception) if !exception.is_kind_of(ruby.exception_standard_error()) && is_jump_like(ruby, exception) => {
-            gvl::set_pending(e);
+            gvl::set_pending(ruby, e);
             Outcome::Interrupt
         }
-        Some(exception) => Outcome::Raised(exception),
+        Some(exception) => {
+            let message = describe(ruby, exception);
+            Outcome::Raised { message, id: state.add_host_error(ruby, exception).ok() }
+        }
         None => {
-            gvl::set_pending(e);
+            gvl::set_pending(ruby, e);
             Outcome::Interrupt
         }
     }
