@@ -23,6 +23,23 @@ class GcTest < RustyRacerTest
     iso&.dispose
   end
 
+  def test_callback_errors_under_gc_stress_with_the_gvl_released
+    ctx = context
+    ctx.attach("fail", -> { raise ArgumentError, "nope" * 10 })
+    ctx.attach("leave", -> { throw :out, 1 })
+    other = Thread.new { loop { Array.new(50) { "x" * 10 }; Thread.pass } } # so JS runs without the GVL
+    GC.stress = true
+    3.times do
+      assert_equal "nope" * 10, ctx.eval("try { fail() } catch (e) { e.message }")
+      e = assert_raises(ArgumentError) { ctx.eval("fail()") }
+      assert_equal "nope" * 10, e.message
+      assert_equal 1, catch(:out) { ctx.eval("leave()") }
+    end
+  ensure
+    GC.stress = false
+    other&.kill
+  end
+
   def test_everything_survives_gc_compact
     ctx = context
     ctx.attach("greet", ->(n) { "hi #{n}" })
