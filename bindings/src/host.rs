@@ -22,7 +22,10 @@ enum Outcome<'s> {
     /// the original again (kept in HostState) if JS lets the error escape.
     /// Only plain data leaves the GVL section: a Ruby value held across a
     /// GVL release would sit below the stack Ruby's GC scans.
-    Raised { message: String, id: Option<u32> },
+    Raised {
+        message: String,
+        id: Option<u32>,
+    },
     /// A JS exception is already pending (a getter threw while converting).
     Pending,
     /// Ruby is unwinding (Thread#kill, exit, Interrupt, throw): kept to
