@@ -216,6 +216,7 @@ impl Cx<'_> {
             }
         });
         let define_doc = format!("Defines `{}::{name}` under `module`.", self.api.module.name);
+        let guard = self.guard(c);
         let impl_check = format_ident!("__rr_{}_impl_is", snake(&c.name));
         quote! {
             #doc
@@ -234,11 +235,61 @@ impl Cx<'_> {
                 Ok(class)
             }
 
+            #guard
             #(#glue)*
 
             #[allow(dead_code)]
             fn #impl_check(_: &crate::#rust_type) where crate::#rust_type: #trait_name {}
         }
+    }
+
+    /// The checks every glue function of class `c` runs before its
+    /// arguments: owner thread (WrongThreadError), then disposal
+    /// (DisposedError). None when the class needs neither.
+    fn guard(&self, c: &Class) -> Option<TokenStream> {
+        let has_owner = c.methods.iter().any(|m| m.threading == Threading::Owner && !m.singleton);
+        if !has_owner && !c.disposable {
+            return None;
+        }
+        let name = guard_name(c);
+        let t = format_ident!("{}", c.name);
+        let tr = format_ident!("{}Api", c.name);
+        let doc = format!("The owner-thread and disposed checks of `{}::{}` methods.", self.api.module.name, c.name);
+        let owner_check = has_owner.then(|| {
+            let thread_safe = &self.thread_safe;
+            quote! {
+                if owner && <crate::#t as #tr>::guard_owner_thread(rb_self) != ::rr_glue::current_thread() {
+                    return Err(::rr_glue::wrong_thread(ErrorClass::WrongThreadError.class(ruby), method, #thread_safe));
+                }
+            }
+        });
+        let disposed_check = c.disposable.then(|| {
+            let what = match &c.disposed_with {
+                Some(w) => format!("the {w} of this {}", c.name),
+                None => format!("this {}", c.name),
+            };
+            quote! {
+                if disposed && <crate::#t as #tr>::guard_is_disposed(rb_self) {
+                    return Err(::rr_glue::disposed(ErrorClass::DisposedError.class(ruby), method, #what));
+                }
+            }
+        });
+        Some(quote! {
+            #[doc = #doc]
+            #[inline]
+            #[allow(unused_variables)]
+            fn #name(
+                ruby: &::rr_glue::magnus::Ruby,
+                rb_self: &crate::#t,
+                method: &str,
+                owner: bool,
+                disposed: bool,
+            ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+                #owner_check
+                #disposed_check
+                Ok(())
+            }
+        })
     }
 
     /// A trait method's signature, with the IDL doc.
@@ -302,28 +353,15 @@ impl Cx<'_> {
             }
         };
 
-        let mut checks = TokenStream::new();
-        if let (Some(c), false) = (class, m.singleton) {
-            if m.threading == Threading::Owner {
-                let thread_safe = &self.thread_safe;
-                checks.extend(quote! {
-                    if #call_target::guard_owner_thread(rb_self) != ::rr_glue::current_thread() {
-                        return Err(::rr_glue::wrong_thread(ErrorClass::WrongThreadError.class(ruby), METHOD, #thread_safe));
-                    }
-                });
+        let checks = match (class, m.singleton) {
+            (Some(c), false) => {
+                let owner = m.threading == Threading::Owner;
+                let disposed = c.disposable && !m.allow_disposed;
+                let guard = guard_name(c);
+                (owner || disposed).then(|| quote! { #guard(ruby, rb_self, METHOD, #owner, #disposed)?; })
             }
-            if c.disposable && !m.allow_disposed {
-                let what = match &c.disposed_with {
-                    Some(w) => format!("the {w} of this {}", c.name),
-                    None => format!("this {}", c.name),
-                };
-                checks.extend(quote! {
-                    if #call_target::guard_is_disposed(rb_self) {
-                        return Err(::rr_glue::disposed(ErrorClass::DisposedError.class(ruby), METHOD, #what));
-                    }
-                });
-            }
-        }
+            _ => None,
+        };
 
         let takes_keywords = !m.kwargs.is_empty();
         let (required, max) = m.positional_range();
@@ -342,10 +380,7 @@ impl Cx<'_> {
                 ArgKind::Optional(lit) => {
                     let default = default_value(lit, &a.ty);
                     quote! {
-                        let #n: #t = match call.args.get(#i) {
-                            Some(value) => ::rr_glue::arg(ruby, METHOD, #name, *value)?,
-                            None => #default,
-                        };
+                        let #n: #t = ::rr_glue::arg_or(ruby, METHOD, #name, call.args.get(#i).copied(), || #default)?;
                     }
                 }
                 ArgKind::Splat => quote! { let #n: #t = ::rr_glue::rest(ruby, METHOD, #name, &call.args[#i.min(call.args.len())..])?; },
@@ -359,16 +394,13 @@ impl Cx<'_> {
                 let n = ident(&k.name);
                 let t = self.param_type(k);
                 let name = &k.name;
-                let default = match &k.kind {
-                    ArgKind::Optional(lit) => default_value(lit, &k.ty),
-                    // `keywords` raised already when a required keyword is missing.
-                    _ => quote! { return Err(::rr_glue::magnus::Error::new(ruby.exception_arg_error(), ::std::format!("{METHOD}: missing keyword: :{}", #name))) },
-                };
-                quote! {
-                    let #n: #t = match #slot {
-                        Some(value) => ::rr_glue::arg(ruby, METHOD, #name, value)?,
-                        None => #default,
-                    };
+                match &k.kind {
+                    ArgKind::Optional(lit) => {
+                        let default = default_value(lit, &k.ty);
+                        quote! { let #n: #t = ::rr_glue::arg_or(ruby, METHOD, #name, #slot, || #default)?; }
+                    }
+                    // `keywords` raised already if a required keyword is missing.
+                    _ => quote! { let #n: #t = ::rr_glue::required_keyword(ruby, METHOD, #name, #slot)?; },
                 }
             });
             quote! {
@@ -537,6 +569,10 @@ pub(crate) fn ruby_literal(l: &Literal) -> String {
         Literal::Str(s) => format!("{s:?}"),
         Literal::Sym(s) => format!(":{s}"),
     }
+}
+
+fn guard_name(c: &Class) -> Ident {
+    format_ident!("__rr_{}_guard", snake(&c.name))
 }
 
 fn glue_name(class: Option<&Class>, m: &Method) -> Ident {

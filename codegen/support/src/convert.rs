@@ -52,6 +52,30 @@ pub fn arg<T: FromArg>(ruby: &Ruby, method: &str, name: &str, value: Value) -> R
     }
 }
 
+/// An optional argument: converted if given, else `default()`.
+#[inline]
+pub fn arg_or<T: FromArg>(
+    ruby: &Ruby,
+    method: &str,
+    name: &str,
+    value: Option<Value>,
+    default: impl FnOnce() -> T,
+) -> Result<T, Error> {
+    match value {
+        Some(v) => arg(ruby, method, name, v),
+        None => Ok(default()),
+    }
+}
+
+/// A required keyword (`keywords` has checked it was given).
+#[inline]
+pub fn required_keyword<T: FromArg>(ruby: &Ruby, method: &str, name: &str, value: Option<Value>) -> Result<T, Error> {
+    match value {
+        Some(v) => arg(ruby, method, name, v),
+        None => Err(Error::new(ruby.exception_arg_error(), format!("{method}: missing keyword: :{name}"))),
+    }
+}
+
 #[cold]
 fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: Mismatch) -> Error {
     let (class, got) = match got {

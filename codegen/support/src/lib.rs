@@ -7,7 +7,9 @@ mod convert;
 mod thread;
 
 pub use args::{block, check_arity, disposed, keywords, positional, required_block, wrong_thread, Positional};
-pub use convert::{arg, rest, Binary, Callable, FromArg, IntoRuby, Mismatch, Pairs, SymbolName};
+pub use convert::{
+    arg, arg_or, required_keyword, rest, Binary, Callable, FromArg, IntoRuby, Mismatch, Pairs, SymbolName,
+};
 pub use thread::{current_thread, ThreadToken};
 
 pub use magnus;

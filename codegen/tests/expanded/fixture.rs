@@ -661,6 +661,39 @@ pub fn define_widget(
         )?;
     Ok(class)
 }
+///The owner-thread and disposed checks of `RustyRacerFixture::Widget` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_widget_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Widget,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Widget#ping, Widget#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "this Widget",
+            ),
+        );
+    }
+    Ok(())
+}
 ///Glue for `RustyRacerFixture::Widget.new`.
 fn __rr_widget_s_new(
     ruby: &::rr_glue::magnus::Ruby,
@@ -684,32 +717,29 @@ fn __rr_widget_s_new(
         ["mode", "label", "ratio", "strict"],
         [false, false, false, false],
     )?;
-    let mode: Mode = match kw_mode {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "mode", value)?,
-        None => Mode::Fast,
-    };
-    let label: ::std::option::Option<::std::string::String> = match kw_label {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "label", value)?,
-        None => ::std::option::Option::None,
-    };
-    let ratio: f64 = match kw_ratio {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "ratio", value)?,
-        None => 1.5f64,
-    };
-    let strict: bool = match kw_strict {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "strict", value)?,
-        None => false,
-    };
+    let mode: Mode = ::rr_glue::arg_or(ruby, METHOD, "mode", kw_mode, || Mode::Fast)?;
+    let label: ::std::option::Option<::std::string::String> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "label",
+        kw_label,
+        || ::std::option::Option::None,
+    )?;
+    let ratio: f64 = ::rr_glue::arg_or(ruby, METHOD, "ratio", kw_ratio, || 1.5f64)?;
+    let strict: bool = ::rr_glue::arg_or(ruby, METHOD, "strict", kw_strict, || false)?;
     let name: ::std::string::String = ::rr_glue::arg(
         ruby,
         METHOD,
         "name",
         call.args[0usize],
     )?;
-    let size: i64 = match call.args.get(1usize) {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "size", *value)?,
-        None => 1i64,
-    };
+    let size: i64 = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "size",
+        call.args.get(1usize).copied(),
+        || 1i64,
+    )?;
     let tags: ::std::vec::Vec<::std::string::String> = ::rr_glue::rest(
         ruby,
         METHOD,
@@ -735,26 +765,7 @@ fn __rr_widget_settings(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#settings";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -774,26 +785,7 @@ fn __rr_widget_add(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#add";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -815,26 +807,7 @@ fn __rr_widget_each_tag(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#each_tag";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -855,26 +828,7 @@ fn __rr_widget_transform(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#transform";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -901,26 +855,7 @@ fn __rr_widget_set_label(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#label=";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -946,26 +881,7 @@ fn __rr_widget_configure(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#configure";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, true);
     ::rr_glue::check_arity(
         ruby,
@@ -982,21 +898,14 @@ fn __rr_widget_configure(
         ["depth", "verbose"],
         [true, false],
     )?;
-    let depth: i64 = match kw_depth {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "depth", value)?,
-        None => {
-            return Err(
-                ::rr_glue::magnus::Error::new(
-                    ruby.exception_arg_error(),
-                    ::std::format!("{METHOD}: missing keyword: :{}", "depth"),
-                ),
-            );
-        }
-    };
-    let verbose: bool = match kw_verbose {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "verbose", value)?,
-        None => false,
-    };
+    let depth: i64 = ::rr_glue::required_keyword(ruby, METHOD, "depth", kw_depth)?;
+    let verbose: bool = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "verbose",
+        kw_verbose,
+        || false,
+    )?;
     let result = <crate::Widget as WidgetApi>::configure(rb_self, ruby, depth, verbose)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -1007,26 +916,7 @@ fn __rr_widget_is_same_name(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#same_name?";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -1052,26 +942,7 @@ fn __rr_widget_call_with(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#call_with";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -1103,15 +974,7 @@ fn __rr_widget_ping(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#ping";
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, false, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -1131,26 +994,7 @@ fn __rr_widget_fail_bang(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#fail!";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
-    if <crate::Widget as WidgetApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Widget",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -1176,17 +1020,7 @@ fn __rr_widget_dispose(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacerFixture::Widget#dispose";
-    if <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Widget#ping, Widget#disposed?",
-            ),
-        );
-    }
+    __rr_widget_guard(ruby, rb_self, METHOD, true, false)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,

@@ -359,6 +359,39 @@ pub fn define_context(
     class.define_method("id", ::rr_glue::magnus::method!(__rr_context_id, - 1))?;
     Ok(class)
 }
+///The owner-thread and disposed checks of `RustyRacer::Context` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_context_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::Context as ContextApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "the Isolate of this Context",
+            ),
+        );
+    }
+    Ok(())
+}
 ///Glue for `RustyRacer::Context#eval`.
 fn __rr_context_eval(
     ruby: &::rr_glue::magnus::Ruby,
@@ -366,26 +399,7 @@ fn __rr_context_eval(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#eval";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, true);
     ::rr_glue::check_arity(
         ruby,
@@ -402,14 +416,20 @@ fn __rr_context_eval(
         ["filename", "timeout_ms"],
         [false, false],
     )?;
-    let filename: ::std::string::String = match kw_filename {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "filename", value)?,
-        None => ::std::string::String::from("<eval>"),
-    };
-    let timeout_ms: i64 = match kw_timeout_ms {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
-        None => 0i64,
-    };
+    let filename: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "filename",
+        kw_filename,
+        || ::std::string::String::from("<eval>"),
+    )?;
+    let timeout_ms: i64 = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || 0i64,
+    )?;
     let source: ::std::string::String = ::rr_glue::arg(
         ruby,
         METHOD,
@@ -432,26 +452,7 @@ fn __rr_context_eval_void(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#eval_void";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, true);
     ::rr_glue::check_arity(
         ruby,
@@ -468,14 +469,20 @@ fn __rr_context_eval_void(
         ["filename", "timeout_ms"],
         [false, false],
     )?;
-    let filename: ::std::string::String = match kw_filename {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "filename", value)?,
-        None => ::std::string::String::from("<eval>"),
-    };
-    let timeout_ms: i64 = match kw_timeout_ms {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
-        None => 0i64,
-    };
+    let filename: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "filename",
+        kw_filename,
+        || ::std::string::String::from("<eval>"),
+    )?;
+    let timeout_ms: i64 = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || 0i64,
+    )?;
     let source: ::std::string::String = ::rr_glue::arg(
         ruby,
         METHOD,
@@ -498,26 +505,7 @@ fn __rr_context_call(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#call";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -549,26 +537,7 @@ fn __rr_context_call_void(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#call_void";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -600,26 +569,7 @@ fn __rr_context_attach(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#attach";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -651,26 +601,7 @@ fn __rr_context_attach_many(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#attach_many";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -696,26 +627,7 @@ fn __rr_context_id(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#id";
-    if <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Context as ContextApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "the Isolate of this Context",
-            ),
-        );
-    }
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -834,6 +746,39 @@ pub fn define_isolate(
         )?;
     Ok(class)
 }
+///The owner-thread and disposed checks of `RustyRacer::Isolate` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_isolate_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::Isolate as IsolateApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "this Isolate",
+            ),
+        );
+    }
+    Ok(())
+}
 ///Glue for `RustyRacer::Isolate.new`.
 fn __rr_isolate_s_new(
     ruby: &::rr_glue::magnus::Ruby,
@@ -857,22 +802,34 @@ fn __rr_isolate_s_new(
         ["timeout_ms", "memory_limit", "microtasks", "host_namespace"],
         [false, false, false, false],
     )?;
-    let timeout_ms: i64 = match kw_timeout_ms {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "timeout_ms", value)?,
-        None => 0i64,
-    };
-    let memory_limit: i64 = match kw_memory_limit {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "memory_limit", value)?,
-        None => 0i64,
-    };
-    let microtasks: Microtasks = match kw_microtasks {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "microtasks", value)?,
-        None => Microtasks::Auto,
-    };
-    let host_namespace: ::std::option::Option<::std::string::String> = match kw_host_namespace {
-        Some(value) => ::rr_glue::arg(ruby, METHOD, "host_namespace", value)?,
-        None => ::std::option::Option::None,
-    };
+    let timeout_ms: i64 = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || 0i64,
+    )?;
+    let memory_limit: i64 = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "memory_limit",
+        kw_memory_limit,
+        || 0i64,
+    )?;
+    let microtasks: Microtasks = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "microtasks",
+        kw_microtasks,
+        || Microtasks::Auto,
+    )?;
+    let host_namespace: ::std::option::Option<::std::string::String> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "host_namespace",
+        kw_host_namespace,
+        || ::std::option::Option::None,
+    )?;
     let result = <crate::Isolate as IsolateApi>::new(
         ruby,
         timeout_ms,
@@ -889,26 +846,7 @@ fn __rr_isolate_context(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Isolate#context";
-    if <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
-    if <crate::Isolate as IsolateApi>::guard_is_disposed(rb_self) {
-        return Err(
-            ::rr_glue::disposed(
-                ErrorClass::DisposedError.class(ruby),
-                METHOD,
-                "this Isolate",
-            ),
-        );
-    }
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -947,17 +885,7 @@ fn __rr_isolate_dispose(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Isolate#dispose";
-    if <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
-        != ::rr_glue::current_thread()
-    {
-        return Err(
-            ::rr_glue::wrong_thread(
-                ErrorClass::WrongThreadError.class(ruby),
-                METHOD,
-                "Isolate#terminate, Isolate#disposed?",
-            ),
-        );
-    }
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, false)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
