@@ -36,3 +36,16 @@ find_v8_archive() {
 }
 # Quietly here; bin/setup reports a missing or mismatched archive.
 find_v8_archive 2>/dev/null || true
+
+# The target dir is shared by every checkout of this project. Cargo keys our
+# crates by their place in the workspace, not by the checkout, so artifacts
+# built in another checkout whose sources are newer would be taken as fresh
+# here (with that checkout's paths baked in). When the checkout changes,
+# touch our sources so cargo rebuilds our crates (dependencies stay cached).
+rr_mark="$CARGO_TARGET_DIR/.rusty_racer-checkout"
+if [ "$(cat "$rr_mark" 2>/dev/null)" != "$RR_ROOT" ]; then
+  mkdir -p "$CARGO_TARGET_DIR"
+  find "$RR_ROOT/runtime" "$RR_ROOT/bindings" "$RR_ROOT/codegen" "$RR_ROOT/bench" "$RR_ROOT/idl" \
+    -type f \( -name '*.rs' -o -name '*.yaml' -o -name 'Cargo.toml' \) -exec touch {} + 2>/dev/null
+  printf '%s' "$RR_ROOT" > "$rr_mark"
+fi
