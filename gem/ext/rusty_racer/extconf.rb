@@ -23,6 +23,8 @@ target = ENV["CARGO_TARGET_DIR"] || File.join(cache, "target")
 libclang = ENV["LIBCLANG_PATH"] || "/usr/lib/llvm-22/lib"
 linker = find_executable("mold") ? "-C link-arg=-fuse-ld=mold" : ""
 install_dir = File.join(RbConfig::CONFIG["sitearchdir"], "rusty_racer")
+# The target dir may be shared with checkouts of rusty_racer: the marker tells
+# their bin/ scripts that these sources were built last (see bin/env.sh).
 
 env = {
   "RUSTY_V8_ARCHIVE" => File.expand_path(archive),
@@ -36,6 +38,7 @@ File.write("Makefile", <<~MAKE)
 
   rusty_racer.so:
   \tcd #{crates.shellescape} && #{env} #{cargo.shellescape} build --release --locked -p rusty_racer
+  \tprintf '%s' #{crates.shellescape} > #{File.join(target, ".rusty_racer-checkout").shellescape}
   \tcp #{File.join(target, "release/librusty_racer.so").shellescape} rusty_racer.so
 
   install: rusty_racer.so
