@@ -25,6 +25,12 @@ class SetupTest < Minitest::Test
     assert_match(/refusing to use/, err)
   end
 
+  def test_a_missing_explicit_archive_is_an_error
+    _out, err, status = Open3.capture3({ "RUSTY_V8_ARCHIVE" => "/nonexistent/librusty_v8.a.gz" }, SETUP)
+    refute_predicate status, :success?
+    assert_match(%r{RUSTY_V8_ARCHIVE=/nonexistent/librusty_v8\.a\.gz does not exist}, err)
+  end
+
   def test_an_archive_without_a_checksum_is_refused
     _out, err, status = setup_with_shared_dir("")
     refute_predicate status, :success?
