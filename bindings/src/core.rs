@@ -14,7 +14,7 @@ use crate::gvl;
 
 /// Roughly what an idle isolate costs outside Ruby's heap, reported to
 /// Ruby's GC so that dropped isolates are collected before memory balloons.
-pub const ISOLATE_EXTERNAL_BYTES: isize = 2 << 20;
+const ISOLATE_EXTERNAL_BYTES: isize = 2 << 20;
 
 pub struct Core {
     pub owner: ThreadToken,
@@ -169,7 +169,7 @@ impl Core {
 }
 
 /// `class.new(message)` with `frames` as its backtrace (empty stays empty).
-pub fn with_backtrace(ruby: &Ruby, class: ErrorClass, message: String, frames: &[String]) -> Error {
+fn with_backtrace(ruby: &Ruby, class: ErrorClass, message: String, frames: &[String]) -> Error {
     let built = class.class(ruby).new_instance((ruby.str_new(&message),)).and_then(|exception| {
         let backtrace = ruby.ary_from_iter(frames.iter().map(|f| ruby.str_new(f)));
         exception.funcall::<_, _, Value>("set_backtrace", (backtrace,))?;
@@ -209,17 +209,19 @@ pub fn drain_graveyard() {
 
 impl Drop for Core {
     fn drop(&mut self) {
-        let Some(isolate) = self.runtime.get_mut().take() else { return };
-        // SAFETY: Ruby frees objects with the GVL held.
-        unsafe { rb_sys::rb_gc_adjust_memory_usage(-ISOLATE_EXTERNAL_BYTES as rb_sys::ssize_t) };
-        release(isolate);
+        if let Some(isolate) = self.runtime.get_mut().take() {
+            release(isolate);
+        }
     }
 }
 
 /// Releases a runtime isolate now if this thread is not inside another
 /// isolate's operation, else at the next safe point. Never blocks: nobody
-/// else holds the lock of an isolate whose Ruby objects are gone.
+/// else holds the lock of an isolate whose Ruby objects are gone (or that
+/// its owner disposes). Called with the GVL held (dispose, or GC free).
 pub fn release(isolate: runtime::Isolate) {
+    // SAFETY: the GVL is held (see above).
+    unsafe { rb_sys::rb_gc_adjust_memory_usage(-ISOLATE_EXTERNAL_BYTES as rb_sys::ssize_t) };
     if runtime::thread_has_entered_isolate() {
         GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).push(Buried(isolate));
         BURIED.store(true, Ordering::SeqCst);

@@ -104,7 +104,6 @@ impl IsolateApi for Isolate {
         if let Some(isolate) = slot.take() {
             drop(slot);
             core::release(isolate);
-            ruby.gc_adjust_memory_usage(-core::ISOLATE_EXTERNAL_BYTES);
         }
         Ok(())
     }

@@ -210,10 +210,6 @@ impl Isolate {
         self.handle.clone()
     }
 
-    pub fn options(&self) -> &IsolateOptions {
-        &self.options
-    }
-
     /// Whether an operation of this isolate is on this thread's stack.
     pub fn is_busy(&self) -> bool {
         !self.active.get().is_null()
