@@ -10,7 +10,7 @@ use crate::core::Core;
 use crate::generated::ContextApi;
 use crate::gvl::RubyGate;
 use crate::isolate::non_negative;
-use crate::values::{to_js, RubyValues};
+use crate::values::{RubyValues, ToJs};
 
 #[derive(TypedData)]
 #[magnus(class = "RustyRacer::Context", mark, free_immediately, size)]
@@ -56,7 +56,10 @@ impl Context {
                 self.id,
                 name,
                 0,
-                |scope| args.iter().map(|v| to_js(ruby, scope, *v).map_err(Failure::Host)).collect(),
+                |scope| {
+                    let mut to_js = ToJs::new(ruby, scope, &self.core.state);
+                    args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()
+                },
                 convert,
             )
         })
@@ -64,8 +67,8 @@ impl Context {
 
     fn attach_all(&self, ruby: &Ruby, entries: &[(String, Callable)]) -> Result<(), Error> {
         let mut ids = Vec::with_capacity(entries.len());
-        for (_, callable) in entries {
-            ids.push(self.core.state.add_callable(ruby, callable.0)?);
+        for (path, callable) in entries {
+            ids.push(self.core.state.add_callable(ruby, self.id, path, callable.0)?);
         }
         let paths: Vec<(&str, u32)> = entries.iter().zip(ids).map(|((path, _), id)| (path.as_str(), id)).collect();
         self.core.with(ruby, |isolate| isolate.attach(self.id, &paths).map_err(Failure::Js))
@@ -84,7 +87,7 @@ impl ContextApi for Context {
     // idl/context.yaml Context#eval
     fn eval(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: i64) -> Result<Value, Error> {
         self.eval_with(ruby, "RustyRacer::Context#eval", &source, &filename, timeout_ms, |scope, value| {
-            to_host(scope, value, &mut RubyValues { ruby })
+            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
         })
     }
 
@@ -95,7 +98,9 @@ impl ContextApi for Context {
 
     // idl/context.yaml Context#call
     fn call(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
-        self.call_with(ruby, &name, &args, |scope, value| to_host(scope, value, &mut RubyValues { ruby }))
+        self.call_with(ruby, &name, &args, |scope, value| {
+            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
+        })
     }
 
     // idl/context.yaml Context#call_void

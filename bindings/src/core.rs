@@ -38,10 +38,16 @@ unsafe impl Sync for Core {}
 pub struct HostState {
     /// Attached callables; a host function's id is its index.
     callables: Cell<Option<RArray>>,
-    /// Ruby exceptions raised by callbacks, by id, until the outermost
-    /// operation ends (JS may catch them, or let them escape).
+    /// Which id each attached path uses, so re-attaching reuses its slot.
+    attached: RefCell<std::collections::HashMap<(usize, String), u32>>,
+    /// The latest Ruby exceptions raised by callbacks (JS may catch one,
+    /// keep it and throw it again later): `host_errors[id - errors_base]`.
     host_errors: Cell<Option<RArray>>,
+    errors_base: Cell<u32>,
 }
+
+/// How many callback exceptions stay findable after their operation.
+const KEPT_HOST_ERRORS: usize = 256;
 
 // SAFETY: as for Core: used on the owner thread, with the GVL held.
 unsafe impl Send for HostState {}
@@ -62,51 +68,78 @@ impl HostState {
         })
     }
 
-    /// Keeps `callable` alive for JS; returns its id.
-    pub fn add_callable(&self, ruby: &Ruby, callable: Value) -> Result<u32, Error> {
+    /// Keeps `callable` alive for JS at `path` of context `ctx`; returns
+    /// its id. Attaching a path again replaces its callable in place.
+    pub fn add_callable(&self, ruby: &Ruby, ctx: usize, path: &str, callable: Value) -> Result<u32, Error> {
         let array = Self::array(ruby, &self.callables);
+        let key = (ctx, path.to_string());
+        if let Some(id) = self.attached.borrow().get(&key) {
+            array.store(*id as isize, callable)?;
+            return Ok(*id);
+        }
         let id = array.len() as u32;
         array.push(callable)?;
+        self.attached.borrow_mut().insert(key, id);
         Ok(id)
+    }
+
+    /// Lets go of every callable (the isolate is gone): what they captured
+    /// becomes collectable.
+    pub fn release_callables(&self) {
+        if let Some(callables) = self.callables.get() {
+            let _ = callables.funcall::<_, _, Value>("clear", ());
+        }
+        self.attached.borrow_mut().clear();
+    }
+
+    /// An Array holding the isolate's Ruby values, for an object that must
+    /// keep them alive without a mark function of its own (a Proc).
+    pub fn roots(&self, ruby: &Ruby) -> RArray {
+        let callables = Self::array(ruby, &self.callables);
+        let errors = Self::array(ruby, &self.host_errors);
+        ruby.ary_from_iter([callables, errors])
     }
 
     pub fn callable(&self, id: u32) -> Option<Value> {
         self.callables.get()?.entry(id as isize).ok()
     }
 
-    /// Keeps a callback's exception until the operation ends; returns its id.
+    /// Keeps a callback's exception among the latest few; returns its id
+    /// (never reused, so a stale id finds nothing rather than another error).
     pub fn add_host_error(&self, ruby: &Ruby, exception: Exception) -> Result<u32, Error> {
         let array = Self::array(ruby, &self.host_errors);
-        let id = array.len() as u32;
+        if array.len() >= KEPT_HOST_ERRORS {
+            array.shift::<Value>()?;
+            self.errors_base.set(self.errors_base.get().wrapping_add(1));
+        }
+        let id = self.errors_base.get().wrapping_add(array.len() as u32);
         array.push(exception)?;
         Ok(id)
     }
 
     pub fn host_error(&self, id: u32) -> Option<Exception> {
-        self.host_errors.get()?.entry::<Value>(id as isize).ok().and_then(Exception::from_value)
-    }
-
-    pub fn clear_host_errors(&self) {
-        if let Some(errors) = self.host_errors.get().filter(|e| !e.is_empty()) {
-            let _ = errors.funcall::<_, _, Value>("clear", ());
-        }
+        let index = id.wrapping_sub(self.errors_base.get());
+        self.host_errors.get()?.entry::<Value>(index as isize).ok().and_then(Exception::from_value)
     }
 }
 
 impl Core {
-    pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Self, Error> {
+    pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Arc<Self>, Error> {
         drain_graveyard();
         let state = Arc::new(HostState::default());
-        let host = std::rc::Rc::new(crate::host::RubyHost { state: Arc::clone(&state) });
-        let isolate =
-            runtime::Isolate::new(options, host).map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
-        ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
-        Ok(Core {
+        let host = std::rc::Rc::new(crate::host::RubyHost { state: Arc::clone(&state), core: Default::default() });
+        let isolate = runtime::Isolate::new(options, host.clone())
+            .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
+        let core = Arc::new(Core {
             owner: rr_glue::current_thread(),
             handle: isolate.thread_safe_handle(),
             runtime: RefCell::new(Some(isolate)),
             state,
-        })
+        });
+        // The host reaches the Core weakly: the Core owns the isolate that owns the host.
+        let _ = host.core.set(Arc::downgrade(&core));
+        ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
+        Ok(core)
     }
 
     pub fn is_disposed(&self) -> bool {
@@ -134,12 +167,8 @@ impl Core {
                 Err(ErrorClass::InternalError.error(ruby, "a JavaScript exception was not collected"))
             }
         };
-        if outermost {
-            // What callbacks raised is only needed until the operation ends.
-            self.state.clear_host_errors();
-            if !runtime::thread_has_entered_isolate() {
-                drain_graveyard();
-            }
+        if outermost && !runtime::thread_has_entered_isolate() {
+            drain_graveyard();
         }
         // An interrupt Ruby delivered while JS ran (Thread#kill, Timeout) wins.
         match gvl::take_pending(ruby) {
@@ -155,12 +184,13 @@ impl Core {
             ErrorKind::Runtime => ErrorClass::RuntimeError,
             ErrorKind::Terminated => ErrorClass::ScriptTerminatedError,
             ErrorKind::OutOfMemory => ErrorClass::V8OutOfMemoryError,
-            ErrorKind::Usage => ErrorClass::Error,
+            ErrorKind::Usage | ErrorKind::Marshal => ErrorClass::Error,
             ErrorKind::HostError(id) => {
                 // JS let a callback's Ruby exception escape: raise the original.
+                // (Or its message and frames, once it is no longer kept.)
                 return match self.state.host_error(id) {
                     Some(exception) => Error::from(exception),
-                    None => ErrorClass::RuntimeError.error(ruby, "a Ruby callback raised an exception"),
+                    None => with_backtrace(ruby, ErrorClass::RuntimeError, e.message, &e.frames),
                 };
             }
         };

@@ -243,3 +243,15 @@ pub fn take_pending(ruby: &Ruby) -> Option<Error> {
     }
     pending
 }
+
+/// Serves Ruby's pending interrupts (thread switches, signals,
+/// Thread#raise) from a long marshalling walk that holds the GVL. An
+/// exception they raise comes back as `Err`, never as a longjmp.
+pub fn check_interrupts() -> Result<(), Error> {
+    magnus::rb_sys::protect(|| {
+        // SAFETY: called with the GVL held, inside rb_protect.
+        unsafe { rb_sys::rb_thread_check_ints() };
+        rb_sys::Qnil as rb_sys::VALUE
+    })
+    .map(|_| ())
+}

@@ -6,14 +6,17 @@
 use magnus::{prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
 use rusty_racer_runtime::{to_host, v8, Failure, HostFunctions, Isolate};
 
-use crate::core::HostState;
+use crate::core::{Core, HostState};
 use crate::gvl;
 use crate::values::{to_js, RubyValues};
+use std::sync::Arc;
 
 static CALL: LazyId = LazyId::new("call");
 
 pub struct RubyHost {
     pub state: std::sync::Arc<HostState>,
+    /// The Core that owns the isolate (set once it exists).
+    pub core: std::cell::OnceCell<std::sync::Weak<Core>>,
 }
 
 enum Outcome<'s> {
@@ -43,6 +46,11 @@ impl HostFunctions for RubyHost {
         args: &v8::FunctionCallbackArguments<'s>,
     ) -> Option<v8::Local<'s, v8::Value>> {
         let state = &self.state;
+        let Some(core) = self.core.get().and_then(std::sync::Weak::upgrade) else {
+            throw(scope, "rusty_racer: the isolate is being released", None);
+            return None;
+        };
+        let core: &Arc<Core> = &core;
         let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
             let Some(callable) = state.callable(id) else {
                 return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
@@ -54,7 +62,7 @@ impl HostFunctions for RubyHost {
             let mut small = [ruby.qnil().as_value(); SMALL];
             let large: Option<RArray> = (count > SMALL).then(|| ruby.ary_new_capa(count));
             for i in 0..count {
-                let value = match to_host(scope, args.get(i as i32), &mut RubyValues { ruby }) {
+                let value = match to_host(scope, args.get(i as i32), &mut RubyValues::new(ruby, core)) {
                     Ok(v) => v,
                     Err(Failure::Host(e)) => return raised(ruby, state, e),
                     Err(Failure::Exception) => return Outcome::Pending,
@@ -76,7 +84,7 @@ impl HostFunctions for RubyHost {
             };
             std::hint::black_box(&small);
             match result {
-                Ok(value) => match to_js(ruby, scope, value) {
+                Ok(value) => match to_js(ruby, scope, state, value) {
                     Ok(js) => Outcome::Value(js),
                     Err(e) => raised(ruby, state, e),
                 },

@@ -73,7 +73,7 @@ impl IsolateApi for Isolate {
             Microtasks::Explicit => runtime::Microtasks::Explicit,
         };
         let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace };
-        Ok(Isolate { core: Arc::new(Core::new(ruby, options)?), context: DefaultContext(Cell::new(None)) })
+        Ok(Isolate { core: Core::new(ruby, options)?, context: DefaultContext(Cell::new(None)) })
     }
 
     // idl/isolate.yaml Isolate#context
@@ -104,6 +104,7 @@ impl IsolateApi for Isolate {
         if let Some(isolate) = slot.take() {
             drop(slot);
             core::release(isolate);
+            self.core.state.release_callables();
         }
         Ok(())
     }

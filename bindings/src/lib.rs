@@ -7,7 +7,9 @@ mod core;
 mod gvl;
 mod host;
 mod isolate;
+mod js_function;
 mod module;
+mod pins;
 mod values;
 
 mod generated {
@@ -16,6 +18,7 @@ mod generated {
 
 pub use context::Context;
 pub use isolate::Isolate;
+pub use js_function::JSFunction;
 pub use module::RustyRacer;
 
 #[magnus::init(name = "rusty_racer")]

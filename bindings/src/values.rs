@@ -1,27 +1,109 @@
-//! Values between Ruby and JS: `RubyValues` builds Ruby objects as the
-//! runtime's walk meets JS values; `to_js` converts Ruby values to JS.
+//! Values between Ruby and JS. `RubyValues` builds Ruby objects as the
+//! runtime's walk meets JS values; `ToJs` walks Ruby values into JS. Both
+//! keep shared references and cycles (an object reached twice is converted
+//! once), check the depth and the machine stack they have left, and make
+//! every Ruby allocation whose size comes from the other side under
+//! protection, so a Ruby exception never unwinds through V8 or the walk.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use magnus::{
-    rb_sys::AsRawValue, value::ReprValue, Error, Float, Integer, RArray, RHash, RString, Ruby, Symbol, Value,
+    prelude::*,
+    rb_sys::{protect, AsRawValue, FromRawValue},
+    value::{Lazy, LazyId},
+    Error, RClass, RModule, Ruby, Value,
 };
-use rusty_racer_runtime::{v8, HostValues};
+use rb_sys::{ruby_value_type as T, VALUE};
+use rusty_racer_runtime::{function_local, stack_remaining, v8, FunctionId, HostValues, MAX_DEPTH};
 
+use crate::core::{Core, HostState};
 use crate::generated::ErrorClass;
+use crate::js_function::JSFunction;
+use crate::pins::Pins;
 
-/// Builds Ruby values directly (no intermediate tree). Containers are made
-/// first and filled in place, so every value is reachable by the GC.
+/// Allocations above this size (in bytes or elements) are made under
+/// `rb_protect`: their size comes from JS, and Ruby may refuse them.
+const PROTECTED_SIZE: usize = 64 * 1024;
+/// Machine stack left free by `ToJs` (for the frames that follow it).
+const STACK_RESERVE: usize = 64 * 1024;
+
+static JS_MAP: Lazy<RClass> = Lazy::new(|ruby| {
+    let module: RModule = ruby.class_object().const_get("RustyRacer").expect("RustyRacer is defined");
+    module.const_get("JSMap").expect("RustyRacer::JSMap is defined by gem/lib/rusty_racer.rb")
+});
+static SET: Lazy<RClass> = Lazy::new(|ruby| {
+    ruby.class_object().const_get("Set").expect("Set is loaded by gem/lib/rusty_racer.rb")
+});
+static ADD: LazyId = LazyId::new("add");
+static TO_STR: LazyId = LazyId::new("to_str");
+static TO_TIME: LazyId = LazyId::new("to_time");
+static ENCODE: LazyId = LazyId::new("encode");
+
+fn raw(v: Value) -> VALUE {
+    v.as_raw()
+}
+
+fn val(v: VALUE) -> Value {
+    // SAFETY: every VALUE here comes from Ruby and is alive.
+    unsafe { Value::from_raw(v) }
+}
+
+/// Runs a raw Ruby allocation, protected when `size` is large.
+fn alloc(size: usize, f: impl FnOnce() -> VALUE) -> Result<Value, Error> {
+    if size < PROTECTED_SIZE {
+        Ok(val(f()))
+    } else {
+        protect(f).map(val)
+    }
+}
+
+/// Builds Ruby values directly (no intermediate tree).
 pub struct RubyValues<'r> {
     pub ruby: &'r Ruby,
+    /// The isolate JS functions are handed out from.
+    pub core: &'r Arc<Core>,
+    pins: Pins,
+}
+
+impl<'r> RubyValues<'r> {
+    pub fn new(ruby: &'r Ruby, core: &'r Arc<Core>) -> Self {
+        RubyValues { ruby, core, pins: Pins::new() }
+    }
+
+    /// A container or key the walk remembers: pinned until it ends.
+    fn kept(&mut self, value: Value) -> Value {
+        self.pins.pin(self.ruby, value);
+        value
+    }
+
+    fn filled(
+        &mut self,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> usize,
+        new: unsafe extern "C" fn(*const std::ffi::c_char, std::ffi::c_long) -> VALUE,
+    ) -> Result<Value, Error> {
+        let Ok(clen) = std::ffi::c_long::try_from(len) else {
+            return Err(ErrorClass::Error.error(self.ruby, "cannot marshal a string this long to Ruby"));
+        };
+        // SAFETY: a NULL pointer makes an uninitialised string of `len` bytes.
+        let s = alloc(len, || unsafe { new(std::ptr::null(), clen) })?;
+        // SAFETY: the string's buffer holds `len` bytes; nothing else sees it yet.
+        let written = unsafe {
+            let buf = std::slice::from_raw_parts_mut(rb_sys::RSTRING_PTR(raw(s)) as *mut u8, len);
+            fill(buf).min(len)
+        };
+        // SAFETY: shrinking (or keeping) the length of a fresh string.
+        unsafe { rb_sys::rb_str_set_len(raw(s), written as std::ffi::c_long) };
+        Ok(s)
+    }
 }
 
 impl HostValues for RubyValues<'_> {
     type Value = Value;
     type Error = Error;
 
-    fn undefined(&mut self) -> Result<Value, Error> {
-        Ok(self.ruby.qnil().as_value())
-    }
-    fn null(&mut self) -> Result<Value, Error> {
+    fn nil(&mut self) -> Result<Value, Error> {
         Ok(self.ruby.qnil().as_value())
     }
     fn boolean(&mut self, value: bool) -> Result<Value, Error> {
@@ -30,168 +112,451 @@ impl HostValues for RubyValues<'_> {
     fn integer(&mut self, value: i64) -> Result<Value, Error> {
         Ok(self.ruby.integer_from_i64(value).as_value())
     }
-    fn big_integer(&mut self, decimal: &str) -> Result<Value, Error> {
-        self.ruby.module_kernel().funcall("Integer", (decimal,))
+    fn big_integer(&mut self, negative: bool, words: &[u64]) -> Result<Value, Error> {
+        let mut flags = rb_sys::INTEGER_PACK_LSWORD_FIRST | rb_sys::INTEGER_PACK_NATIVE_BYTE_ORDER;
+        if negative {
+            flags |= rb_sys::INTEGER_PACK_NEGATIVE;
+        }
+        // SAFETY: `words` holds words.len() 8-byte words; linear time.
+        alloc(words.len() * 8, || unsafe {
+            rb_sys::rb_integer_unpack(words.as_ptr().cast(), words.len() as _, 8, 0, flags as i32)
+        })
     }
     fn float(&mut self, value: f64) -> Result<Value, Error> {
         Ok(self.ruby.float_from_f64(value).as_value())
     }
-    fn string(&mut self, value: &str) -> Result<Value, Error> {
-        Ok(self.ruby.str_new(value).as_value())
+    fn string(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Value, Error> {
+        self.filled(len, fill, rb_sys::rb_utf8_str_new)
+    }
+    fn key(&mut self, name: &str) -> Result<Value, Error> {
+        // A frozen, interned String: the same object for every occurrence.
+        // SAFETY: valid UTF-8 of the given length.
+        let key = alloc(name.len(), || unsafe {
+            rb_sys::rb_enc_interned_str(name.as_ptr().cast(), name.len() as _, rb_sys::rb_utf8_encoding())
+        })?;
+        Ok(self.kept(key))
+    }
+    fn binary(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Value, Error> {
+        let s = self.filled(len, fill, rb_sys::rb_str_new)?;
+        Ok(self.kept(s))
     }
     fn date(&mut self, epoch_ms: f64) -> Result<Value, Error> {
         if !epoch_ms.is_finite() {
-            return Ok(self.ruby.qnil().as_value());
+            return Err(Error::new(self.ruby.exception_range_error(), "cannot marshal an invalid Date to Ruby"));
         }
         let ms = epoch_ms as i64;
         let (secs, ms_rem) = (ms.div_euclid(1000), ms.rem_euclid(1000));
-        self.ruby.time_nano_new(secs, ms_rem * 1_000_000).map(|t| t.as_value())
+        let time = self.ruby.time_nano_new(secs, ms_rem * 1_000_000)?.as_value();
+        Ok(self.kept(time))
+    }
+    fn function(&mut self, id: FunctionId) -> Result<Value, Error> {
+        let function = self.ruby.obj_wrap(JSFunction::new(Arc::clone(self.core), id)).as_value();
+        Ok(self.kept(function))
     }
     fn new_array(&mut self, len: usize) -> Result<Value, Error> {
-        Ok(self.ruby.ary_new_capa(len).as_value())
+        // Capacity beyond what is likely filled is left to growth: a sparse
+        // array of length 2**32 - 1 must not ask Ruby for 32 GB up front.
+        let capa = len.min(1 << 20) as std::ffi::c_long;
+        // SAFETY: plain allocation.
+        let array = alloc(capa as usize, || unsafe { rb_sys::rb_ary_new_capa(capa) })?;
+        Ok(self.kept(array))
     }
     fn array_push(&mut self, array: Value, item: Value) -> Result<(), Error> {
-        RArray::from_value(array).map_or(Ok(()), |a| a.push(item))
+        // SAFETY: `array` is an Array this walk made.
+        unsafe { rb_sys::rb_ary_push(raw(array), raw(item)) };
+        Ok(())
     }
-    fn new_hash(&mut self) -> Result<Value, Error> {
-        Ok(self.ruby.hash_new().as_value())
+    fn new_hash(&mut self, _keys: usize) -> Result<Value, Error> {
+        Ok(self.kept(self.ruby.hash_new().as_value()))
     }
-    fn hash_set(&mut self, hash: Value, key: &str, value: Value) -> Result<(), Error> {
-        RHash::from_value(hash).map_or(Ok(()), |h| h.aset(self.ruby.str_new(key), value))
+    fn new_map(&mut self) -> Result<Value, Error> {
+        let class = self.ruby.get_inner(&JS_MAP);
+        // SAFETY: JSMap is a Hash subclass: Hash's allocator, no initialize needed.
+        let map = val(unsafe { rb_sys::rb_obj_alloc(raw(class.as_value())) });
+        Ok(self.kept(map))
     }
-    fn unsupported(&mut self, _what: &str) -> Result<Value, Error> {
-        Ok(self.ruby.qnil().as_value())
+    fn hash_set(&mut self, hash: Value, key: Value, value: Value) -> Result<(), Error> {
+        // SAFETY: `hash` is a Hash this walk made; keys are marshalled values
+        // (core classes), so no user code runs.
+        unsafe { rb_sys::rb_hash_aset(raw(hash), raw(key), raw(value)) };
+        Ok(())
+    }
+    fn new_set(&mut self) -> Result<Value, Error> {
+        let set = self.ruby.get_inner(&SET).new_instance(())?;
+        Ok(self.kept(set))
+    }
+    fn set_add(&mut self, set: Value, item: Value) -> Result<(), Error> {
+        set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
+    }
+    fn poll(&mut self) -> Result<(), Error> {
+        crate::gvl::check_interrupts()
     }
 }
 
-/// Deepest Ruby nesting converted before giving up.
-const MAX_DEPTH: usize = 512;
-
-/// Converts a Ruby value to JS: nil, booleans, Integer, Float, String
-/// (UTF-8), Symbol (as a string), Array, Hash (String/Symbol keys), Time.
-pub fn to_js<'s>(ruby: &Ruby, scope: &v8::PinScope<'s, '_>, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
-    let mut path = Vec::new();
-    convert(ruby, scope, value, &mut path)
+/// Converts Ruby values to JS for one operation (arguments of a call, or a
+/// callback's result). Shared and cyclic Ruby graphs keep their identity.
+pub struct ToJs<'a, 's, 'i> {
+    ruby: &'a Ruby,
+    scope: &'a v8::PinScope<'s, 'i>,
+    /// The isolate whose JSFunctions may be passed back.
+    state: &'a HostState,
+    depth: usize,
+    /// Containers (and binary strings) converted, by Ruby object.
+    seen: HashMap<VALUE, v8::Local<'s, v8::Value>>,
+    /// Property names converted, by frozen String or Symbol.
+    keys: HashMap<VALUE, v8::Local<'s, v8::Name>>,
 }
 
-fn convert<'s>(
-    ruby: &Ruby,
-    scope: &v8::PinScope<'s, '_>,
-    value: Value,
-    path: &mut Vec<Value>,
-) -> Result<v8::Local<'s, v8::Value>, Error> {
-    if value.is_nil() {
-        return Ok(v8::null(scope).into());
+impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
+    pub fn new(ruby: &'a Ruby, scope: &'a v8::PinScope<'s, 'i>, state: &'a HostState) -> Self {
+        ToJs { ruby, scope, state, depth: 0, seen: HashMap::new(), keys: HashMap::new() }
     }
-    if let Some(i) = Integer::from_value(value) {
-        return Ok(match i.to_i64() {
-            Ok(n) if n.unsigned_abs() <= 1 << 53 => v8::Number::new(scope, n as f64).into(),
-            Ok(n) => v8::BigInt::new_from_i64(scope, n).into(),
-            Err(_) => {
-                let decimal: String = value.funcall("to_s", ())?;
-                big_int(scope, &decimal).ok_or_else(|| cannot(ruby, "an Integer this large", &decimal))?
-            }
-        });
-    }
-    if let Some(f) = Float::from_value(value) {
-        return Ok(v8::Number::new(scope, f.to_f64()).into());
-    }
-    if value.is_kind_of(ruby.class_true_class()) {
-        return Ok(v8::Boolean::new(scope, true).into());
-    }
-    if value.is_kind_of(ruby.class_false_class()) {
-        return Ok(v8::Boolean::new(scope, false).into());
-    }
-    if let Some(s) = RString::from_value(value) {
-        let text = s.to_string().map_err(|_| cannot(ruby, "a String that is not valid in its encoding", ""))?;
-        return string(ruby, scope, &text);
-    }
-    if let Some(sym) = Symbol::from_value(value) {
-        return string(ruby, scope, &sym.name()?);
-    }
-    if value.is_kind_of(ruby.class_time()) {
-        let ms: f64 = value.funcall::<_, _, f64>("to_f", ())? * 1000.0;
-        return v8::Date::new(scope, ms.floor()).map(Into::into).ok_or_else(|| cannot(ruby, "this Time", ""));
-    }
-    let array = RArray::from_value(value);
-    let hash = RHash::from_value(value);
-    if array.is_none() && hash.is_none() {
-        return Err(cannot(ruby, &format!("a {}", unsafe { value.classname() }), ""));
-    }
-    if path.iter().any(|seen| seen.as_raw() == value.as_raw()) {
-        return Err(ErrorClass::Error.error(ruby, "cannot marshal a cyclic structure to JavaScript"));
-    }
-    if path.len() >= MAX_DEPTH {
-        return Err(ErrorClass::Error
-            .error(ruby, format!("cannot marshal a structure nested deeper than {MAX_DEPTH} levels to JavaScript")));
-    }
-    path.push(value);
-    let out = if let Some(array) = array {
-        let js = v8::Array::new(scope, array.len() as i32);
-        for (i, item) in array.into_iter().enumerate() {
-            let item = convert(ruby, scope, item, path)?;
-            js.set_index(scope, i as u32, item);
+
+    /// Converts `value`: nil, booleans, Integer (BigInt beyond 2**53),
+    /// Float, String (binary → Uint8Array), Symbol, Array, Hash, JSMap →
+    /// Map, Set, Time (or `to_time`) → Date, JSFunction, `to_str` objects.
+    pub fn convert(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let scope = self.scope;
+        let v = raw(value);
+        if rb_sys::FIXNUM_P(v) {
+            // SAFETY: a Fixnum.
+            let n = unsafe { rb_sys::FIX2LONG(v) };
+            return Ok(if n.unsigned_abs() <= 1 << 53 {
+                v8::Number::new(scope, n as f64).into()
+            } else {
+                v8::BigInt::new_from_i64(scope, n).into()
+            });
         }
-        js.into()
-    } else {
-        let js = v8::Object::new(scope);
-        let mut failed = None;
-        if let Some(hash) = hash {
+        if rb_sys::FLONUM_P(v) {
+            // SAFETY: a Float.
+            return Ok(v8::Number::new(scope, unsafe { rb_sys::NUM2DBL(v) }).into());
+        }
+        if v == rb_sys::Qnil as VALUE {
+            return Ok(v8::null(scope).into());
+        }
+        if v == rb_sys::Qtrue as VALUE {
+            return Ok(v8::Boolean::new(scope, true).into());
+        }
+        if v == rb_sys::Qfalse as VALUE {
+            return Ok(v8::Boolean::new(scope, false).into());
+        }
+        if rb_sys::STATIC_SYM_P(v) {
+            return self.symbol(value).map(Into::into);
+        }
+        // SAFETY: not a special constant: a heap object.
+        match unsafe { rb_sys::RB_BUILTIN_TYPE(v) } {
+            T::RUBY_T_STRING => self.string(value),
+            T::RUBY_T_FLOAT => Ok(v8::Number::new(scope, unsafe { rb_sys::NUM2DBL(v) }).into()),
+            T::RUBY_T_BIGNUM => self.big_int(value),
+            T::RUBY_T_SYMBOL => self.symbol(value).map(Into::into),
+            T::RUBY_T_ARRAY => self.array(value),
+            T::RUBY_T_HASH => self.hash(value),
+            _ => self.object(value),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ErrorClass::Error.error(
+                self.ruby,
+                format!("cannot marshal a value to JavaScript: it is nested deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        if stack_remaining() < STACK_RESERVE {
+            return Err(ErrorClass::Error.error(
+                self.ruby,
+                "cannot marshal a value to JavaScript: it is nested too deeply for the machine stack left here",
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn array(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        if let Some(known) = self.seen.get(&v) {
+            return Ok(*known);
+        }
+        self.enter()?;
+        // SAFETY: an Array.
+        let len = unsafe { rb_sys::RARRAY_LEN(v) } as usize;
+        let js = v8::Array::new(self.scope, i32::try_from(len).unwrap_or(i32::MAX));
+        self.seen.insert(v, js.into());
+        let mut i = 0;
+        // The length is read again each time: a `to_str` may change the array.
+        while i < unsafe { rb_sys::RARRAY_LEN(v) } as usize {
+            // SAFETY: index within the length.
+            let item = val(unsafe { rb_sys::RARRAY_AREF(v, i as isize) });
+            let item = self.convert(item)?;
+            let Ok(index) = u32::try_from(i) else { break };
+            js.set_index(self.scope, index, item);
+            i += 1;
+        }
+        self.depth -= 1;
+        Ok(js.into())
+    }
+
+    fn hash(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        if let Some(known) = self.seen.get(&v) {
+            return Ok(*known);
+        }
+        let is_map = value.is_kind_of(self.ruby.get_inner(&JS_MAP));
+        self.enter()?;
+        let mut pairs: Vec<(Value, Value)> = Vec::new();
+        // SAFETY: a Hash.
+        if let Some(hash) = magnus::RHash::from_value(value) {
             hash.foreach(|k: Value, v: Value| {
-                let key = match Symbol::from_value(k) {
-                    Some(sym) => sym.name().map(|n| n.into_owned()),
-                    None => match RString::from_value(k) {
-                        Some(s) => s.to_string(),
-                        None => k.funcall("to_s", ()),
-                    },
-                };
-                let pair = key.and_then(|key| Ok((string(ruby, scope, &key)?, convert(ruby, scope, v, path)?)));
-                match pair {
-                    Ok((key, item)) => {
-                        js.set(scope, key, item);
-                        Ok(magnus::r_hash::ForEach::Continue)
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        Ok(magnus::r_hash::ForEach::Stop)
-                    }
-                }
+                pairs.push((k, v));
+                Ok(magnus::r_hash::ForEach::Continue)
             })?;
         }
-        if let Some(e) = failed {
-            path.pop();
-            return Err(e);
-        }
-        js.into()
-    };
-    path.pop();
-    Ok(out)
-}
-
-fn string<'s>(ruby: &Ruby, scope: &v8::PinScope<'s, '_>, text: &str) -> Result<v8::Local<'s, v8::Value>, Error> {
-    v8::String::new(scope, text).map(Into::into).ok_or_else(|| cannot(ruby, "a String this long", ""))
-}
-
-fn big_int<'s>(scope: &v8::PinScope<'s, '_>, decimal: &str) -> Option<v8::Local<'s, v8::Value>> {
-    let negative = decimal.starts_with('-');
-    let digits = decimal.trim_start_matches('-');
-    // Little-endian base-2^64 words from the decimal digits.
-    let mut words: Vec<u64> = vec![0];
-    for d in digits.bytes() {
-        let mut carry = u128::from(d.checked_sub(b'0')?);
-        for w in words.iter_mut() {
-            let v = u128::from(*w) * 10 + carry;
-            *w = v as u64;
-            carry = v >> 64;
-        }
-        if carry > 0 {
-            words.push(carry as u64);
-        }
+        // The pairs stay reachable from the Hash (it is an argument or a
+        // result the caller holds) while they sit in this Vec.
+        let out = if is_map {
+            let map = v8::Map::new(self.scope);
+            self.seen.insert(v, map.into());
+            for (k, item) in pairs {
+                let k = self.convert(k)?;
+                let item = self.convert(item)?;
+                map.set(self.scope, k, item);
+            }
+            map.into()
+        } else {
+            let object = v8::Object::new(self.scope);
+            self.seen.insert(v, object.into());
+            for (k, item) in pairs {
+                let name = self.key(k)?;
+                let item = self.convert(item)?;
+                object.create_data_property(self.scope, name, item);
+            }
+            object.into()
+        };
+        self.depth -= 1;
+        Ok(out)
     }
-    v8::BigInt::new_from_words(scope, negative, &words).map(Into::into)
+
+    /// A Hash key as a property name: String, Symbol or Integer.
+    fn key(&mut self, key: Value) -> Result<v8::Local<'s, v8::Name>, Error> {
+        let k = raw(key);
+        if let Some(known) = self.keys.get(&k) {
+            return Ok(*known);
+        }
+        let name: v8::Local<v8::Name> = if rb_sys::FIXNUM_P(k) || magnus::Integer::from_value(key).is_some() {
+            let text: String = key.funcall("to_s", ())?;
+            return self.internalized(text.as_bytes(), false);
+        } else if let Some(sym) = magnus::Symbol::from_value(key) {
+            self.symbol(sym.as_value())?
+        } else if let Some(s) = magnus::RString::from_value(key) {
+            let text = self.text_of(s, true)?;
+            self.internalized(&text.bytes, text.ascii)?
+        } else {
+            let class = unsafe { key.classname() }.into_owned();
+            return Err(Error::new(
+                self.ruby.exception_type_error(),
+                format!(
+                    "cannot marshal a Hash key of class {class} to a JavaScript property name (String, Symbol and \
+                     Integer keys are; use RustyRacer::JSMap for keys of any type)"
+                ),
+            ));
+        };
+        // Frozen keys (Hash string keys, Symbols) are the same object each time.
+        if key.is_frozen() {
+            self.keys.insert(k, name);
+        }
+        Ok(name)
+    }
+
+    fn internalized(&self, bytes: &[u8], ascii: bool) -> Result<v8::Local<'s, v8::Name>, Error> {
+        let made = if ascii {
+            v8::String::new_from_one_byte(self.scope, bytes, v8::NewStringType::Internalized)
+        } else {
+            v8::String::new_from_utf8(self.scope, bytes, v8::NewStringType::Internalized)
+        };
+        made.map(Into::into).ok_or_else(|| ErrorClass::Error.error(self.ruby, "cannot marshal a String this long"))
+    }
+
+    fn symbol(&mut self, value: Value) -> Result<v8::Local<'s, v8::Name>, Error> {
+        let sym = raw(value);
+        if let Some(known) = self.keys.get(&sym) {
+            return Ok(*known);
+        }
+        // SAFETY: a Symbol; its name is a frozen String.
+        let name = val(unsafe { rb_sys::rb_sym2str(sym) });
+        let Some(s) = magnus::RString::from_value(name) else {
+            return Err(ErrorClass::InternalError.error(self.ruby, "a Symbol without a name"));
+        };
+        let text = self.text_of(s, true)?;
+        let out = self.internalized(&text.bytes, text.ascii)?;
+        self.keys.insert(sym, out);
+        Ok(out)
+    }
+
+    fn string(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        // SAFETY: a String.
+        if unsafe { rb_sys::ENCODING_GET(v) } == unsafe { rb_sys::rb_ascii8bit_encindex() } {
+            return self.bytes(value);
+        }
+        let Some(s) = magnus::RString::from_value(value) else { unreachable!("checked T_STRING") };
+        let text = self.text_of(s, false)?;
+        let made = if text.ascii {
+            v8::String::new_from_one_byte(self.scope, &text.bytes, v8::NewStringType::Normal)
+        } else {
+            v8::String::new_from_utf8(self.scope, &text.bytes, v8::NewStringType::Normal)
+        };
+        made.map(Into::into).ok_or_else(|| ErrorClass::Error.error(self.ruby, "cannot marshal a String this long"))
+    }
+
+    /// A String's text as UTF-8: UTF-8 and US-ASCII as they are, other
+    /// encodings transcoded; invalid text raises EncodingError naming the
+    /// encoding. A binary String is accepted (as a key or Symbol name)
+    /// when it is valid UTF-8.
+    fn text_of(&self, s: magnus::RString, binary_as_utf8: bool) -> Result<Text<'static>, Error> {
+        let v = raw(s.as_value());
+        // SAFETY: a String.
+        let (enc, range) = unsafe { (rb_sys::ENCODING_GET(v), rb_sys::rb_enc_str_coderange(v)) };
+        let seven_bit = range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_7BIT as i32;
+        let broken = range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_BROKEN as i32;
+        // SAFETY: plain encoding index lookups.
+        let (utf8, usascii, binary) =
+            unsafe { (rb_sys::rb_utf8_encindex(), rb_sys::rb_usascii_encindex(), rb_sys::rb_ascii8bit_encindex()) };
+        // SAFETY: the bytes are copied before any Ruby code runs.
+        let bytes = || unsafe { s.as_slice() }.to_vec();
+        if enc == binary {
+            if !binary_as_utf8 {
+                unreachable!("binary strings become Uint8Arrays");
+            }
+            return match std::str::from_utf8(unsafe { s.as_slice() }) {
+                Ok(_) => Ok(Text { bytes: bytes().into(), ascii: seven_bit }),
+                Err(_) => Err(Error::new(
+                    self.ruby.exception_encoding_error(),
+                    "cannot marshal a binary (ASCII-8BIT) name that is not valid UTF-8 to JavaScript",
+                )),
+            };
+        }
+        if broken {
+            let name: String = s
+                .funcall::<_, _, Value>("encoding", ())
+                .and_then(|e| e.funcall("to_s", ()))
+                .unwrap_or_else(|_| "its encoding".into());
+            return Err(Error::new(
+                self.ruby.exception_encoding_error(),
+                format!("cannot marshal a String to JavaScript: invalid byte sequence in {name}"),
+            ));
+        }
+        // (Only ASCII-compatible encodings have a 7-bit code range.)
+        if enc == utf8 || enc == usascii || seven_bit {
+            return Ok(Text { bytes: bytes().into(), ascii: seven_bit });
+        }
+        let converted: magnus::RString = s.funcall(LazyId::get_inner_with(&ENCODE, self.ruby), ("UTF-8",))?;
+        Ok(Text { bytes: unsafe { converted.as_slice() }.to_vec().into(), ascii: false })
+    }
+
+    /// A binary String as a Uint8Array with its bytes.
+    fn bytes(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        if let Some(known) = self.seen.get(&v) {
+            return Ok(*known);
+        }
+        let Some(s) = magnus::RString::from_value(value) else { unreachable!("checked T_STRING") };
+        // SAFETY: copied at once.
+        let data = unsafe { s.as_slice() };
+        let mut copy = Vec::new();
+        if copy.try_reserve_exact(data.len()).is_err() {
+            return Err(ErrorClass::Error.error(self.ruby, "cannot marshal a binary String this large"));
+        }
+        copy.extend_from_slice(data);
+        let len = copy.len();
+        let store = v8::ArrayBuffer::new_backing_store_from_vec(copy).make_shared();
+        let buffer = v8::ArrayBuffer::with_backing_store(self.scope, &store);
+        let view = v8::Uint8Array::new(self.scope, buffer, 0, len)
+            .ok_or_else(|| ErrorClass::Error.error(self.ruby, "cannot marshal a binary String this large"))?;
+        self.seen.insert(v, view.into());
+        Ok(view.into())
+    }
+
+    fn big_int(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        // SAFETY: a Bignum; rb_absint_size is its magnitude's size in bytes.
+        let bytes = unsafe { rb_sys::rb_absint_size(v, std::ptr::null_mut()) };
+        let mut words = vec![0u64; (bytes as usize).div_ceil(8).max(1)];
+        let flags = rb_sys::INTEGER_PACK_LSWORD_FIRST | rb_sys::INTEGER_PACK_NATIVE_BYTE_ORDER;
+        // SAFETY: `words` holds words.len() 8-byte words; linear time.
+        let sign =
+            unsafe { rb_sys::rb_integer_pack(v, words.as_mut_ptr().cast(), words.len() as _, 8, 0, flags as i32) };
+        v8::BigInt::new_from_words(self.scope, sign < 0, &words).map(Into::into).ok_or_else(|| {
+            Error::new(self.ruby.exception_range_error(), "cannot marshal an Integer this large to a JavaScript BigInt")
+        })
+    }
+
+    fn object(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let ruby = self.ruby;
+        if let Some(function) = JSFunction::from_value(ruby, value) {
+            return function.local(ruby, self.scope, self.state);
+        }
+        if value.is_kind_of(ruby.class_time()) {
+            return self.time(value);
+        }
+        if value.is_kind_of(ruby.get_inner(&SET)) {
+            let v = raw(value);
+            if let Some(known) = self.seen.get(&v) {
+                return Ok(*known);
+            }
+            self.enter()?;
+            let set = v8::Set::new(self.scope);
+            self.seen.insert(v, set.into());
+            let items: magnus::RArray = value.funcall("to_a", ())?;
+            for item in items.into_iter() {
+                let item = self.convert(item)?;
+                set.add(self.scope, item);
+            }
+            self.depth -= 1;
+            return Ok(set.into());
+        }
+        if value.respond_to(LazyId::get_inner_with(&TO_STR, ruby), false)? {
+            let s: Value = value.funcall(LazyId::get_inner_with(&TO_STR, ruby), ())?;
+            if magnus::RString::from_value(s).is_some() {
+                return self.string(s);
+            }
+        }
+        if value.respond_to(LazyId::get_inner_with(&TO_TIME, ruby), false)? {
+            let t: Value = value.funcall(LazyId::get_inner_with(&TO_TIME, ruby), ())?;
+            if t.is_kind_of(ruby.class_time()) {
+                return self.time(t);
+            }
+        }
+        let class = unsafe { value.classname() }.into_owned();
+        Err(Error::new(ruby.exception_type_error(), format!("cannot marshal an object of class {class} to JavaScript")))
+    }
+
+    fn time(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        // SAFETY: a Time.
+        let ts = unsafe { rb_sys::rb_time_timespec(raw(value)) };
+        let ms = (ts.tv_sec as f64) * 1000.0 + (ts.tv_nsec / 1_000_000) as f64;
+        v8::Date::new(self.scope, ms)
+            .map(Into::into)
+            .ok_or_else(|| Error::new(self.ruby.exception_range_error(), "cannot marshal this Time to a JavaScript Date"))
+    }
 }
 
-fn cannot(ruby: &Ruby, what: &str, detail: &str) -> Error {
-    let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
-    ErrorClass::Error.error(ruby, format!("cannot marshal {what} to JavaScript{detail}"))
+/// UTF-8 text ready for V8, and whether it is all ASCII.
+struct Text<'a> {
+    bytes: std::borrow::Cow<'a, [u8]>,
+    ascii: bool,
+}
+
+/// Converts `value` for an operation of the isolate `state` belongs to.
+pub fn to_js<'s>(
+    ruby: &Ruby,
+    scope: &v8::PinScope<'s, '_>,
+    state: &HostState,
+    value: Value,
+) -> Result<v8::Local<'s, v8::Value>, Error> {
+    ToJs::new(ruby, scope, state).convert(value)
+}
+
+/// The kept JS function `id` of `scope`'s isolate.
+pub fn function_in<'s>(scope: &v8::PinScope<'s, '_>, id: FunctionId) -> Option<v8::Local<'s, v8::Value>> {
+    function_local(scope, id).map(Into::into)
 }

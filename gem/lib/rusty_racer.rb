@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+require "set" # JS Sets come back as Ruby Sets (Ruby 3.1 does not autoload it)
 require_relative "rusty_racer/version"
 
 # The classes, methods and errors are defined by the compiled extension,

@@ -16,6 +16,8 @@ pub enum ErrorKind {
     HostError(u32),
     /// The operation could not start (disposed, busy, a bad path, …).
     Usage,
+    /// A value could not be converted (nested too deeply, …).
+    Marshal,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -9,10 +9,11 @@ use std::ffi::c_void;
 use std::ptr::null_mut;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::error::{ErrorKind, Failure, JsError};
+use crate::function::{FunctionId, FunctionTable, Table};
 use crate::path::{is_plain_path, parse_path};
 use crate::watchdog::{self, Deadline};
 
@@ -117,9 +118,19 @@ struct OomState {
 
 const HOST_ERROR_KEY: &str = "rusty_racer.host_error";
 
+/// Where an operation runs: a context by id, or the realm a kept function
+/// was handed out in.
+#[derive(Clone, Copy)]
+pub(crate) enum Realm {
+    Id(ContextId),
+    Of(FunctionId),
+}
+
 pub struct Isolate {
     shared: Option<Arc<v8::SharedIsolate>>,
-    handle: v8::IsolateHandle,
+    pub(crate) handle: v8::IsolateHandle,
+    /// JS functions the host let go of, released at the next lock.
+    pub(crate) forgotten: Arc<Mutex<Vec<FunctionId>>>,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
@@ -186,6 +197,7 @@ impl Isolate {
         let isolate = Isolate {
             shared: Some(shared),
             handle,
+            forgotten: Arc::new(Mutex::new(Vec::new())),
             contexts: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
             options,
@@ -194,6 +206,7 @@ impl Isolate {
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
+            v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
             if let Some(oom) = &isolate.oom {
                 let data = &**oom as *const OomState as *mut c_void;
                 v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
@@ -222,7 +235,7 @@ impl Isolate {
     }
 
     /// Runs `f` with this isolate locked (or re-entered) and entered.
-    fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
+    pub(crate) fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
         let shared =
             self.shared.as_ref().ok_or_else(|| JsError::new(ErrorKind::Usage, "the isolate has been disposed"))?;
         if !crate::stack::on_thread_stack() {
@@ -268,10 +281,21 @@ impl Isolate {
                 crate::stack::set_limit(&mut isolate, limit);
                 self.stack_limit.set(limit);
             }
+            self.release_forgotten(&isolate);
         }
         let result = f(&mut isolate, outermost);
         drop(guard);
         Ok(result)
+    }
+
+    /// Drops the JS functions the host forgot (with the lock held).
+    fn release_forgotten(&self, isolate: &v8::Isolate) {
+        let any = !self.forgotten.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+        if any {
+            if let Some(mut table) = isolate.get_slot::<Table>().and_then(|t| t.try_borrow_mut().ok()) {
+                table.release_forgotten();
+            }
+        }
     }
 
     /// Creates a new context (realm) and returns its id.
@@ -287,9 +311,9 @@ impl Isolate {
 
     /// Runs `body` in context `ctx` under a TryCatch; a JS failure (thrown,
     /// terminated, out of memory) becomes `Failure::Js` with its details.
-    fn run<R, E>(
+    pub(crate) fn run<R, E>(
         &self,
-        ctx: ContextId,
+        realm: Realm,
         timeout_ms: u64,
         body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, &Option<Deadline>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
@@ -299,8 +323,16 @@ impl Isolate {
             }
             let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
             v8::scope!(let scope, isolate);
-            let Some(context) = self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)) else {
-                return Err(Failure::Js(JsError::new(ErrorKind::Usage, format!("no context {ctx}"))));
+            let context = match realm {
+                Realm::Id(ctx) => self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)),
+                Realm::Of(id) => crate::function::context_of(scope, id),
+            };
+            let Some(context) = context else {
+                let what = match realm {
+                    Realm::Id(ctx) => format!("no context {ctx}"),
+                    Realm::Of(id) => format!("JS function {id} is no longer kept by this isolate"),
+                };
+                return Err(Failure::Js(JsError::new(ErrorKind::Usage, what)));
             };
             let scope = &mut v8::ContextScope::new(scope, context);
             v8::tc_scope!(let tc, scope);
@@ -374,7 +406,7 @@ impl Isolate {
         timeout_ms: u64,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
-        self.run(ctx, timeout_ms, |tc, _| {
+        self.run(Realm::Id(ctx), timeout_ms, |tc, _| {
             let code = v8::String::new(tc, source)
                 .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the source is too long for V8"))?;
             let name = v8::String::new(tc, filename)
@@ -420,7 +452,7 @@ impl Isolate {
             return Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)));
         }
         let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
-        self.run(ctx, timeout_ms, |tc, _| {
+        self.run(Realm::Id(ctx), timeout_ms, |tc, _| {
             let context = tc.get_current_context();
             let mut holder: v8::Local<v8::Object> = context.global(tc);
             let mut walked = 0;
@@ -464,7 +496,7 @@ impl Isolate {
             parsed.push((*path, parts, *id));
         }
         let namespace = self.options.host_namespace.clone();
-        self.run::<(), JsError>(ctx, 0, |tc, _| {
+        self.run::<(), JsError>(Realm::Id(ctx), 0, |tc, _| {
             let context = tc.get_current_context();
             let global = context.global(tc);
             for (path, parts, id) in &parsed {
@@ -477,7 +509,7 @@ impl Isolate {
                     let next = holder.get(tc, key).ok_or(Failure::Exception)?;
                     holder = if next.is_undefined() {
                         let created = v8::Object::new(tc);
-                        holder.set(tc, key, created.into()).ok_or(Failure::Exception)?;
+                        set_checked(tc, holder, key, created.into(), path, &full[..=i].join("."))?;
                         created
                     } else {
                         next.try_into().map_err(|_| {
@@ -494,7 +526,7 @@ impl Isolate {
                     v8::Function::builder(host_trampoline).data(data.into()).build(tc).ok_or(Failure::Exception)?;
                 let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
                 function.set_name(name);
-                holder.set(tc, name.into(), function.into()).ok_or(Failure::Exception)?;
+                set_checked(tc, holder, name.into(), function.into(), path, &full.join("."))?;
             }
             Ok(())
         })
@@ -525,6 +557,25 @@ impl Drop for Isolate {
         drop(shared);
         LIVE.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// `holder[key] = value`, checked: a frozen holder or a non-writable
+/// property ignores the assignment silently in sloppy mode.
+fn set_checked<E>(
+    tc: &v8::PinScope<'_, '_>,
+    holder: v8::Local<v8::Object>,
+    key: v8::Local<v8::Value>,
+    value: v8::Local<v8::Value>,
+    path: &str,
+    target: &str,
+) -> Result<(), Failure<E>> {
+    holder.set(tc, key, value).ok_or(Failure::Exception)?;
+    let now = holder.get(tc, key).ok_or(Failure::Exception)?;
+    if now.strict_equals(value) {
+        return Ok(());
+    }
+    let message = format!("cannot attach {path}: {target} cannot be assigned (a frozen object or a read-only property)");
+    Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)))
 }
 
 fn key<'s, E>(scope: &v8::PinScope<'s, '_>, name: &str) -> Result<v8::Local<'s, v8::Value>, Failure<E>> {

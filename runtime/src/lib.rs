@@ -9,6 +9,7 @@
 //! (JS calls into host callables) and `HostValues` (build host values).
 
 mod error;
+mod function;
 mod isolate;
 mod marshal;
 mod path;
@@ -21,7 +22,9 @@ pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks,
 };
-pub use marshal::{to_host, HostValues};
+pub use function::{function_local, FunctionId};
+pub use marshal::{to_host, HostValues, MAX_DEPTH};
+pub use stack::remaining as stack_remaining;
 pub use path::parse_path;
 pub use platform::initialize;
 pub use v8;

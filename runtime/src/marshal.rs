@@ -1,150 +1,414 @@
 //! The walk from a JS value to a host value. The host builds its own values
 //! directly through `HostValues`: no intermediate tree, no JSON.
+//!
+//! An object reached twice becomes the same host value (cycles included):
+//! containers are made and remembered before their children are walked.
+//! The walk checks the machine stack it has left, polls the host and the
+//! isolate's termination every so often (a 30-million-element sparse array
+//! must still stop), and never holds a V8 string view across a host call.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{ErrorKind, Failure, JsError};
+use crate::function::{self, FunctionId};
 
 /// Builds host values as the walk meets JS values. Containers are created
-/// first and filled in place, so a host with a moving or conservative GC
-/// never holds children only in Rust memory.
+/// first, remembered, then filled in place.
+///
+/// Contract: every `Value` handed to the walk stays valid (not collected,
+/// not moved) until the walk returns; the walk keeps some in Rust memory.
 pub trait HostValues {
     type Value: Copy;
     type Error;
-    fn undefined(&mut self) -> Result<Self::Value, Self::Error>;
-    fn null(&mut self) -> Result<Self::Value, Self::Error>;
+    /// `undefined` and `null`.
+    fn nil(&mut self) -> Result<Self::Value, Self::Error>;
     fn boolean(&mut self, value: bool) -> Result<Self::Value, Self::Error>;
     fn integer(&mut self, value: i64) -> Result<Self::Value, Self::Error>;
-    /// A BigInt outside 64 bits, in decimal.
-    fn big_integer(&mut self, decimal: &str) -> Result<Self::Value, Self::Error>;
+    /// A BigInt beyond 64 bits: its magnitude as little-endian 64-bit words.
+    fn big_integer(&mut self, negative: bool, words: &[u64]) -> Result<Self::Value, Self::Error>;
     fn float(&mut self, value: f64) -> Result<Self::Value, Self::Error>;
-    fn string(&mut self, value: &str) -> Result<Self::Value, Self::Error>;
-    /// A Date, in milliseconds since the epoch.
+    /// A string of `len` bytes of UTF-8 that `fill` writes into the buffer
+    /// it is given (exactly `len` bytes long); `fill` returns the bytes written.
+    fn string(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Self::Value, Self::Error>;
+    /// A property name (the same names recur: the walk caches them).
+    fn key(&mut self, name: &str) -> Result<Self::Value, Self::Error>;
+    /// Bytes (an ArrayBuffer or a view's window), like `string`.
+    fn binary(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Self::Value, Self::Error>;
+    /// A Date, in milliseconds since the epoch (NaN for an invalid Date).
     fn date(&mut self, epoch_ms: f64) -> Result<Self::Value, Self::Error>;
+    /// A JS function kept in the isolate's function table under `id`.
+    fn function(&mut self, id: FunctionId) -> Result<Self::Value, Self::Error>;
     fn new_array(&mut self, len: usize) -> Result<Self::Value, Self::Error>;
     fn array_push(&mut self, array: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
-    fn new_hash(&mut self) -> Result<Self::Value, Self::Error>;
-    fn hash_set(&mut self, hash: Self::Value, key: &str, value: Self::Value) -> Result<(), Self::Error>;
-    /// A value this walk does not marshal yet (a function, a symbol).
-    fn unsupported(&mut self, what: &str) -> Result<Self::Value, Self::Error>;
+    /// A plain object's container (`keys` own enumerable properties).
+    fn new_hash(&mut self, keys: usize) -> Result<Self::Value, Self::Error>;
+    /// A Map's container.
+    fn new_map(&mut self) -> Result<Self::Value, Self::Error>;
+    /// Sets a key of a hash or a map.
+    fn hash_set(&mut self, hash: Self::Value, key: Self::Value, value: Self::Value) -> Result<(), Self::Error>;
+    fn new_set(&mut self) -> Result<Self::Value, Self::Error>;
+    fn set_add(&mut self, set: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
+    /// Called every `POLL_EVERY` steps of a long walk: the host serves its
+    /// own interrupts here; an error stops the walk.
+    fn poll(&mut self) -> Result<(), Self::Error>;
 }
 
-/// Deepest nesting walked before giving up (keeps the native stack safe).
-const MAX_DEPTH: usize = 512;
+/// Deepest nesting walked, whatever the stack allows.
+pub const MAX_DEPTH: usize = 10_000;
+/// Machine stack the walk leaves free (for the host's frames that follow).
+const STACK_RESERVE: usize = 64 * 1024;
+/// Steps between polls of the host and the termination flag.
+const POLL_EVERY: u32 = 4096;
 
-/// Converts `value`. Getters and proxy traps run; if one throws, the result
-/// is `Failure::Exception` with the exception pending in `scope`.
+/// Converts `value`. Getters and proxy traps run; if one throws (or the
+/// isolate is terminated meanwhile), the result is `Failure::Exception`
+/// with the exception pending in `scope`.
 pub fn to_host<'s, H: HostValues>(
     scope: &v8::PinScope<'s, '_>,
     value: v8::Local<'s, v8::Value>,
     host: &mut H,
 ) -> Result<H::Value, Failure<H::Error>> {
-    let mut path = Vec::new();
-    walk(scope, value, host, &mut path)
+    // Primitives need none of the walk's tables.
+    if let Some(out) = primitive(scope, value, host) {
+        return out.map_err(Failure::Host);
+    }
+    Walk { scope, host, depth: 0, steps: 0, seen: Seen::default(), keys: Seen::default() }.walk(value)
 }
 
-fn walk<'s, H: HostValues>(
+/// A primitive's host value, or None for objects and strings.
+#[inline]
+fn primitive<'s, H: HostValues>(
     scope: &v8::PinScope<'s, '_>,
     value: v8::Local<'s, v8::Value>,
     host: &mut H,
-    path: &mut Vec<v8::Local<'s, v8::Object>>,
-) -> Result<H::Value, Failure<H::Error>> {
+) -> Option<Result<H::Value, H::Error>> {
     if value.is_int32() {
-        let i = value.int32_value(scope).unwrap_or_default();
-        return host.integer(i64::from(i)).map_err(Failure::Host);
-    }
-    if value.is_string() {
-        return host.string(&value.to_rust_string_lossy(scope)).map_err(Failure::Host);
-    }
-    if value.is_undefined() {
-        return host.undefined().map_err(Failure::Host);
-    }
-    if value.is_null() {
-        return host.null().map_err(Failure::Host);
-    }
-    if value.is_boolean() {
-        return host.boolean(value.is_true()).map_err(Failure::Host);
+        return Some(host.integer(i64::from(value.int32_value(scope).unwrap_or_default())));
     }
     if value.is_number() {
-        let f = value.number_value(scope).unwrap_or(f64::NAN);
-        // Integral numbers come back as integers (JS has no separate type);
-        // -0, fractions, NaN and the infinities stay floats.
-        let exact = f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 && !(f == 0.0 && f.is_sign_negative());
-        return if exact { host.integer(f as i64) } else { host.float(f) }.map_err(Failure::Host);
+        return Some(number(host, value.number_value(scope).unwrap_or(f64::NAN)));
     }
-    if value.is_big_int() {
-        let big: v8::Local<v8::BigInt> = value.try_into().map_err(|_| internal("BigInt cast"))?;
-        let (i, lossless) = big.i64_value();
-        return if lossless {
-            host.integer(i).map_err(Failure::Host)
-        } else {
-            let decimal = value.to_rust_string_lossy(scope);
-            host.big_integer(&decimal).map_err(Failure::Host)
+    if value.is_null_or_undefined() {
+        return Some(host.nil());
+    }
+    if value.is_boolean() {
+        return Some(host.boolean(value.is_true()));
+    }
+    None
+}
+
+/// Integral numbers within ±2**53 become integers (JS has no separate
+/// type); -0, fractions, NaN, the infinities and larger values stay floats.
+fn number<H: HostValues>(host: &mut H, f: f64) -> Result<H::Value, H::Error> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if f.fract() == 0.0 && f.abs() <= EXACT && !(f == 0.0 && f.is_sign_negative()) {
+        host.integer(f as i64)
+    } else {
+        host.float(f)
+    }
+}
+
+/// A hasher for V8's identity hashes, which are random already.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.0 = i as u32 as u64;
+    }
+}
+
+/// JS heap objects already converted, by identity hash (chained on the
+/// rare collision), with their host values.
+struct Seen<'s, T, V> {
+    heads: HashMap<i32, usize, BuildHasherDefault<IdentityHasher>>,
+    entries: Vec<(v8::Local<'s, T>, V, usize)>,
+}
+
+impl<T, V> Default for Seen<'_, T, V> {
+    fn default() -> Self {
+        Seen { heads: HashMap::default(), entries: Vec::new() }
+    }
+}
+
+const NONE: usize = usize::MAX;
+
+impl<'s, T: PartialEq, V: Copy> Seen<'s, T, V> {
+    fn get(&self, hash: i32, object: v8::Local<'s, T>) -> Option<V> {
+        let mut i = *self.heads.get(&hash)?;
+        while i != NONE {
+            let (seen, value, next) = &self.entries[i];
+            // Identity for objects, contents for strings.
+            if **seen == *object {
+                return Some(*value);
+            }
+            i = *next;
+        }
+        None
+    }
+
+    fn insert(&mut self, hash: i32, object: v8::Local<'s, T>, value: V) {
+        let next = self.heads.insert(hash, self.entries.len()).unwrap_or(NONE);
+        self.entries.push((object, value, next));
+    }
+}
+
+struct Walk<'a, 's, 'i, H: HostValues> {
+    scope: &'a v8::PinScope<'s, 'i>,
+    host: &'a mut H,
+    depth: usize,
+    steps: u32,
+    seen: Seen<'s, v8::Object, H::Value>,
+    keys: Seen<'s, v8::String, H::Value>,
+}
+
+impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
+    fn walk(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+        if let Some(out) = primitive(self.scope, value, self.host) {
+            return out.map_err(Failure::Host);
+        }
+        if value.is_string() {
+            // SAFETY: checked just above.
+            return self.string(unsafe { v8::Local::cast_unchecked(value) });
+        }
+        if value.is_big_int() {
+            return self.big_int(value);
+        }
+        if value.is_symbol() {
+            return self.symbol(value);
+        }
+        let Ok(object) = v8::Local::<v8::Object>::try_from(value) else {
+            // Nothing else is a primitive; say what it was rather than fail.
+            let text = value.to_rust_string_lossy(self.scope);
+            return self.text(&text);
         };
+        let hash = object.get_identity_hash().get();
+        if let Some(known) = self.seen.get(hash, object) {
+            return Ok(known);
+        }
+        self.tick()?;
+        self.descend()?;
+        let out = self.container(value, object, hash);
+        self.depth -= 1;
+        out
     }
-    if value.is_date() {
-        let date: v8::Local<v8::Date> = value.try_into().map_err(|_| internal("Date cast"))?;
-        return host.date(date.value_of()).map_err(Failure::Host);
+
+    /// Counts a step; every so often polls the host and the termination.
+    fn tick(&mut self) -> Result<(), Failure<H::Error>> {
+        self.steps += 1;
+        if self.steps % POLL_EVERY == 0 {
+            self.host.poll().map_err(Failure::Host)?;
+            if self.scope.is_execution_terminating() {
+                return Err(Failure::Exception);
+            }
+        }
+        Ok(())
     }
-    if value.is_function() {
-        return host.unsupported("function").map_err(Failure::Host);
+
+    fn descend(&mut self) -> Result<(), Failure<H::Error>> {
+        if self.depth >= MAX_DEPTH {
+            return Err(too_deep(&format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        if crate::stack::remaining() < STACK_RESERVE {
+            return Err(too_deep("nested too deeply for the machine stack left here"));
+        }
+        self.depth += 1;
+        Ok(())
     }
-    if value.is_symbol() {
-        return host.unsupported("symbol").map_err(Failure::Host);
+
+    fn remember(&mut self, hash: i32, object: v8::Local<'s, v8::Object>, out: H::Value) -> H::Value {
+        self.seen.insert(hash, object, out);
+        out
     }
-    let Ok(object) = v8::Local::<v8::Object>::try_from(value) else {
-        return host.unsupported("value").map_err(Failure::Host);
-    };
-    if path.iter().any(|seen| seen.strict_equals(value)) {
-        return Err(Failure::Js(JsError::new(ErrorKind::Runtime, "cannot marshal a cyclic structure to Ruby")));
+
+    fn container(
+        &mut self,
+        value: v8::Local<'s, v8::Value>,
+        object: v8::Local<'s, v8::Object>,
+        hash: i32,
+    ) -> Result<H::Value, Failure<H::Error>> {
+        let host = |r: Result<H::Value, H::Error>| r.map_err(Failure::Host);
+        if value.is_array() {
+            // SAFETY: checked just above.
+            let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
+            let len = array.length();
+            let out = host(self.host.new_array(len as usize))?;
+            self.remember(hash, object, out);
+            for i in 0..len {
+                let item = array.get_index(self.scope, i).ok_or(Failure::Exception)?;
+                let item = self.walk(item)?;
+                self.host.array_push(out, item).map_err(Failure::Host)?;
+                self.tick()?;
+            }
+            return Ok(out);
+        }
+        if value.is_function() {
+            // SAFETY: checked just above.
+            let id = function::keep(self.scope, unsafe { v8::Local::cast_unchecked(value) });
+            let out = host(self.host.function(id))?;
+            return Ok(self.remember(hash, object, out));
+        }
+        if value.is_date() {
+            // SAFETY: checked just above.
+            let date: v8::Local<v8::Date> = unsafe { v8::Local::cast_unchecked(value) };
+            let out = host(self.host.date(date.value_of()))?;
+            return Ok(self.remember(hash, object, out));
+        }
+        if value.is_array_buffer_view() {
+            // SAFETY: checked just above.
+            let view: v8::Local<v8::ArrayBufferView> = unsafe { v8::Local::cast_unchecked(value) };
+            let out = host(self.host.binary(view.byte_length(), &mut |buf| view.copy_contents(buf)))?;
+            return Ok(self.remember(hash, object, out));
+        }
+        if value.is_array_buffer() || value.is_shared_array_buffer() {
+            let store = if value.is_array_buffer() {
+                // SAFETY: checked just above.
+                unsafe { v8::Local::<v8::ArrayBuffer>::cast_unchecked(value) }.get_backing_store()
+            } else {
+                // SAFETY: checked just above.
+                unsafe { v8::Local::<v8::SharedArrayBuffer>::cast_unchecked(value) }.get_backing_store()
+            };
+            let out = host(self.host.binary(store.byte_length(), &mut |buf| {
+                let Some(data) = store.data() else { return 0 };
+                let n = buf.len().min(store.byte_length());
+                // SAFETY: the store holds byte_length bytes and outlives this copy.
+                unsafe { std::ptr::copy_nonoverlapping(data.as_ptr() as *const u8, buf.as_mut_ptr(), n) };
+                n
+            }))?;
+            return Ok(self.remember(hash, object, out));
+        }
+        if value.is_map() {
+            // SAFETY: checked just above.
+            let pairs = unsafe { v8::Local::<v8::Map>::cast_unchecked(value) }.as_array(self.scope);
+            let out = host(self.host.new_map())?;
+            self.remember(hash, object, out);
+            let mut i = 0;
+            while i + 1 < pairs.length() {
+                let key = pairs.get_index(self.scope, i).ok_or(Failure::Exception)?;
+                let item = pairs.get_index(self.scope, i + 1).ok_or(Failure::Exception)?;
+                let key = self.walk(key)?;
+                let item = self.walk(item)?;
+                self.host.hash_set(out, key, item).map_err(Failure::Host)?;
+                self.tick()?;
+                i += 2;
+            }
+            return Ok(out);
+        }
+        if value.is_set() {
+            // SAFETY: checked just above.
+            let items = unsafe { v8::Local::<v8::Set>::cast_unchecked(value) }.as_array(self.scope);
+            let out = host(self.host.new_set())?;
+            self.remember(hash, object, out);
+            for i in 0..items.length() {
+                let item = items.get_index(self.scope, i).ok_or(Failure::Exception)?;
+                let item = self.walk(item)?;
+                self.host.set_add(out, item).map_err(Failure::Host)?;
+                self.tick()?;
+            }
+            return Ok(out);
+        }
+        self.object(object, hash)
     }
-    if path.len() >= MAX_DEPTH {
-        return Err(Failure::Js(JsError::new(
-            ErrorKind::Runtime,
-            format!("cannot marshal a structure nested deeper than {MAX_DEPTH} levels to Ruby"),
-        )));
+
+    fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
+        let args =
+            v8::GetPropertyNamesArgs { key_conversion: v8::KeyConversionMode::ConvertToString, ..Default::default() };
+        let names = object.get_own_property_names(self.scope, args).ok_or(Failure::Exception)?;
+        let count = names.length();
+        let out = self.host.new_hash(count as usize).map_err(Failure::Host)?;
+        self.remember(hash, object, out);
+        for i in 0..count {
+            let name = names.get_index(self.scope, i).ok_or(Failure::Exception)?;
+            let item = object.get(self.scope, name).ok_or(Failure::Exception)?;
+            let key = self.key(name)?;
+            let item = self.walk(item)?;
+            self.host.hash_set(out, key, item).map_err(Failure::Host)?;
+            self.tick()?;
+        }
+        Ok(out)
     }
-    path.push(object);
-    let out =
-        if value.is_array() { walk_array(scope, object, host, path) } else { walk_object(scope, object, host, path) };
-    path.pop();
-    out
+
+    /// A property name as a host key, cached: names recur across objects.
+    fn key(&mut self, name: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+        let Ok(name) = v8::Local::<v8::String>::try_from(name) else {
+            // ConvertToString gives strings; anything else is printed.
+            let text = name.to_rust_string_lossy(self.scope);
+            return self.host.key(&text).map_err(Failure::Host);
+        };
+        let hash = name.get_identity_hash().get();
+        if let Some(known) = self.keys.get(hash, name) {
+            return Ok(known);
+        }
+        let mut small = [0u8; 128];
+        let len = name.utf8_length(self.scope);
+        let mut large = Vec::new();
+        let buf = if len <= small.len() {
+            &mut small[..len]
+        } else {
+            large.resize(len, 0);
+            &mut large[..]
+        };
+        let written = name.write_utf8_v2(self.scope, buf, v8::WriteFlags::kReplaceInvalidUtf8, None);
+        // Lone surrogates were replaced, so this is valid UTF-8.
+        let text = String::from_utf8_lossy(&buf[..written.min(len)]);
+        let key = self.host.key(&text).map_err(Failure::Host)?;
+        self.keys.insert(hash, name, key);
+        Ok(key)
+    }
+
+    fn string(&mut self, s: v8::Local<'s, v8::String>) -> Result<H::Value, Failure<H::Error>> {
+        let scope = self.scope;
+        let len = s.utf8_length(scope);
+        self.host
+            .string(len, &mut |buf| s.write_utf8_v2(scope, buf, v8::WriteFlags::kReplaceInvalidUtf8, None))
+            .map_err(Failure::Host)
+    }
+
+    fn text(&mut self, text: &str) -> Result<H::Value, Failure<H::Error>> {
+        self.host
+            .string(text.len(), &mut |buf| {
+                buf.copy_from_slice(text.as_bytes());
+                text.len()
+            })
+            .map_err(Failure::Host)
+    }
+
+    fn big_int(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+        // SAFETY: the caller checked is_big_int.
+        let big: v8::Local<v8::BigInt> = unsafe { v8::Local::cast_unchecked(value) };
+        let (i, lossless) = big.i64_value();
+        if lossless {
+            return self.host.integer(i).map_err(Failure::Host);
+        }
+        let mut words = vec![0u64; big.word_count()];
+        let (negative, words) = big.to_words_array(&mut words);
+        self.host.big_integer(negative, words).map_err(Failure::Host)
+    }
+
+    /// A Symbol as its printable form ("Symbol(x)"), so one symbol inside a
+    /// large object never fails the whole result.
+    fn symbol(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+        // SAFETY: the caller checked is_symbol.
+        let symbol: v8::Local<v8::Symbol> = unsafe { v8::Local::cast_unchecked(value) };
+        let description = symbol.description(self.scope);
+        let text = if description.is_undefined() {
+            "Symbol()".to_string()
+        } else {
+            format!("Symbol({})", description.to_rust_string_lossy(self.scope))
+        };
+        self.text(&text)
+    }
 }
 
-fn walk_array<'s, H: HostValues>(
-    scope: &v8::PinScope<'s, '_>,
-    object: v8::Local<'s, v8::Object>,
-    host: &mut H,
-    path: &mut Vec<v8::Local<'s, v8::Object>>,
-) -> Result<H::Value, Failure<H::Error>> {
-    let array: v8::Local<v8::Array> = object.try_into().map_err(|_| internal("Array cast"))?;
-    let len = array.length();
-    let out = host.new_array(len as usize).map_err(Failure::Host)?;
-    for i in 0..len {
-        let item = array.get_index(scope, i).ok_or(Failure::Exception)?;
-        let item = walk(scope, item, host, path)?;
-        host.array_push(out, item).map_err(Failure::Host)?;
-    }
-    Ok(out)
-}
-
-fn walk_object<'s, H: HostValues>(
-    scope: &v8::PinScope<'s, '_>,
-    object: v8::Local<'s, v8::Object>,
-    host: &mut H,
-    path: &mut Vec<v8::Local<'s, v8::Object>>,
-) -> Result<H::Value, Failure<H::Error>> {
-    let args =
-        v8::GetPropertyNamesArgs { key_conversion: v8::KeyConversionMode::ConvertToString, ..Default::default() };
-    let names = object.get_own_property_names(scope, args).ok_or(Failure::Exception)?;
-    let out = host.new_hash().map_err(Failure::Host)?;
-    for i in 0..names.length() {
-        let key = names.get_index(scope, i).ok_or(Failure::Exception)?;
-        let item = object.get(scope, key).ok_or(Failure::Exception)?;
-        let item = walk(scope, item, host, path)?;
-        host.hash_set(out, &key.to_rust_string_lossy(scope), item).map_err(Failure::Host)?;
-    }
-    Ok(out)
-}
-
-fn internal<E>(what: &str) -> Failure<E> {
-    Failure::Js(JsError::new(ErrorKind::Usage, format!("internal error: {what} failed")))
+fn too_deep<E>(why: &str) -> Failure<E> {
+    Failure::Js(JsError::new(ErrorKind::Marshal, format!("cannot marshal a value to Ruby: it is {why}")))
 }

@@ -67,3 +67,15 @@ pub fn set_limit(isolate: &mut v8::Isolate, limit: usize) {
     let raw: *mut c_void = unsafe { std::mem::transmute(isolate.as_raw_isolate_ptr()) };
     unsafe { v8_isolate_set_stack_limit(raw, limit) };
 }
+
+/// Machine stack left below the current frame on this thread (usize::MAX
+/// when the thread's bounds are unknown or this is not its stack).
+#[inline]
+pub fn remaining() -> usize {
+    let here = 0u8;
+    let here = &here as *const u8 as usize;
+    STACK.with(|s| match *s {
+        Some((bottom, size)) if (bottom..bottom + size).contains(&here) => here - bottom,
+        _ => usize::MAX,
+    })
+}

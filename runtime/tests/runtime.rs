@@ -11,52 +11,69 @@ use rusty_racer_runtime::{
 /// A host value tree, for checking what the walk produces.
 #[derive(Clone, Debug, PartialEq)]
 enum Val {
-    Undefined,
-    Null,
+    Nil,
     Bool(bool),
     Int(i64),
-    Big(String),
+    Big(bool, Vec<u64>),
     Float(f64),
     Str(String),
+    Bin(Vec<u8>),
     Date(f64),
+    Func(u32),
     Array(Vec<Val>),
-    Hash(Vec<(String, Val)>),
-    Unsupported(String),
+    Hash(Vec<(Val, Val)>),
+    Map(Vec<(Val, Val)>),
+    Set(Vec<Val>),
+    /// A container met again while resolving (a cycle), by arena index.
+    Seen(usize),
 }
 
-/// Builds `Val`s in an arena (values are indices, as the trait wants Copy).
+/// Builds values in an arena (values are indices, as the trait wants Copy);
+/// containers hold their children's indices.
 #[derive(Default)]
-struct Arena(Vec<Val>);
+struct Arena {
+    values: Vec<Val>,
+    children: Vec<Vec<usize>>,
+}
 
 impl Arena {
     fn put(&mut self, v: Val) -> Result<usize, ()> {
-        self.0.push(v);
-        Ok(self.0.len() - 1)
+        self.values.push(v);
+        self.children.push(Vec::new());
+        Ok(self.values.len() - 1)
     }
     fn resolve(&self, i: usize) -> Val {
-        match &self.0[i] {
-            Val::Array(items) => Val::Array(
-                items.iter().map(|v| if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() }).collect(),
-            ),
-            Val::Hash(items) => Val::Hash(
-                items
-                    .iter()
-                    .map(|(k, v)| (k.clone(), if let Val::Int(i) = v { self.resolve(*i as usize) } else { v.clone() }))
-                    .collect(),
-            ),
+        self.resolve_in(i, &mut Vec::new())
+    }
+    fn resolve_in(&self, i: usize, path: &mut Vec<usize>) -> Val {
+        if path.contains(&i) {
+            return Val::Seen(i);
+        }
+        path.push(i);
+        let kids: Vec<Val> = self.children[i].iter().map(|c| self.resolve_in(*c, path)).collect();
+        path.pop();
+        let pairs = || kids.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
+        match &self.values[i] {
+            Val::Array(_) => Val::Array(kids),
+            Val::Hash(_) => Val::Hash(pairs()),
+            Val::Map(_) => Val::Map(pairs()),
+            Val::Set(_) => Val::Set(kids),
             other => other.clone(),
         }
+    }
+    fn fill(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Vec<u8> {
+        let mut buf = vec![0; len];
+        let n = fill(&mut buf);
+        buf.truncate(n);
+        buf
     }
 }
 
 impl HostValues for Arena {
     type Value = usize;
     type Error = ();
-    fn undefined(&mut self) -> Result<usize, ()> {
-        self.put(Val::Undefined)
-    }
-    fn null(&mut self) -> Result<usize, ()> {
-        self.put(Val::Null)
+    fn nil(&mut self) -> Result<usize, ()> {
+        self.put(Val::Nil)
     }
     fn boolean(&mut self, v: bool) -> Result<usize, ()> {
         self.put(Val::Bool(v))
@@ -64,39 +81,60 @@ impl HostValues for Arena {
     fn integer(&mut self, v: i64) -> Result<usize, ()> {
         self.put(Val::Int(v))
     }
-    fn big_integer(&mut self, d: &str) -> Result<usize, ()> {
-        self.put(Val::Big(d.into()))
+    fn big_integer(&mut self, negative: bool, words: &[u64]) -> Result<usize, ()> {
+        self.put(Val::Big(negative, words.to_vec()))
     }
     fn float(&mut self, v: f64) -> Result<usize, ()> {
         self.put(Val::Float(v))
     }
-    fn string(&mut self, v: &str) -> Result<usize, ()> {
-        self.put(Val::Str(v.into()))
+    fn string(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<usize, ()> {
+        let bytes = self.fill(len, fill);
+        self.put(Val::Str(String::from_utf8(bytes).map_err(|_| ())?))
+    }
+    fn key(&mut self, name: &str) -> Result<usize, ()> {
+        self.put(Val::Str(name.into()))
+    }
+    fn binary(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<usize, ()> {
+        let bytes = self.fill(len, fill);
+        self.put(Val::Bin(bytes))
     }
     fn date(&mut self, ms: f64) -> Result<usize, ()> {
         self.put(Val::Date(ms))
+    }
+    fn function(&mut self, id: u32) -> Result<usize, ()> {
+        self.put(Val::Func(id))
     }
     fn new_array(&mut self, _: usize) -> Result<usize, ()> {
         self.put(Val::Array(vec![]))
     }
     fn array_push(&mut self, a: usize, item: usize) -> Result<(), ()> {
-        if let Val::Array(items) = &mut self.0[a] {
-            items.push(Val::Int(item as i64))
-        }
+        self.children[a].push(item);
         Ok(())
     }
-    fn new_hash(&mut self) -> Result<usize, ()> {
+    fn new_hash(&mut self, _: usize) -> Result<usize, ()> {
         self.put(Val::Hash(vec![]))
     }
-    fn hash_set(&mut self, h: usize, k: &str, v: usize) -> Result<(), ()> {
-        if let Val::Hash(items) = &mut self.0[h] {
-            items.push((k.into(), Val::Int(v as i64)))
-        }
+    fn new_map(&mut self) -> Result<usize, ()> {
+        self.put(Val::Map(vec![]))
+    }
+    fn hash_set(&mut self, h: usize, k: usize, v: usize) -> Result<(), ()> {
+        self.children[h].extend([k, v]);
         Ok(())
     }
-    fn unsupported(&mut self, what: &str) -> Result<usize, ()> {
-        self.put(Val::Unsupported(what.into()))
+    fn new_set(&mut self) -> Result<usize, ()> {
+        self.put(Val::Set(vec![]))
     }
+    fn set_add(&mut self, s: usize, item: usize) -> Result<(), ()> {
+        self.children[s].push(item);
+        Ok(())
+    }
+    fn poll(&mut self) -> Result<(), ()> {
+        Ok(())
+    }
+}
+
+fn s(text: &str) -> Val {
+    Val::Str(text.into())
 }
 
 /// Host functions for the tests: 0 doubles a number, 1 throws, 2 evals in
@@ -170,32 +208,93 @@ fn eval_marshals_values() {
     assert_eq!(eval(&iso, "1 + 1"), Ok(Val::Int(2)));
     assert_eq!(eval(&iso, "1.5"), Ok(Val::Float(1.5)));
     assert_eq!(eval(&iso, "2 ** 53"), Ok(Val::Int(1 << 53)));
-    assert_eq!(eval(&iso, "2n ** 70n"), Ok(Val::Big("1180591620717411303424".into())));
+    assert_eq!(eval(&iso, "2 ** 54"), Ok(Val::Float(2f64.powi(54))));
+    assert_eq!(eval(&iso, "2n ** 70n"), Ok(Val::Big(false, vec![0, 64])));
+    assert_eq!(eval(&iso, "-(2n ** 64n) - 1n"), Ok(Val::Big(true, vec![1, 1])));
+    assert_eq!(eval(&iso, "-5n"), Ok(Val::Int(-5)));
     assert_eq!(eval(&iso, "-0"), Ok(Val::Float(-0.0)));
-    assert_eq!(eval(&iso, "'h\u{e9}'"), Ok(Val::Str("h\u{e9}".into())));
-    assert_eq!(eval(&iso, "null"), Ok(Val::Null));
-    assert_eq!(eval(&iso, "undefined"), Ok(Val::Undefined));
+    assert_eq!(eval(&iso, "'h\u{e9}\u{1F600}\0'"), Ok(s("h\u{e9}\u{1F600}\0")));
+    assert_eq!(eval(&iso, "'a\\uD800b'"), Ok(s("a\u{FFFD}b")), "a lone surrogate is replaced");
+    assert_eq!(eval(&iso, "null"), Ok(Val::Nil));
+    assert_eq!(eval(&iso, "undefined"), Ok(Val::Nil));
+    assert_eq!(eval(&iso, "Symbol('x')"), Ok(s("Symbol(x)")));
+    assert_eq!(eval(&iso, "[Symbol()]"), Ok(Val::Array(vec![s("Symbol()")])));
     assert_eq!(
-        eval(&iso, "({a: 1, b: [true, 'x'], 3: null})"),
+        eval(&iso, "({a: 1, b: [true, 'x', , 2], 3: null})"),
         Ok(Val::Hash(vec![
-            ("3".into(), Val::Null),
-            ("a".into(), Val::Int(1)),
-            ("b".into(), Val::Array(vec![Val::Bool(true), Val::Str("x".into())])),
+            (s("3"), Val::Nil),
+            (s("a"), Val::Int(1)),
+            (s("b"), Val::Array(vec![Val::Bool(true), s("x"), Val::Nil, Val::Int(2)])),
         ]))
     );
     assert_eq!(eval(&iso, "new Date(5)"), Ok(Val::Date(5.0)));
-    assert_eq!(eval(&iso, "(function f() {})"), Ok(Val::Unsupported("function".into())));
+    assert_eq!(
+        eval(&iso, "new Map([[1, 'one'], ['k', [2]]])"),
+        Ok(Val::Map(vec![(Val::Int(1), s("one")), (s("k"), Val::Array(vec![Val::Int(2)]))]))
+    );
+    assert_eq!(eval(&iso, "new Set([1, 'a'])"), Ok(Val::Set(vec![Val::Int(1), s("a")])));
+    assert_eq!(eval(&iso, "new Uint8Array([1, 2, 255])"), Ok(Val::Bin(vec![1, 2, 255])));
+    assert_eq!(eval(&iso, "new Uint16Array([1, 2, 3]).subarray(1, 2)"), Ok(Val::Bin(vec![2, 0])));
+    assert_eq!(eval(&iso, "new Uint8Array([7, 8]).buffer"), Ok(Val::Bin(vec![7, 8])));
+    assert_eq!(eval(&iso, "new DataView(new Uint8Array([7, 8, 9]).buffer, 1, 1)"), Ok(Val::Bin(vec![8])));
+    assert_eq!(eval(&iso, "new Uint8Array(new SharedArrayBuffer(2))"), Ok(Val::Bin(vec![0, 0])));
+    assert!(matches!(eval(&iso, "(function f() {})"), Ok(Val::Func(_))));
 }
 
 #[test]
-fn cycles_and_throwing_getters_are_errors() {
+fn shared_references_and_cycles_keep_their_shape() {
     let _serial = serial();
     let iso = isolate();
-    let e = eval(&iso, "const o = {}; o.self = o; o").unwrap_err();
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Runtime, "cannot marshal a cyclic structure to Ruby"));
+    let mut arena = Arena::default();
+    let src = "const o = {n: 1}; const a = [o, o]; a.push(a); a";
+    let out = iso.eval(&Direct, 0, src, "cycle.js", 0, |scope, v| to_host(scope, v, &mut arena)).unwrap();
+    let items = arena.children[out].clone();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0], items[1], "the same object is the same host value");
+    assert_eq!(items[2], out, "the cycle points back at the array");
+    assert_eq!(arena.resolve(out), Val::Array(vec![
+        Val::Hash(vec![(s("n"), Val::Int(1))]),
+        Val::Hash(vec![(s("n"), Val::Int(1))]),
+        Val::Seen(out),
+    ]));
+}
+
+#[test]
+fn deep_nesting_and_throwing_getters_are_errors() {
+    let _serial = serial();
+    let iso = isolate();
+    let e = eval(&iso, "let d = []; for (let i = 0; i < 100000; i++) d = [d]; d").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Marshal);
+    assert!(e.message.contains("nested"), "{}", e.message);
     let e = eval(&iso, "({get x() { throw new Error('getter') }})").unwrap_err();
     assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Runtime, "Error: getter"));
+    let e = eval(&iso, "new Proxy({}, {ownKeys() { throw new TypeError('trap') }})").unwrap_err();
+    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Runtime, "TypeError: trap"));
     assert_eq!(eval(&iso, "1"), Ok(Val::Int(1)), "usable afterwards");
+}
+
+#[test]
+fn kept_functions_are_called_and_released() {
+    let _serial = serial();
+    let iso = isolate();
+    let mut arena = Arena::default();
+    let src = "function namedFn(a, b) { 'use strict'; return a * b + (this === undefined ? 1 : 0) } namedFn";
+    let out = iso.eval(&Direct, 0, src, "f.js", 0, |scope, v| to_host(scope, v, &mut arena)).unwrap();
+    let Val::Func(id) = arena.resolve(out) else { panic!("not a function") };
+    assert_eq!(iso.function_name(id).as_deref(), Ok("namedFn"));
+    let got = iso.call_function(
+        &Direct,
+        id,
+        0,
+        |scope| Ok::<_, Failure<()>>(vec![v8::Number::new(scope, 6.0).into(), v8::Number::new(scope, 7.0).into()]),
+        |scope, v| Ok(v.number_value(scope).unwrap_or_default()),
+    );
+    assert_eq!(got.ok(), Some(43.0));
+    assert_eq!(iso.kept_function_count(), 1);
+    iso.forget_function(id);
+    assert_eq!(iso.kept_function_count(), 0);
+    let e = iso.function_name(id).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Usage);
 }
 
 #[test]

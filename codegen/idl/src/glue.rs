@@ -19,6 +19,15 @@ pub fn generate(api: &Api) -> TokenStream {
     let cx = Cx { api, thread_safe };
 
     let errors = errors(api);
+    let value_classes = api.module.value_classes.iter().map(|v| {
+        let name = &v.name;
+        let parent = match v.parent.as_str() {
+            "Hash" => quote! { ruby.class_hash() },
+            "Array" => quote! { ruby.class_array() },
+            _ => quote! { ruby.class_object() },
+        };
+        quote! { module.define_class(#name, #parent)?; }
+    });
     let enums = api.module.enums.iter().map(|e| {
         let name = ident(&e.name);
         let doc = doc_attr(&e.doc);
@@ -99,6 +108,7 @@ pub fn generate(api: &Api) -> TokenStream {
             use ::rr_glue::magnus::prelude::*;
             let module = ruby.define_module(#module_name)?;
             define_errors(ruby, module)?;
+            #(#value_classes)*
             #(#constants)*
             #(#fn_defs)*
             Ok(module)

@@ -21,10 +21,23 @@ pub struct Module {
     pub doc: String,
     pub file: String,
     pub errors: Vec<ErrorDef>,
+    pub value_classes: Vec<ValueClass>,
     pub enums: Vec<EnumDef>,
     pub constants: Vec<Constant>,
     pub functions: Vec<Method>,
 }
+
+/// A plain subclass of a core class that marshalled values use (no
+/// methods, no Rust type): e.g. `JSMap < Hash`.
+pub struct ValueClass {
+    pub name: String,
+    /// One of `VALUE_PARENTS`.
+    pub parent: String,
+    pub doc: String,
+}
+
+/// The core classes a value class may extend.
+pub const VALUE_PARENTS: &[&str] = &["Hash", "Array", "Object"];
 
 pub struct ErrorDef {
     pub name: String,
@@ -342,6 +355,27 @@ impl<'a> Checker<'a> {
             errors.push(ErrorDef { name: e.name.clone(), parent: e.parent.clone(), doc: e.doc.clone() });
         }
 
+        let mut value_classes: Vec<ValueClass> = Vec::new();
+        for v in &self.raw.value_classes {
+            let at = line_of(mtext, "value_classes", &v.name);
+            let what = format!("{mname}::{}", v.name);
+            if !is_constant_name(&v.name) {
+                return Err(err(mfile, at, &what, "a class name must be a Ruby constant name".into()));
+            }
+            if errors.iter().any(|x| x.name == v.name) || value_classes.iter().any(|x| x.name == v.name) {
+                return Err(err(mfile, at, &what, "class declared twice".into()));
+            }
+            if !VALUE_PARENTS.contains(&v.parent.as_str()) {
+                return Err(err(
+                    mfile,
+                    at,
+                    &what,
+                    format!("unknown parent `{}` (one of {})", v.parent, VALUE_PARENTS.join(", ")),
+                ));
+            }
+            value_classes.push(ValueClass { name: v.name.clone(), parent: v.parent.clone(), doc: v.doc.clone() });
+        }
+
         let mut enums: Vec<EnumDef> = Vec::new();
         for e in &self.raw.enums {
             let at = line_of(mtext, "enums", &e.name);
@@ -469,6 +503,7 @@ impl<'a> Checker<'a> {
                 doc: self.raw.doc.clone(),
                 file: mfile.into(),
                 errors,
+                value_classes,
                 enums,
                 constants,
                 functions,

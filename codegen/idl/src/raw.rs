@@ -15,6 +15,8 @@ pub struct RawModule {
     #[serde(default)]
     pub enums: Vec<RawEnum>,
     #[serde(default)]
+    pub value_classes: Vec<RawValueClass>,
+    #[serde(default)]
     pub constants: Vec<RawConstant>,
     #[serde(default)]
     pub functions: Vec<RawMethod>,
@@ -33,6 +35,15 @@ pub struct RawClass {
     pub disposed_with: Option<String>,
     #[serde(default)]
     pub methods: Vec<RawMethod>,
+}
+
+/// A plain Ruby class for values (a core-class subclass), no Rust type.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawValueClass {
+    pub name: String,
+    pub parent: String,
+    pub doc: String,
 }
 
 #[derive(Deserialize)]

@@ -25,6 +25,15 @@ pub fn generate(api: &Api, source: &str) -> String {
         comment(&mut out, "  ", &e.doc);
         let _ = writeln!(out, "  class {} < {}\n  end\n", e.name, e.parent);
     }
+    for v in &m.value_classes {
+        comment(&mut out, "  ", &v.doc);
+        let parent = match v.parent.as_str() {
+            "Hash" => "Hash[untyped, untyped]",
+            "Array" => "Array[untyped]",
+            other => other,
+        };
+        let _ = writeln!(out, "  class {} < {parent}\n  end\n", v.name);
+    }
     for f in &m.functions {
         method(&mut out, f, &enums, "  ");
         out.push('\n');

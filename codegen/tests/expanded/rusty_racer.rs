@@ -176,6 +176,7 @@ pub fn define_module(
     use ::rr_glue::magnus::prelude::*;
     let module = ruby.define_module("RustyRacer")?;
     define_errors(ruby, module)?;
+    module.define_class("JSMap", ruby.class_hash())?;
     module
         .define_module_function(
             "live_isolate_count",
@@ -195,6 +196,7 @@ pub fn init(
     let module = define_module(ruby)?;
     define_context(ruby, module)?;
     define_isolate(ruby, module)?;
+    define_j_s_function(ruby, module)?;
     Ok(module)
 }
 ///Glue for `RustyRacer.live_isolate_count`.
@@ -921,6 +923,245 @@ fn __rr_isolate_is_disposed(
 fn __rr_isolate_impl_is(_: &crate::Isolate)
 where
     crate::Isolate: IsolateApi,
+{}
+/// `RustyRacer::JSFunction`, implemented by `crate::JSFunction`.
+///
+/// A JavaScript function returned to Ruby (from eval, call or a callback's
+/// arguments). Calling it runs the function in the realm it came from, with
+/// `this` undefined, under the same threading, timeout and error rules as
+/// Context#call. It belongs to its isolate: after the isolate is disposed it
+/// raises DisposedError. An unreachable JSFunction lets V8 collect the
+/// function (released on the isolate's thread at its next operation).
+pub trait JSFunctionApi: Sized + ::rr_glue::magnus::TypedData {
+    /// The thread that owns this object (for `threading: owner` methods).
+    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// Whether this object is disposed (checked before every method not marked allow_disposed).
+    fn guard_is_disposed(&self) -> bool;
+    /// `JSFunction#call(*args) -> Object` (owner thread)
+    ///
+    /// Calls the function with the arguments marshalled to JS and returns its result, marshalled to Ruby.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+    /// `JSFunction#call_void(*args) -> nil` (owner thread)
+    ///
+    /// Like #call, but returns nil without marshalling the result.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn call_void(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `JSFunction#name() -> String` (owner thread)
+    ///
+    /// The function's `name` ("" for an anonymous function).
+    #[allow(clippy::too_many_arguments)]
+    fn name(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::std::string::String, ::rr_glue::magnus::Error>;
+    /// `JSFunction#inspect() -> String` (owner thread)
+    ///
+    /// "#<RustyRacer::JSFunction name>" ("(disposed)" once its isolate is gone).
+    #[allow(clippy::too_many_arguments)]
+    fn inspect(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::std::string::String, ::rr_glue::magnus::Error>;
+    /// `JSFunction#to_proc() -> Object` (owner thread)
+    ///
+    /// A Proc that calls the function (so `array.map(&fn)` works).
+    #[allow(clippy::too_many_arguments)]
+    fn to_proc(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::JSFunction` under `module`.
+pub fn define_j_s_function(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("JSFunction", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class
+        .define_method("call", ::rr_glue::magnus::method!(__rr_j_s_function_call, - 1))?;
+    class
+        .define_method(
+            "call_void",
+            ::rr_glue::magnus::method!(__rr_j_s_function_call_void, - 1),
+        )?;
+    class
+        .define_method("name", ::rr_glue::magnus::method!(__rr_j_s_function_name, - 1))?;
+    class
+        .define_method(
+            "inspect",
+            ::rr_glue::magnus::method!(__rr_j_s_function_inspect, - 1),
+        )?;
+    class
+        .define_method(
+            "to_proc",
+            ::rr_glue::magnus::method!(__rr_j_s_function_to_proc, - 1),
+        )?;
+    Ok(class)
+}
+///The owner-thread and disposed checks of `RustyRacer::JSFunction` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_j_s_function_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::JSFunction as JSFunctionApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Isolate#terminate, Isolate#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::JSFunction as JSFunctionApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "the Isolate of this JSFunction",
+            ),
+        );
+    }
+    Ok(())
+}
+///Glue for `RustyRacer::JSFunction#call`.
+fn __rr_j_s_function_call(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::JSFunction#call";
+    __rr_j_s_function_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["args"],
+        0usize,
+        ::std::option::Option::None,
+    )?;
+    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "args",
+        &call.args[0usize.min(call.args.len())..],
+    )?;
+    let result = <crate::JSFunction as JSFunctionApi>::call(rb_self, ruby, args)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::JSFunction#call_void`.
+fn __rr_j_s_function_call_void(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::JSFunction#call_void";
+    __rr_j_s_function_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["args"],
+        0usize,
+        ::std::option::Option::None,
+    )?;
+    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "args",
+        &call.args[0usize.min(call.args.len())..],
+    )?;
+    let result = <crate::JSFunction as JSFunctionApi>::call_void(rb_self, ruby, args)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::JSFunction#name`.
+fn __rr_j_s_function_name(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::JSFunction#name";
+    __rr_j_s_function_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::JSFunction as JSFunctionApi>::name(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::JSFunction#inspect`.
+fn __rr_j_s_function_inspect(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::JSFunction#inspect";
+    __rr_j_s_function_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::JSFunction as JSFunctionApi>::inspect(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::JSFunction#to_proc`.
+fn __rr_j_s_function_to_proc(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::JSFunction,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::JSFunction#to_proc";
+    __rr_j_s_function_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::JSFunction as JSFunctionApi>::to_proc(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_j_s_function_impl_is(_: &crate::JSFunction)
+where
+    crate::JSFunction: JSFunctionApi,
 {}
 #[allow(dead_code)]
 fn __rr_module_impl_is(_: &crate::RustyRacer)

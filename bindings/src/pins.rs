@@ -1,0 +1,112 @@
+//! Ruby values a marshalling walk keeps in Rust memory (its identity map
+//! and key cache), pinned for the walk: marked with `rb_gc_mark`, so the GC
+//! neither frees nor moves them (`GC.compact` may run inside a callback
+//! that a getter calls mid-walk).
+//!
+//! One registered root marks every open walk's list. Walks on different
+//! threads interleave (a callback may switch threads), so each walk owns a
+//! slot rather than a stretch of one shared stack. Used with the GVL held.
+
+use std::cell::UnsafeCell;
+
+use magnus::{
+    rb_sys::{AsRawValue, FromRawValue},
+    value::{Lazy, ReprValue},
+    Value,
+};
+
+struct Slots(UnsafeCell<Vec<Option<Vec<Value>>>>);
+
+// SAFETY: touched only with the GVL held (walks, and the GC's mark phase).
+unsafe impl Sync for Slots {}
+
+static SLOTS: Slots = Slots(UnsafeCell::new(Vec::new()));
+
+/// Marks every open walk's values (the GC calls it with the GVL held, while
+/// no walk is mid-push).
+unsafe extern "C" fn mark_all(_: *mut std::ffi::c_void) {
+    // SAFETY: see above.
+    for values in unsafe { &*SLOTS.0.get() }.iter().flatten() {
+        for value in values {
+            // SAFETY: a live object pinned by a walk.
+            unsafe { rb_sys::rb_gc_mark(value.as_raw()) };
+        }
+    }
+}
+
+struct DataType(rb_sys::rb_data_type_t);
+// SAFETY: a constant description, only read.
+unsafe impl Sync for DataType {}
+
+static ROOT_TYPE: DataType = DataType(rb_sys::rb_data_type_t {
+    wrap_struct_name: c"rusty_racer pins".as_ptr(),
+    function: rb_sys::rb_data_type_struct__bindgen_ty_1 {
+        dmark: Some(mark_all),
+        dfree: None,
+        dsize: None,
+        dcompact: None,
+        reserved: [std::ptr::null_mut(); 1],
+    },
+    parent: std::ptr::null(),
+    data: std::ptr::null_mut(),
+    flags: 0,
+});
+
+/// A hidden object (no class) whose mark function marks every walk's list,
+/// registered as a GC root once.
+static ROOT: Lazy<Value> = Lazy::new(|_| {
+    // SAFETY: GVL held (Lazy is forced by a walk); a classless typed data object.
+    unsafe { Value::from_raw(rb_sys::rb_data_typed_object_wrap(0, std::ptr::null_mut(), &ROOT_TYPE.0)) }
+});
+
+/// A walk's pinned values; unpinned when dropped.
+pub struct Pins {
+    slot: Option<usize>,
+}
+
+impl Pins {
+    pub fn new() -> Self {
+        Pins { slot: None }
+    }
+
+    /// Pins `value` until this walk ends. GVL held.
+    pub fn pin(&mut self, ruby: &magnus::Ruby, value: Value) {
+        if value.as_raw() & 0x7 != 0 || value.is_nil() {
+            return; // immediates (Fixnums, flonums, nil, true, false, static Symbols) never move
+        }
+        let slot = match self.slot {
+            Some(slot) => slot,
+            None => {
+                let _ = ruby.get_inner(&ROOT); // registers the root on first use
+                // SAFETY: GVL held; no other reference into SLOTS is live.
+                let slots = unsafe { &mut *SLOTS.0.get() };
+                let slot = match slots.iter().position(Option::is_none) {
+                    Some(free) => {
+                        slots[free] = Some(Vec::new());
+                        free
+                    }
+                    None => {
+                        slots.push(Some(Vec::new()));
+                        slots.len() - 1
+                    }
+                };
+                self.slot = Some(slot);
+                slot
+            }
+        };
+        // SAFETY: as above.
+        if let Some(values) = unsafe { &mut *SLOTS.0.get() }[slot].as_mut() {
+            values.push(value);
+        }
+    }
+}
+
+impl Drop for Pins {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot {
+            // SAFETY: GVL held (a walk ends on its thread, holding it).
+            let slots = unsafe { &mut *SLOTS.0.get() };
+            slots[slot] = None;
+        }
+    }
+}
