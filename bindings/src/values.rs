@@ -201,15 +201,26 @@ pub struct ToJs<'a, 's, 'i> {
     /// The isolate whose JSFunctions may be passed back.
     state: &'a HostState,
     depth: usize,
-    /// Containers (and binary strings) converted, by Ruby object.
-    seen: HashMap<VALUE, v8::Local<'s, v8::Value>>,
+    /// Hashes, Sets and binary strings converted, by Ruby object.
+    seen: HashMap<VALUE, v8::Local<'s, v8::Value>, Fast>,
+    /// Arrays converted (None while their elements are, unless a cycle
+    /// reached them meanwhile), by Ruby object.
+    arrays: HashMap<VALUE, Option<v8::Local<'s, v8::Array>>, Fast>,
     /// Property names converted, by frozen String or Symbol.
-    keys: HashMap<VALUE, v8::Local<'s, v8::Name>>,
+    keys: HashMap<VALUE, v8::Local<'s, v8::Name>, Fast>,
 }
 
 impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     pub fn new(ruby: &'a Ruby, scope: &'a v8::PinScope<'s, 'i>, state: &'a HostState) -> Self {
-        ToJs { ruby, scope, state, depth: 0, seen: HashMap::new(), keys: HashMap::new() }
+        ToJs {
+            ruby,
+            scope,
+            state,
+            depth: 0,
+            seen: HashMap::default(),
+            arrays: HashMap::default(),
+            keys: HashMap::default(),
+        }
     }
 
     /// Converts `value`: nil, booleans, Integer (BigInt beyond 2**53),
@@ -274,25 +285,43 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
 
     fn array(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
         let v = raw(value);
-        if let Some(known) = self.seen.get(&v) {
-            return Ok(*known);
-        }
-        self.enter()?;
         // SAFETY: an Array.
         let len = unsafe { rb_sys::RARRAY_LEN(v) } as usize;
-        let js = v8::Array::new(self.scope, i32::try_from(len).unwrap_or(i32::MAX));
-        self.seen.insert(v, js.into());
+        match self.arrays.get(&v) {
+            Some(Some(known)) => return Ok((*known).into()),
+            // Reached again while its elements are converted (a cycle): the
+            // JS array must exist now, and is filled in place afterwards.
+            Some(None) => {
+                let js = v8::Array::new(self.scope, i32::try_from(len).unwrap_or(i32::MAX));
+                self.arrays.insert(v, Some(js));
+                return Ok(js.into());
+            }
+            None => {}
+        }
+        self.enter()?;
+        self.arrays.insert(v, None);
+        let mut items = Vec::with_capacity(len);
         let mut i = 0;
         // The length is read again each time: a `to_str` may change the array.
         while i < unsafe { rb_sys::RARRAY_LEN(v) } as usize {
             // SAFETY: index within the length.
             let item = val(unsafe { rb_sys::RARRAY_AREF(v, i as isize) });
-            let item = self.convert(item)?;
-            let Ok(index) = u32::try_from(i) else { break };
-            js.set_index(self.scope, index, item);
+            items.push(self.convert(item)?);
             i += 1;
         }
         self.depth -= 1;
+        let js = match self.arrays.get(&v) {
+            Some(Some(early)) => {
+                let early = *early;
+                for (i, item) in items.into_iter().enumerate() {
+                    early.set_index(self.scope, i as u32, item);
+                }
+                early
+            }
+            // One step, no per-element property store.
+            _ => v8::Array::new_with_elements(self.scope, &items),
+        };
+        self.arrays.insert(v, Some(js));
         Ok(js.into())
     }
 
@@ -539,6 +568,29 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             .ok_or_else(|| Error::new(self.ruby.exception_range_error(), "cannot marshal this Time to a JavaScript Date"))
     }
 }
+
+/// A hasher for object addresses (aligned, distinct): one multiply.
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<AddressHasher>;
 
 /// UTF-8 text ready for V8, and whether it is all ASCII.
 struct Text<'a> {

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use std::ffi::c_void;
+
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::function::{self, FunctionId};
 
@@ -52,6 +54,18 @@ pub trait HostValues {
     /// Called every `POLL_EVERY` steps of a long walk: the host serves its
     /// own interrupts here; an error stops the walk.
     fn poll(&mut self) -> Result<(), Self::Error>;
+}
+
+unsafe extern "C" {
+    /// `v8::Array::Iterate(Local<Context>, IterationCallback, void*)`: the
+    /// crate does not wrap it, the archive exports it. Returns Maybe<void>.
+    #[link_name = "_ZN2v85Array7IterateENS_5LocalINS_7ContextEEEPFNS0_14CallbackResultEjNS1_INS_5ValueEEEPvES7_"]
+    fn v8_array_iterate(
+        array: *const v8::Array,
+        context: v8::Local<v8::Context>,
+        callback: extern "C" fn(u32, v8::Local<v8::Value>, *mut c_void) -> i32,
+        data: *mut c_void,
+    ) -> bool;
 }
 
 /// Deepest nesting walked, whatever the stack allows.
@@ -243,7 +257,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let len = array.length();
             let out = host(self.host.new_array(len as usize))?;
             self.remember(hash, object, out);
-            for i in 0..len {
+            let start = self.primitive_prefix(array, out)?;
+            for i in start..len {
                 let item = array.get_index(self.scope, i).ok_or(Failure::Exception)?;
                 let item = self.walk(item)?;
                 self.host.array_push(out, item).map_err(Failure::Host)?;
@@ -317,6 +332,74 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             return Ok(out);
         }
         self.object(object, hash)
+    }
+
+    /// Converts the array's leading run of numbers, booleans and nils with
+    /// V8's `Array::Iterate` (no property lookup per element); returns where
+    /// the run stopped (at the first string or object, or the end).
+    fn primitive_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
+        struct Run<'a, H: HostValues> {
+            host: &'a mut H,
+            out: H::Value,
+            isolate: &'a v8::Isolate,
+            index: u32,
+            steps: u32,
+            failed: Option<H::Error>,
+        }
+        extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            const BREAK: i32 = 1;
+            const CONTINUE: i32 = 2;
+            // SAFETY: `data` is the Run below, alive for the iteration.
+            let run = unsafe { &mut *(data as *mut Run<H>) };
+            run.index = index;
+            // Only reads: the callback must not allocate on V8's heap.
+            let item = if element.is_int32() {
+                // SAFETY: checked just above.
+                run.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value()))
+            } else if element.is_number() {
+                // SAFETY: checked just above.
+                number(run.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value())
+            } else if element.is_null_or_undefined() {
+                run.host.nil()
+            } else if element.is_boolean() {
+                run.host.boolean(element.is_true())
+            } else {
+                return BREAK;
+            };
+            let pushed = item.and_then(|item| run.host.array_push(run.out, item));
+            if let Err(e) = pushed {
+                run.failed = Some(e);
+                return BREAK;
+            }
+            run.index = index + 1;
+            run.steps += 1;
+            if run.steps % POLL_EVERY == 0 {
+                if let Err(e) = run.host.poll() {
+                    run.failed = Some(e);
+                    return BREAK;
+                }
+                if run.isolate.is_execution_terminating() {
+                    return BREAK;
+                }
+            }
+            CONTINUE
+        }
+        let context = self.scope.get_current_context();
+        let mut run = Run { host: &mut *self.host, out, isolate: self.scope, index: 0, steps: 0, failed: None };
+        // SAFETY: `array` and `context` are live handles of the current
+        // isolate; `each` matches V8's IterationCallback and never unwinds.
+        unsafe {
+            v8_array_iterate(&*array, context, each::<H>, &mut run as *mut Run<H> as *mut c_void);
+        }
+        let (index, steps, failed) = (run.index, run.steps, run.failed);
+        self.steps = self.steps.wrapping_add(steps);
+        if let Some(e) = failed {
+            return Err(Failure::Host(e));
+        }
+        if self.scope.is_execution_terminating() {
+            return Err(Failure::Exception);
+        }
+        Ok(index)
     }
 
     fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
