@@ -20,6 +20,8 @@ pub struct Core {
     pub owner: ThreadToken,
     pub runtime: RefCell<Option<runtime::Isolate>>,
     pub handle: v8::IsolateHandle,
+    /// Stops the isolate's JS from any thread (Isolate#terminate).
+    pub stopper: runtime::Stopper,
     pub state: Arc<HostState>,
 }
 
@@ -133,6 +135,7 @@ impl Core {
         let core = Arc::new(Core {
             owner: rr_glue::current_thread(),
             handle: isolate.thread_safe_handle(),
+            stopper: isolate.stopper(),
             runtime: RefCell::new(Some(isolate)),
             state,
         });
@@ -156,7 +159,11 @@ impl Core {
         let guard = self.runtime.borrow();
         let isolate =
             guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
+        // Ruby's interrupts reach the JS for the whole outermost operation:
+        // while JS runs, and while results are marshalled.
+        let watch = (!isolate.is_busy()).then(|| gvl::watch(&self.handle));
         let out = op(isolate);
+        drop(watch);
         let outermost = !isolate.is_busy();
         drop(guard);
         let result = match out {

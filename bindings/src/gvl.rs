@@ -39,14 +39,12 @@ impl Gate for RubyGate {
             RELEASED.with(|r| r.set(was));
             std::ptr::null_mut()
         }
-        // SAFETY: called with the GVL held.
-        let watch = interrupts::watch(unsafe { rb_sys::rb_thread_current() }, handle);
+        // (The operation's `watch` lets Ruby's interrupts reach the JS.)
         // With no other Ruby thread, nobody could use the GVL (and none can be
         // created while we hold it): keep it, and callbacks need not retake it.
         // SAFETY: as above.
         if unsafe { rb_sys::rb_thread_alone() } != 0 {
             work();
-            drop(watch);
             return;
         }
         let mut call = Call { work, panic: None };
@@ -58,7 +56,6 @@ impl Gate for RubyGate {
             unsafe { rb_sys::rb_thread_call_without_gvl(Some(run), call_ptr, None, std::ptr::null_mut()) };
             rb_sys::Qnil as rb_sys::VALUE
         });
-        drop(watch);
         if let Some(panic) = call.panic.take() {
             resume_unwind(panic);
         }
@@ -70,10 +67,26 @@ impl Gate for RubyGate {
     }
 }
 
-/// A thread, outside Ruby, that terminates the JS of Ruby threads that have
-/// an interrupt pending. It polls every few milliseconds while JS runs and
-/// parks after a second without any.
-mod interrupts {
+/// Watches the calling Ruby thread for the operation of `handle`'s isolate
+/// until dropped (see `interrupts`). GVL held.
+pub fn watch(handle: &v8::IsolateHandle) -> interrupts::Watch {
+    // SAFETY: called with the GVL held.
+    interrupts::watch(unsafe { rb_sys::rb_thread_current() }, handle)
+}
+
+/// A thread, outside Ruby, that serves Ruby's interrupts while an operation
+/// runs. It polls every few milliseconds while one does and parks after a
+/// second without any. Each tick it
+/// - terminates the JS of threads that have an interrupt pending
+///   (Thread#raise and so Timeout, Thread#kill, a signal such as Ctrl-C);
+/// - asks V8 to interrupt the JS it watches, and the interrupt, on the JS
+///   thread, lets Ruby switch threads if that thread holds the GVL (JS in a
+///   getter during marshalling, or JS run while no other Ruby thread
+///   existed): other threads run, and can terminate a getter's loop.
+pub mod interrupts {
+    use std::ffi::c_void;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     use std::sync::{Condvar, Mutex, OnceLock};
     use std::time::{Duration, Instant};
 
@@ -86,6 +99,8 @@ mod interrupts {
         id: u64,
         thread: rb_sys::VALUE,
         handle: v8::IsolateHandle,
+        /// A V8 interrupt is requested and has not run yet.
+        requested: Arc<AtomicBool>,
     }
 
     #[derive(Default)]
@@ -132,6 +147,13 @@ mod interrupts {
                     if unsafe { rb_sys::rb_thread_interrupted(w.thread) } != 0 {
                         w.handle.terminate_execution();
                     }
+                    if !w.requested.swap(true, Ordering::SeqCst) {
+                        let data = Arc::into_raw(Arc::clone(&w.requested)) as *mut c_void;
+                        if !w.handle.request_interrupt(serve, data) {
+                            // SAFETY: V8 did not take it (the isolate is gone).
+                            drop(unsafe { Arc::from_raw(data as *const AtomicBool) });
+                        }
+                    }
                 }
                 let idle = state.watched.is_empty() && state.last_active.is_none_or(|t| t.elapsed() > LINGER);
                 if idle {
@@ -153,11 +175,30 @@ mod interrupts {
         let mut state = poller.state.lock().unwrap_or_else(|e| e.into_inner());
         let id = state.next_id;
         state.next_id += 1;
-        state.watched.push(Watched { id, thread, handle: handle.clone() });
+        state.watched.push(Watched { id, thread, handle: handle.clone(), requested: Arc::default() });
         if state.parked {
             poller.wake.notify_one();
         }
         Watch(Some(id))
+    }
+
+    /// The V8 interrupt, on the thread running the isolate's JS. Must not
+    /// unwind and must not re-enter the isolate.
+    unsafe extern "C" fn serve(isolate: v8::UnsafeRawIsolatePtr, data: *mut c_void) {
+        // SAFETY: `data` is the Arc the poller leaked for this request.
+        let requested = unsafe { Arc::from_raw(data as *const AtomicBool) };
+        requested.store(false, Ordering::SeqCst);
+        let _ = std::panic::catch_unwind(|| {
+            if super::RELEASED.with(std::cell::Cell::get) {
+                return; // other Ruby threads run already: JS does not hold the GVL
+            }
+            if let Err(e) = super::check_interrupts() {
+                // SAFETY: the GVL is held (not released) and this is the JS thread.
+                super::set_pending(unsafe { &magnus::Ruby::get_unchecked() }, e);
+                // SAFETY: the isolate is running on this thread (V8 calls us from it).
+                unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) }.terminate_execution();
+            }
+        });
     }
 
     impl Drop for Watch {

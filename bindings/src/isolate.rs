@@ -88,7 +88,7 @@ impl IsolateApi for Isolate {
 
     // idl/isolate.yaml Isolate#terminate (any thread)
     fn terminate(&self, _: &Ruby) -> Result<(), Error> {
-        self.core.handle.terminate_execution();
+        self.core.stopper.stop();
         Ok(())
     }
 

@@ -162,9 +162,10 @@ impl HostValues for RubyValues<'_> {
         Ok(self.kept(array))
     }
     fn array_push(&mut self, array: Value, item: Value) -> Result<(), Error> {
-        // SAFETY: `array` is an Array this walk made.
-        unsafe { rb_sys::rb_ary_push(raw(array), raw(item)) };
-        Ok(())
+        // SAFETY: `array` is an Array this walk made. Growing a large one
+        // may fail (NoMemoryError): protected then.
+        let len = unsafe { rb_sys::RARRAY_LEN(raw(array)) } as usize;
+        alloc(len, || unsafe { rb_sys::rb_ary_push(raw(array), raw(item)) }).map(|_| ())
     }
     fn new_hash(&mut self, _keys: usize) -> Result<Value, Error> {
         Ok(self.kept(self.ruby.hash_new().as_value()))

@@ -110,6 +110,34 @@ struct HostSlot(Rc<dyn HostFunctions>);
 /// A context's number within its isolate; the default context is 0.
 pub type ContextId = usize;
 
+/// Terminates an isolate from any thread and records that it was asked
+/// to, for code that runs no JS (V8 sets its own flag only once JS runs).
+#[derive(Clone)]
+pub struct Stopper {
+    handle: v8::IsolateHandle,
+    requested: Arc<AtomicBool>,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.handle.terminate_execution();
+    }
+
+    pub fn requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+}
+
+/// The isolate slot through which the walk sees a stop request.
+pub(crate) struct StopRequested(pub(crate) Arc<AtomicBool>);
+
+/// Whether the isolate of `scope` was asked to stop during this operation.
+pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
+    scope.is_execution_terminating()
+        || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.load(Ordering::Relaxed))
+}
+
 /// State of the near-heap-limit callback; boxed so its address is stable.
 struct OomState {
     handle: v8::IsolateHandle,
@@ -129,6 +157,9 @@ pub(crate) enum Realm {
 pub struct Isolate {
     shared: Option<Arc<v8::SharedIsolate>>,
     pub(crate) handle: v8::IsolateHandle,
+    /// Terminates this isolate and says so to code that runs no JS (the
+    /// marshalling walk): V8's own flag is set only once JS sees it.
+    stopper: Stopper,
     /// JS functions the host let go of, released at the next lock.
     pub(crate) forgotten: Arc<Mutex<Vec<FunctionId>>>,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
@@ -196,6 +227,7 @@ impl Isolate {
         LIVE.fetch_add(1, Ordering::SeqCst);
         let isolate = Isolate {
             shared: Some(shared),
+            stopper: Stopper { handle: handle.clone(), requested: Arc::default() },
             handle,
             forgotten: Arc::new(Mutex::new(Vec::new())),
             contexts: RefCell::new(Vec::new()),
@@ -207,6 +239,7 @@ impl Isolate {
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
             v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
+            v8_isolate.set_slot(StopRequested(Arc::clone(&isolate.stopper.requested)));
             if let Some(oom) = &isolate.oom {
                 let data = &**oom as *const OomState as *mut c_void;
                 v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
@@ -231,7 +264,12 @@ impl Isolate {
     /// Stops running JS (any thread). Does nothing to an idle isolate: each
     /// outermost operation starts by clearing a stale termination.
     pub fn terminate(&self) {
-        self.handle.terminate_execution();
+        self.stopper.stop();
+    }
+
+    /// Terminates this isolate's JS from any thread, like `terminate`.
+    pub fn stopper(&self) -> Stopper {
+        self.stopper.clone()
     }
 
     /// Runs `f` with this isolate locked (or re-entered) and entered.
@@ -320,6 +358,7 @@ impl Isolate {
         self.enter(|isolate, outermost| {
             if outermost {
                 isolate.cancel_terminate_execution();
+                self.stopper.requested.store(false, Ordering::SeqCst);
             }
             let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
             v8::scope!(let scope, isolate);
@@ -336,7 +375,7 @@ impl Isolate {
             };
             let scope = &mut v8::ContextScope::new(scope, context);
             v8::tc_scope!(let tc, scope);
-            let deadline = (timeout > 0).then(|| watchdog::arm(&self.handle, Duration::from_millis(timeout)));
+            let deadline = (timeout > 0).then(|| watchdog::arm(&self.stopper, Duration::from_millis(timeout)));
             let out = body(tc, &deadline);
             let fired = deadline.as_ref().is_some_and(Deadline::fired);
             drop(deadline);
@@ -345,7 +384,7 @@ impl Isolate {
                 Err(Failure::Exception) => Err(Failure::Js(self.caught(tc, outermost, fired, timeout))),
                 // A termination wins over whatever failure it caused.
                 Err(other) => {
-                    if tc.has_terminated() || tc.is_execution_terminating() {
+                    if tc.has_terminated() || tc.is_execution_terminating() || self.stopper.requested() {
                         Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
                     } else {
                         Err(other)
@@ -364,7 +403,7 @@ impl Isolate {
         timed_out: bool,
         timeout: u64,
     ) -> JsError {
-        if tc.has_terminated() || tc.is_execution_terminating() {
+        if tc.has_terminated() || tc.is_execution_terminating() || self.stopper.requested() {
             let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
             if outermost {
                 tc.cancel_terminate_execution();

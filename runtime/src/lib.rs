@@ -20,7 +20,7 @@ mod watchdog;
 pub use error::{ErrorKind, Failure, JsError};
 pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
-    Microtasks,
+    Microtasks, Stopper,
 };
 pub use function::{function_local, FunctionId};
 pub use marshal::{to_host, HostValues, MAX_DEPTH};

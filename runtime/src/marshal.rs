@@ -221,7 +221,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         self.steps += 1;
         if self.steps % POLL_EVERY == 0 {
             self.host.poll().map_err(Failure::Host)?;
-            if self.scope.is_execution_terminating() {
+            if crate::isolate::stop_requested(self.scope) {
                 return Err(Failure::Exception);
             }
         }
@@ -378,7 +378,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                     run.failed = Some(e);
                     return BREAK;
                 }
-                if run.isolate.is_execution_terminating() {
+                if crate::isolate::stop_requested(run.isolate) {
                     return BREAK;
                 }
             }
@@ -396,7 +396,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         if let Some(e) = failed {
             return Err(Failure::Host(e));
         }
-        if self.scope.is_execution_terminating() {
+        if crate::isolate::stop_requested(self.scope) {
             return Err(Failure::Exception);
         }
         Ok(index)

@@ -6,9 +6,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::isolate::Stopper;
+
 struct Entry {
     deadline: Instant,
-    handle: v8::IsolateHandle,
+    stopper: Stopper,
     fired: Arc<AtomicBool>,
 }
 
@@ -42,7 +44,7 @@ impl Watchdog {
             entries.retain(|e| {
                 if e.deadline <= now {
                     e.fired.store(true, Ordering::SeqCst);
-                    e.handle.terminate_execution();
+                    e.stopper.stop();
                     false
                 } else {
                     true
@@ -82,13 +84,13 @@ impl Drop for Deadline {
 
 /// Terminates `handle`'s isolate after `timeout` unless the guard is dropped
 /// first. Without a watchdog thread (none could be spawned) it never fires.
-pub fn arm(handle: &v8::IsolateHandle, timeout: Duration) -> Deadline {
+pub fn arm(stopper: &Stopper, timeout: Duration) -> Deadline {
     let fired = Arc::new(AtomicBool::new(false));
     let Some(dog) = watchdog() else { return Deadline { fired } };
     // A deadline past what Instant can hold never fires.
     let Some(deadline) = Instant::now().checked_add(timeout) else { return Deadline { fired } };
     let mut entries = dog.entries.lock().unwrap_or_else(|e| e.into_inner());
-    entries.push(Entry { deadline, handle: handle.clone(), fired: Arc::clone(&fired) });
+    entries.push(Entry { deadline, stopper: stopper.clone(), fired: Arc::clone(&fired) });
     dog.wake.notify_one();
     Deadline { fired }
 }
