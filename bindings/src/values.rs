@@ -123,7 +123,9 @@ impl HostValues for RubyValues<'_> {
         })
     }
     fn float(&mut self, value: f64) -> Result<Value, Error> {
-        Ok(self.ruby.float_from_f64(value).as_value())
+        let float = self.ruby.float_from_f64(value).as_value();
+        // A heap Float (not a flonum) may wait in the walk's memory.
+        Ok(if rb_sys::FLONUM_P(raw(float)) { float } else { self.kept(float) })
     }
     fn string(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Value, Error> {
         self.filled(len, fill, rb_sys::rb_utf8_str_new)

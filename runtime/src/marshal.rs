@@ -7,6 +7,7 @@
 //! isolate's termination every so often (a 30-million-element sparse array
 //! must still stop), and never holds a V8 string view across a host call.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -68,6 +69,42 @@ unsafe extern "C" {
     ) -> bool;
 }
 
+/// The per-realm JS helper that lists an object's own enumerable string
+/// properties as `[key, value, key, value, …]`: `Object.keys` takes V8's
+/// enum-cache fast path (the C++ property-names API does not), the reads
+/// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
+/// `Object.keys` is captured when the realm is made, before user code runs.
+const ENTRIES_JS: &str = "((keys) => (o) => { const k = keys(o), out = []; \
+    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })(Object.keys)";
+
+/// Each realm's entries helper (an isolate slot).
+#[derive(Default)]
+pub(crate) struct Helpers(RefCell<Vec<(v8::Global<v8::Context>, v8::Global<v8::Function>)>>);
+
+/// Makes `context`'s entries helper (when the realm is created).
+pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let Some(source) = v8::String::new(scope, ENTRIES_JS) else { return };
+    let Some(function) = v8::Script::compile(scope, source, None)
+        .and_then(|script| script.run(scope))
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+    else {
+        return;
+    };
+    let (context, function) = (v8::Global::new(scope, context), v8::Global::new(scope, function));
+    if let Some(helpers) = scope.get_slot::<Helpers>() {
+        helpers.0.borrow_mut().push((context, function));
+    }
+}
+
+/// The current realm's entries helper, if it has one.
+fn entries_helper<'s>(scope: &v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Function>> {
+    let current = scope.get_current_context();
+    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
+    let (_, function) = helpers.iter().find(|(context, _)| *context == current)?;
+    Some(v8::Local::new(scope, function))
+}
+
 /// Deepest nesting walked, whatever the stack allows.
 pub const MAX_DEPTH: usize = 10_000;
 /// Machine stack the walk leaves free (for the host's frames that follow).
@@ -87,7 +124,7 @@ pub fn to_host<'s, H: HostValues>(
     if let Some(out) = primitive(scope, value, host) {
         return out.map_err(Failure::Host);
     }
-    Walk { scope, host, depth: 0, steps: 0, seen: Seen::default(), keys: Seen::default() }.walk(value)
+    Walk { scope, host, depth: 0, steps: 0, seen: Seen::default(), keys: Seen::default(), entries: None }.walk(value)
 }
 
 /// A primitive's host value, or None for objects and strings.
@@ -183,6 +220,8 @@ struct Walk<'a, 's, 'i, H: HostValues> {
     steps: u32,
     seen: Seen<'s, v8::Object, H::Value>,
     keys: Seen<'s, v8::String, H::Value>,
+    /// The realm's entries helper, once looked up (Some(None): it has none).
+    entries: Option<Option<v8::Local<'s, v8::Function>>>,
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
@@ -403,6 +442,97 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 
     fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
+        let helper = *self.entries.get_or_insert_with(|| entries_helper(self.scope));
+        let Some(helper) = helper else { return self.object_by_names(object, hash) };
+        let undefined = v8::undefined(self.scope).into();
+        let flat = helper.call(self.scope, undefined, &[object.into()]).ok_or(Failure::Exception)?;
+        let flat: v8::Local<v8::Array> = flat.try_into().map_err(|_| internal("entries helper"))?;
+        let len = flat.length();
+        let out = self.host.new_hash(len as usize / 2).map_err(Failure::Host)?;
+        self.remember(hash, object, out);
+        // Known keys and primitive values straight from V8's elements; the
+        // rest (new keys, strings, objects) afterwards by index.
+        let mut pairs: Vec<Option<H::Value>> = vec![None; len as usize];
+        self.read_known(flat, &mut pairs)?;
+        // In order, each pair completed then stored at once: what waits in
+        // `pairs` is only immediates and values the host keeps for the walk.
+        for p in 0..len / 2 {
+            let (k, v) = (2 * p, 2 * p + 1);
+            let key = match pairs[k as usize] {
+                Some(key) => key,
+                None => self.key(flat.get_index(self.scope, k).ok_or(Failure::Exception)?)?,
+            };
+            let item = match pairs[v as usize] {
+                Some(item) => item,
+                None => self.walk(flat.get_index(self.scope, v).ok_or(Failure::Exception)?)?,
+            };
+            self.host.hash_set(out, key, item).map_err(Failure::Host)?;
+            self.tick()?;
+        }
+        Ok(out)
+    }
+
+    /// Fills `pairs` (flat keys and values) with what needs no V8 call that
+    /// allocates: keys already cached and primitive values.
+    fn read_known(&mut self, flat: v8::Local<'s, v8::Array>, pairs: &mut [Option<H::Value>]) -> Result<(), Failure<H::Error>> {
+        struct Read<'a, 's, H: HostValues> {
+            host: &'a mut H,
+            keys: &'a Seen<'s, v8::String, H::Value>,
+            pairs: &'a mut [Option<H::Value>],
+            failed: Option<H::Error>,
+        }
+        extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            const BREAK: i32 = 1;
+            const CONTINUE: i32 = 2;
+            // SAFETY: `data` is the Read below, alive for the iteration.
+            let read = unsafe { &mut *(data as *mut Read<H>) };
+            let Some(slot) = read.pairs.get_mut(index as usize) else { return BREAK };
+            if index % 2 == 0 {
+                if element.is_string() {
+                    // SAFETY: checked just above. Hashing and comparing an
+                    // (internalized) name allocates nothing.
+                    let name: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
+                    *slot = read.keys.get(name.get_identity_hash().get(), name);
+                }
+                return CONTINUE;
+            }
+            let item = if element.is_int32() {
+                // SAFETY: checked just above.
+                read.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value()))
+            } else if element.is_number() {
+                // SAFETY: checked just above.
+                number(read.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value())
+            } else if element.is_null_or_undefined() {
+                read.host.nil()
+            } else if element.is_boolean() {
+                read.host.boolean(element.is_true())
+            } else {
+                return CONTINUE;
+            };
+            match item {
+                Ok(item) => *slot = Some(item),
+                Err(e) => {
+                    read.failed = Some(e);
+                    return BREAK;
+                }
+            }
+            CONTINUE
+        }
+        let context = self.scope.get_current_context();
+        let mut read = Read { host: &mut *self.host, keys: &self.keys, pairs, failed: None };
+        // SAFETY: as in primitive_prefix.
+        unsafe {
+            v8_array_iterate(&*flat, context, each::<H>, &mut read as *mut Read<H> as *mut c_void);
+        }
+        match read.failed {
+            Some(e) => Err(Failure::Host(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// The object's properties through V8's property-names API (a realm
+    /// without the entries helper).
+    fn object_by_names(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
         let args =
             v8::GetPropertyNamesArgs { key_conversion: v8::KeyConversionMode::ConvertToString, ..Default::default() };
         let names = object.get_own_property_names(self.scope, args).ok_or(Failure::Exception)?;
@@ -490,6 +620,10 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         };
         self.text(&text)
     }
+}
+
+fn internal<E>(what: &str) -> Failure<E> {
+    Failure::Js(JsError::new(ErrorKind::Usage, format!("internal error: {what} failed")))
 }
 
 fn too_deep<E>(why: &str) -> Failure<E> {
