@@ -98,9 +98,7 @@ impl ContextApi for Context {
 
     // idl/context.yaml Context#call
     fn call(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
-        self.call_with(ruby, &name, &args, |scope, value| {
-            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
-        })
+        self.call_with(ruby, &name, &args, |scope, value| to_host(scope, value, &mut RubyValues::new(ruby, &self.core)))
     }
 
     // idl/context.yaml Context#call_void

@@ -139,8 +139,8 @@ impl Core {
             runtime: RefCell::new(Some(isolate)),
             state,
         });
-        // The host reaches the Core weakly: the Core owns the isolate that owns the host.
-        let _ = host.core.set(Arc::downgrade(&core));
+        // The host points at the Core without owning it: the Core owns the isolate that owns the host.
+        let _ = host.core.set(Arc::as_ptr(&core));
         ruby.gc_adjust_memory_usage(ISOLATE_EXTERNAL_BYTES);
         Ok(core)
     }

@@ -3,20 +3,20 @@
 //! exception becomes a JS Error (message kept) that JS can catch; if JS lets
 //! it escape, the operation raises the original Ruby exception.
 
-use magnus::{prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
+use magnus::{error::ErrorType, prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
 use rusty_racer_runtime::{to_host, v8, Failure, HostFunctions, Isolate};
 
 use crate::core::{Core, HostState};
 use crate::gvl;
 use crate::values::{to_js, RubyValues};
-use std::sync::Arc;
 
 static CALL: LazyId = LazyId::new("call");
 
 pub struct RubyHost {
     pub state: std::sync::Arc<HostState>,
-    /// The Core that owns the isolate (set once it exists).
-    pub core: std::cell::OnceCell<std::sync::Weak<Core>>,
+    /// The Core that owns the isolate (set once it exists; `Arc::as_ptr`).
+    /// JS calls the host only inside that Core's operations, so it is alive.
+    pub core: std::cell::OnceCell<*const Core>,
 }
 
 enum Outcome<'s> {
@@ -46,11 +46,10 @@ impl HostFunctions for RubyHost {
         args: &v8::FunctionCallbackArguments<'s>,
     ) -> Option<v8::Local<'s, v8::Value>> {
         let state = &self.state;
-        let Some(core) = self.core.get().and_then(std::sync::Weak::upgrade) else {
-            throw(scope, "rusty_racer: the isolate is being released", None);
+        let Some(&core) = self.core.get() else {
+            throw(scope, "rusty_racer: the isolate is not ready", None);
             return None;
         };
-        let core: &Arc<Core> = &core;
         let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
             let Some(callable) = state.callable(id) else {
                 return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
@@ -62,7 +61,7 @@ impl HostFunctions for RubyHost {
             let mut small = [ruby.qnil().as_value(); SMALL];
             let large: Option<RArray> = (count > SMALL).then(|| ruby.ary_new_capa(count));
             for i in 0..count {
-                let value = match to_host(scope, args.get(i as i32), &mut RubyValues::new(ruby, core)) {
+                let value = match to_host(scope, args.get(i as i32), &mut RubyValues::for_core(ruby, core)) {
                     Ok(v) => v,
                     Err(Failure::Host(e)) => return raised(ruby, state, e),
                     Err(Failure::Exception) => return Outcome::Pending,
@@ -119,9 +118,16 @@ impl HostFunctions for RubyHost {
 }
 
 fn raised<'s>(ruby: &Ruby, state: &HostState, e: Error) -> Outcome<'s> {
-    match e.value().and_then(Exception::from_value) {
+    let exception = match e.error_type() {
+        ErrorType::Exception(exception) => Some(*exception),
+        // An error made in Rust (a value that cannot be marshalled, …): the
+        // exception it stands for, so JS can catch it like any other.
+        ErrorType::Error(class, message) => class.new_instance((ruby.str_new(message),)).ok(),
+        ErrorType::Jump(_) => None,
+    };
+    match exception {
         Some(exception) if !exception.is_kind_of(ruby.exception_standard_error()) && is_jump_like(ruby, exception) => {
-            gvl::set_pending(ruby, e);
+            gvl::set_pending(ruby, Error::from(exception));
             Outcome::Interrupt
         }
         Some(exception) => {

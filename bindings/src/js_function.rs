@@ -70,7 +70,8 @@ impl JSFunction {
             return Err(ErrorClass::Error
                 .error(ruby, "cannot pass a RustyRacer::JSFunction to another isolate than the one it came from"));
         }
-        function_in(scope, self.handle.id).ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the JS function is gone"))
+        function_in(scope, self.handle.id)
+            .ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the JS function is gone"))
     }
 }
 

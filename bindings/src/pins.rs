@@ -78,7 +78,7 @@ impl Pins {
             Some(slot) => slot,
             None => {
                 let _ = ruby.get_inner(&ROOT); // registers the root on first use
-                // SAFETY: GVL held; no other reference into SLOTS is live.
+                                               // SAFETY: GVL held; no other reference into SLOTS is live.
                 let slots = unsafe { &mut *SLOTS.0.get() };
                 let slot = match slots.iter().position(Option::is_none) {
                     Some(free) => {

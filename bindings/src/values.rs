@@ -32,9 +32,8 @@ static JS_MAP: Lazy<RClass> = Lazy::new(|ruby| {
     let module: RModule = ruby.class_object().const_get("RustyRacer").expect("RustyRacer is defined");
     module.const_get("JSMap").expect("RustyRacer::JSMap is defined by gem/lib/rusty_racer.rb")
 });
-static SET: Lazy<RClass> = Lazy::new(|ruby| {
-    ruby.class_object().const_get("Set").expect("Set is loaded by gem/lib/rusty_racer.rb")
-});
+static SET: Lazy<RClass> =
+    Lazy::new(|ruby| ruby.class_object().const_get("Set").expect("Set is loaded by gem/lib/rusty_racer.rb"));
 static ADD: LazyId = LazyId::new("add");
 static TO_STR: LazyId = LazyId::new("to_str");
 static TO_TIME: LazyId = LazyId::new("to_time");
@@ -61,14 +60,29 @@ fn alloc(size: usize, f: impl FnOnce() -> VALUE) -> Result<Value, Error> {
 /// Builds Ruby values directly (no intermediate tree).
 pub struct RubyValues<'r> {
     pub ruby: &'r Ruby,
-    /// The isolate JS functions are handed out from.
-    pub core: &'r Arc<Core>,
+    /// The isolate JS functions are handed out from (an `Arc<Core>`'s
+    /// pointer: alive while its operation runs).
+    core: *const Core,
     pins: Pins,
 }
 
 impl<'r> RubyValues<'r> {
     pub fn new(ruby: &'r Ruby, core: &'r Arc<Core>) -> Self {
+        Self::for_core(ruby, Arc::as_ptr(core))
+    }
+
+    /// For `core`, from `Arc::as_ptr` of a Core whose operation is running.
+    pub fn for_core(ruby: &'r Ruby, core: *const Core) -> Self {
         RubyValues { ruby, core, pins: Pins::new() }
+    }
+
+    fn core_arc(&self) -> Arc<Core> {
+        // SAFETY: `core` came from Arc::as_ptr of a Core kept alive by the
+        // running operation; this takes one more reference to it.
+        unsafe {
+            Arc::increment_strong_count(self.core);
+            Arc::from_raw(self.core)
+        }
     }
 
     /// A container or key the walk remembers: pinned until it ends.
@@ -152,7 +166,7 @@ impl HostValues for RubyValues<'_> {
         Ok(self.kept(time))
     }
     fn function(&mut self, id: FunctionId) -> Result<Value, Error> {
-        let function = self.ruby.obj_wrap(JSFunction::new(Arc::clone(self.core), id)).as_value();
+        let function = self.ruby.obj_wrap(JSFunction::new(self.core_arc(), id)).as_value();
         Ok(self.kept(function))
     }
     fn new_array(&mut self, len: usize) -> Result<Value, Error> {
@@ -566,9 +580,9 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         // SAFETY: a Time.
         let ts = unsafe { rb_sys::rb_time_timespec(raw(value)) };
         let ms = (ts.tv_sec as f64) * 1000.0 + (ts.tv_nsec / 1_000_000) as f64;
-        v8::Date::new(self.scope, ms)
-            .map(Into::into)
-            .ok_or_else(|| Error::new(self.ruby.exception_range_error(), "cannot marshal this Time to a JavaScript Date"))
+        v8::Date::new(self.scope, ms).map(Into::into).ok_or_else(|| {
+            Error::new(self.ruby.exception_range_error(), "cannot marshal this Time to a JavaScript Date")
+        })
     }
 }
 

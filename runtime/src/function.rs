@@ -3,6 +3,7 @@
 //! thread under the lock once the host forgets them (from any thread).
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{ErrorKind, Failure, JsError};
@@ -22,19 +23,28 @@ pub(crate) struct FunctionTable {
     entries: Vec<Option<Kept>>,
     free: Vec<FunctionId>,
     /// Ids the host forgot, from any thread; released at the next lock.
-    forgotten: Arc<Mutex<Vec<FunctionId>>>,
+    forgotten: Arc<Forgotten>,
+}
+
+/// Ids the host let go of (from any thread), and a flag read on every
+/// operation without taking the lock.
+#[derive(Default)]
+pub(crate) struct Forgotten {
+    pub(crate) any: AtomicBool,
+    ids: Mutex<Vec<FunctionId>>,
 }
 
 pub(crate) type Table = RefCell<FunctionTable>;
 
 impl FunctionTable {
-    pub(crate) fn new(forgotten: Arc<Mutex<Vec<FunctionId>>>) -> Table {
+    pub(crate) fn new(forgotten: Arc<Forgotten>) -> Table {
         RefCell::new(FunctionTable { entries: Vec::new(), free: Vec::new(), forgotten })
     }
 
     /// Releases what the host forgot. Called with the isolate locked.
     pub(crate) fn release_forgotten(&mut self) {
-        let ids = std::mem::take(&mut *self.forgotten.lock().unwrap_or_else(|e| e.into_inner()));
+        self.forgotten.any.store(false, Ordering::SeqCst);
+        let ids = std::mem::take(&mut *self.forgotten.ids.lock().unwrap_or_else(|e| e.into_inner()));
         for id in ids {
             if let Some(slot) = self.entries.get_mut(id as usize) {
                 if slot.take().is_some() {
@@ -122,7 +132,8 @@ impl Isolate {
     /// Lets function `id` go: any thread, no lock (released at the next
     /// operation, on the thread that holds the lock).
     pub fn forget_function(&self, id: FunctionId) {
-        self.forgotten.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+        self.forgotten.ids.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+        self.forgotten.any.store(true, Ordering::SeqCst);
     }
 
     /// How many JS functions the host holds (released ones excluded).

@@ -9,11 +9,11 @@ use std::ffi::c_void;
 use std::ptr::null_mut;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{ErrorKind, Failure, JsError};
-use crate::function::{FunctionId, FunctionTable, Table};
+use crate::function::{Forgotten, FunctionId, FunctionTable, Table};
 use crate::path::{is_plain_path, parse_path};
 use crate::watchdog::{self, Deadline};
 
@@ -134,8 +134,7 @@ pub(crate) struct StopRequested(pub(crate) Arc<AtomicBool>);
 
 /// Whether the isolate of `scope` was asked to stop during this operation.
 pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
-    scope.is_execution_terminating()
-        || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.load(Ordering::Relaxed))
+    scope.is_execution_terminating() || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.load(Ordering::Relaxed))
 }
 
 /// State of the near-heap-limit callback; boxed so its address is stable.
@@ -161,7 +160,7 @@ pub struct Isolate {
     /// marshalling walk): V8's own flag is set only once JS sees it.
     stopper: Stopper,
     /// JS functions the host let go of, released at the next lock.
-    pub(crate) forgotten: Arc<Mutex<Vec<FunctionId>>>,
+    pub(crate) forgotten: Arc<Forgotten>,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
@@ -229,7 +228,7 @@ impl Isolate {
             shared: Some(shared),
             stopper: Stopper { handle: handle.clone(), requested: Arc::default() },
             handle,
-            forgotten: Arc::new(Mutex::new(Vec::new())),
+            forgotten: Arc::default(),
             contexts: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
             options,
@@ -330,8 +329,7 @@ impl Isolate {
 
     /// Drops the JS functions the host forgot (with the lock held).
     fn release_forgotten(&self, isolate: &v8::Isolate) {
-        let any = !self.forgotten.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
-        if any {
+        if self.forgotten.any.load(Ordering::Relaxed) {
             if let Some(mut table) = isolate.get_slot::<Table>().and_then(|t| t.try_borrow_mut().ok()) {
                 table.release_forgotten();
             }
@@ -361,7 +359,7 @@ impl Isolate {
         self.enter(|isolate, outermost| {
             if outermost {
                 isolate.cancel_terminate_execution();
-                self.stopper.requested.store(false, Ordering::SeqCst);
+                self.stopper.requested.store(false, Ordering::Release);
             }
             let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
             v8::scope!(let scope, isolate);
@@ -616,7 +614,8 @@ fn set_checked<E>(
     if now.strict_equals(value) {
         return Ok(());
     }
-    let message = format!("cannot attach {path}: {target} cannot be assigned (a frozen object or a read-only property)");
+    let message =
+        format!("cannot attach {path}: {target} cannot be assigned (a frozen object or a read-only property)");
     Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)))
 }
 

@@ -18,13 +18,13 @@ mod stack;
 mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
+pub use function::{function_local, FunctionId};
 pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks, Stopper,
 };
-pub use function::{function_local, FunctionId};
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
-pub use stack::remaining as stack_remaining;
 pub use path::parse_path;
 pub use platform::initialize;
+pub use stack::remaining as stack_remaining;
 pub use v8;

@@ -474,7 +474,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
 
     /// Fills `pairs` (flat keys and values) with what needs no V8 call that
     /// allocates: keys already cached and primitive values.
-    fn read_known(&mut self, flat: v8::Local<'s, v8::Array>, pairs: &mut [Option<H::Value>]) -> Result<(), Failure<H::Error>> {
+    fn read_known(
+        &mut self,
+        flat: v8::Local<'s, v8::Array>,
+        pairs: &mut [Option<H::Value>],
+    ) -> Result<(), Failure<H::Error>> {
         struct Read<'a, 's, H: HostValues> {
             host: &'a mut H,
             keys: &'a Seen<'s, v8::String, H::Value>,

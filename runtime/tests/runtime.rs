@@ -252,11 +252,14 @@ fn shared_references_and_cycles_keep_their_shape() {
     assert_eq!(items.len(), 3);
     assert_eq!(items[0], items[1], "the same object is the same host value");
     assert_eq!(items[2], out, "the cycle points back at the array");
-    assert_eq!(arena.resolve(out), Val::Array(vec![
-        Val::Hash(vec![(s("n"), Val::Int(1))]),
-        Val::Hash(vec![(s("n"), Val::Int(1))]),
-        Val::Seen(out),
-    ]));
+    assert_eq!(
+        arena.resolve(out),
+        Val::Array(vec![
+            Val::Hash(vec![(s("n"), Val::Int(1))]),
+            Val::Hash(vec![(s("n"), Val::Int(1))]),
+            Val::Seen(out),
+        ])
+    );
 }
 
 #[test]
