@@ -104,3 +104,18 @@ fn the_real_idl_declares_what_the_issue_lists() {
 fn manifest_dir() -> String {
     std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
 }
+
+#[test]
+fn value_classes_extend_a_core_class() {
+    let load_module = |extra: &str| {
+        let module =
+            format!("module: M\ndoc: d\nerrors:\n  - {{ name: Error, parent: StandardError, doc: e }}\n{extra}");
+        rr_idl::load_sources(&[("idl/m.yaml".into(), module)], "idl").map_err(|e| e.to_string())
+    };
+    let api = load_module("value_classes:\n  - { name: JSMap, parent: Hash, doc: a map }\n").unwrap();
+    assert_eq!(api.module.value_classes[0].parent, "Hash");
+    let e = load_module("value_classes:\n  - { name: JSMap, parent: Struct, doc: a map }\n").err().expect("refused");
+    assert!(e.contains("M::JSMap: unknown parent `Struct` (one of Hash, Array, Object)"), "{e}");
+    let e = load_module("value_classes:\n  - { name: Error, parent: Hash, doc: clash }\n").err().expect("refused");
+    assert!(e.contains("class declared twice"), "{e}");
+}
