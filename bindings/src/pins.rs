@@ -56,7 +56,10 @@ static ROOT_TYPE: DataType = DataType(rb_sys::rb_data_type_t {
 /// registered as a GC root once.
 static ROOT: Lazy<Value> = Lazy::new(|_| {
     // SAFETY: GVL held (Lazy is forced by a walk); a classless typed data object.
-    unsafe { Value::from_raw(rb_sys::rb_data_typed_object_wrap(0, std::ptr::null_mut(), &ROOT_TYPE.0)) }
+    // The data pointer must not be NULL: Ruby skips the mark function of a
+    // data object without data.
+    let data = &SLOTS as *const Slots as *mut std::ffi::c_void;
+    unsafe { Value::from_raw(rb_sys::rb_data_typed_object_wrap(0, data, &ROOT_TYPE.0)) }
 });
 
 /// A walk's pinned values; unpinned when dropped.

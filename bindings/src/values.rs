@@ -57,6 +57,13 @@ fn alloc(size: usize, f: impl FnOnce() -> VALUE) -> Result<Value, Error> {
     }
 }
 
+/// UTF-8's encoding index (looked up once).
+fn utf8_index() -> i32 {
+    static INDEX: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    // SAFETY: a plain lookup, with the GVL held (the first call is in a walk).
+    *INDEX.get_or_init(|| unsafe { rb_sys::rb_utf8_encindex() })
+}
+
 /// Builds Ruby values directly (no intermediate tree).
 pub struct RubyValues<'r> {
     pub ruby: &'r Ruby,
@@ -107,8 +114,10 @@ impl<'r> RubyValues<'r> {
             let buf = std::slice::from_raw_parts_mut(rb_sys::RSTRING_PTR(raw(s)) as *mut u8, len);
             fill(buf).min(len)
         };
-        // SAFETY: shrinking (or keeping) the length of a fresh string.
-        unsafe { rb_sys::rb_str_set_len(raw(s), written as std::ffi::c_long) };
+        if written != len {
+            // SAFETY: shrinking the length of a fresh string.
+            unsafe { rb_sys::rb_str_set_len(raw(s), written as std::ffi::c_long) };
+        }
         Ok(s)
     }
 }
@@ -142,7 +151,16 @@ impl HostValues for RubyValues<'_> {
         Ok(if rb_sys::FLONUM_P(raw(float)) { float } else { self.kept(float) })
     }
     fn string(&mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> usize) -> Result<Value, Error> {
-        self.filled(len, fill, rb_sys::rb_utf8_str_new)
+        let s = self.filled(len, fill, rb_sys::rb_str_new)?;
+        // SAFETY: a fresh String: tagging it UTF-8 in its flags is what
+        // rb_enc_associate_index does, without the lookups.
+        unsafe {
+            let basic = raw(s) as *mut rb_sys::RBasic;
+            let mask = rb_sys::ruby_encoding_consts::RUBY_ENCODING_MASK as VALUE;
+            let shift = rb_sys::ruby_encoding_consts::RUBY_ENCODING_SHIFT as u32;
+            (*basic).flags = ((*basic).flags & !mask) | ((utf8_index() as VALUE) << shift);
+        }
+        Ok(s)
     }
     fn key(&mut self, name: &str) -> Result<Value, Error> {
         // A frozen, interned String: the same object for every occurrence.
@@ -185,6 +203,18 @@ impl HostValues for RubyValues<'_> {
     }
     fn new_hash(&mut self, _keys: usize) -> Result<Value, Error> {
         Ok(self.kept(self.ruby.hash_new().as_value()))
+    }
+    fn hash_fill(&mut self, hash: Value, pairs: &[Value]) -> Result<(), Error> {
+        // SAFETY: `hash` is a fresh Hash this walk made; `pairs` alternate
+        // keys (unique property names) and values, all alive (pinned).
+        // One step sizes the table once (no ar -> st conversion midway).
+        unsafe {
+            rb_sys::rb_hash_bulk_insert(pairs.len() as _, pairs.as_ptr() as *const VALUE, raw(hash));
+        }
+        Ok(())
+    }
+    fn hold(&mut self, value: Value) -> Value {
+        self.kept(value)
     }
     fn new_map(&mut self) -> Result<Value, Error> {
         let class = self.ruby.get_inner(&JS_MAP);

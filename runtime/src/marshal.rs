@@ -50,6 +50,18 @@ pub trait HostValues {
     fn new_map(&mut self) -> Result<Self::Value, Self::Error>;
     /// Sets a key of a hash or a map.
     fn hash_set(&mut self, hash: Self::Value, key: Self::Value, value: Self::Value) -> Result<(), Self::Error>;
+    /// Sets a fresh hash's keys from alternating keys and values, at once.
+    fn hash_fill(&mut self, hash: Self::Value, pairs: &[Self::Value]) -> Result<(), Self::Error> {
+        for pair in pairs.chunks_exact(2) {
+            self.hash_set(hash, pair[0], pair[1])?;
+        }
+        Ok(())
+    }
+    /// `value` waits in the walk's memory until the walk stores it: the
+    /// host keeps it alive and in place until the walk ends.
+    fn hold(&mut self, value: Self::Value) -> Self::Value {
+        value
+    }
     fn new_set(&mut self) -> Result<Self::Value, Self::Error>;
     fn set_add(&mut self, set: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
     /// Called every `POLL_EVERY` steps of a long walk: the host serves its
@@ -124,7 +136,18 @@ pub fn to_host<'s, H: HostValues>(
     if let Some(out) = primitive(scope, value, host) {
         return out.map_err(Failure::Host);
     }
-    Walk { scope, host, depth: 0, steps: 0, seen: Seen::default(), keys: Seen::default(), entries: None }.walk(value)
+    Walk {
+        scope,
+        host,
+        depth: 0,
+        steps: 0,
+        seen: Seen::default(),
+        keys: Seen::default(),
+        entries: None,
+        spare_pairs: Vec::new(),
+        spare_done: Vec::new(),
+    }
+    .walk(value)
 }
 
 /// A primitive's host value, or None for objects and strings.
@@ -222,6 +245,8 @@ struct Walk<'a, 's, 'i, H: HostValues> {
     keys: Seen<'s, v8::String, H::Value>,
     /// The realm's entries helper, once looked up (Some(None): it has none).
     entries: Option<Option<v8::Local<'s, v8::Function>>>,
+    spare_pairs: Vec<Vec<Option<H::Value>>>,
+    spare_done: Vec<Vec<H::Value>>,
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
@@ -452,23 +477,45 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         self.remember(hash, object, out);
         // Known keys and primitive values straight from V8's elements; the
         // rest (new keys, strings, objects) afterwards by index.
-        let mut pairs: Vec<Option<H::Value>> = vec![None; len as usize];
-        self.read_known(flat, &mut pairs)?;
-        // In order, each pair completed then stored at once: what waits in
-        // `pairs` is only immediates and values the host keeps for the walk.
-        for p in 0..len / 2 {
-            let (k, v) = (2 * p, 2 * p + 1);
-            let key = match pairs[k as usize] {
-                Some(key) => key,
-                None => self.key(flat.get_index(self.scope, k).ok_or(Failure::Exception)?)?,
+        // Scratch buffers are reused across the walk's objects (and levels).
+        let mut pairs = self.spare_pairs.pop().unwrap_or_default();
+        pairs.clear();
+        pairs.resize(len as usize, None);
+        let mut done = self.spare_done.pop().unwrap_or_default();
+        done.clear();
+        let out = self.fill_object(flat, out, &mut pairs, &mut done);
+        self.spare_pairs.push(pairs);
+        self.spare_done.push(done);
+        out
+    }
+
+    fn fill_object(
+        &mut self,
+        flat: v8::Local<'s, v8::Array>,
+        out: H::Value,
+        pairs: &mut Vec<Option<H::Value>>,
+        done: &mut Vec<H::Value>,
+    ) -> Result<H::Value, Failure<H::Error>> {
+        self.read_known(flat, pairs)?;
+        // The rest completed in order, each value held by the host until the
+        // hash is filled in one step.
+        for i in 0..pairs.len() {
+            let value = match pairs[i] {
+                Some(value) => value,
+                None => {
+                    let item = flat.get_index(self.scope, i as u32).ok_or(Failure::Exception)?;
+                    if i % 2 == 0 {
+                        self.key(item)?
+                    } else {
+                        let value = self.walk(item)?;
+                        self.host.hold(value)
+                    }
+                }
             };
-            let item = match pairs[v as usize] {
-                Some(item) => item,
-                None => self.walk(flat.get_index(self.scope, v).ok_or(Failure::Exception)?)?,
-            };
-            self.host.hash_set(out, key, item).map_err(Failure::Host)?;
+            done.push(value);
             self.tick()?;
         }
+        self.host.hash_fill(out, done).map_err(Failure::Host)?;
         Ok(out)
     }
 
