@@ -22,6 +22,8 @@ pub struct Core {
     pub handle: v8::IsolateHandle,
     /// Stops the isolate's JS from any thread (Isolate#terminate).
     pub stopper: runtime::Stopper,
+    /// The isolate's place with the interrupt poller.
+    interrupts: gvl::interrupts::Registration,
     pub state: Arc<HostState>,
 }
 
@@ -136,6 +138,7 @@ impl Core {
             owner: rr_glue::current_thread(),
             handle: isolate.thread_safe_handle(),
             stopper: isolate.stopper(),
+            interrupts: gvl::interrupts::Registration::new(isolate.stopper()),
             runtime: RefCell::new(Some(isolate)),
             state,
         });
@@ -161,7 +164,7 @@ impl Core {
             guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
         // Ruby's interrupts reach the JS for the whole outermost operation:
         // while JS runs, and while results are marshalled.
-        let watch = (!isolate.is_busy()).then(|| gvl::watch(&self.handle));
+        let watch = (!isolate.is_busy()).then(|| self.interrupts.begin());
         let out = op(isolate);
         drop(watch);
         let outermost = !isolate.is_busy();

@@ -6,7 +6,7 @@ use std::ffi::c_void;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use magnus::{prelude::*, value::Lazy, Error, RArray, Ruby, Value};
-use rusty_racer_runtime::{v8, Gate};
+use rusty_racer_runtime::{Gate, Stopper};
 
 thread_local! {
     /// Whether this thread released the GVL for JS and has not taken it back.
@@ -24,7 +24,7 @@ thread_local! {
 pub struct RubyGate;
 
 impl Gate for RubyGate {
-    fn blocking(&self, handle: &v8::IsolateHandle, work: &mut dyn FnMut()) {
+    fn blocking(&self, stopper: &Stopper, work: &mut dyn FnMut()) {
         struct Call<'a> {
             work: &'a mut dyn FnMut(),
             panic: Option<Box<dyn std::any::Any + Send>>,
@@ -60,73 +60,59 @@ impl Gate for RubyGate {
             resume_unwind(panic);
         }
         if let Err(e) = outcome {
-            handle.terminate_execution();
+            stopper.stop();
             // SAFETY: the GVL is held again here.
             set_pending(unsafe { &Ruby::get_unchecked() }, e);
         }
     }
 }
 
-/// Watches the calling Ruby thread for the operation of `handle`'s isolate
-/// until dropped (see `interrupts`). GVL held.
-pub fn watch(handle: &v8::IsolateHandle) -> interrupts::Watch {
-    // SAFETY: called with the GVL held.
-    interrupts::watch(unsafe { rb_sys::rb_thread_current() }, handle)
-}
-
-/// A thread, outside Ruby, that serves Ruby's interrupts while an operation
-/// runs. It polls every few milliseconds while one does and parks after a
-/// second without any. Each tick it
-/// - terminates the JS of threads that have an interrupt pending
+/// A thread, outside Ruby, that serves Ruby's interrupts while operations
+/// run. Every isolate registers once; an operation marks its registration
+/// active for its duration (two atomic stores: no lock, no allocation). The
+/// thread polls every few milliseconds while any is active and parks after
+/// a second without any. Each tick, for each active isolate, it
+/// - terminates the JS of a thread that has an interrupt pending
 ///   (Thread#raise and so Timeout, Thread#kill, a signal such as Ctrl-C);
-/// - asks V8 to interrupt the JS it watches, and the interrupt, on the JS
-///   thread, lets Ruby switch threads if that thread holds the GVL (JS in a
-///   getter during marshalling, or JS run while no other Ruby thread
-///   existed): other threads run, and can terminate a getter's loop.
+/// - asks V8 to interrupt the JS, and the interrupt, on the JS thread, lets
+///   Ruby switch threads if that thread holds the GVL (JS in a getter during
+///   marshalling, or JS run while no other Ruby thread existed): other
+///   threads run, and can terminate a getter's loop.
 pub mod interrupts {
     use std::ffi::c_void;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-    use std::sync::{Condvar, Mutex, OnceLock};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Condvar, Mutex, OnceLock};
     use std::time::{Duration, Instant};
 
-    use rusty_racer_runtime::v8;
+    use rusty_racer_runtime::{v8, Stopper};
 
     const TICK: Duration = Duration::from_millis(5);
     const LINGER: Duration = Duration::from_secs(1);
 
+    /// One isolate, as the poller sees it.
     struct Watched {
-        id: u64,
-        thread: rb_sys::VALUE,
-        handle: v8::IsolateHandle,
+        /// The Ruby thread running an operation of it (its VALUE), or 0.
+        thread: AtomicUsize,
+        stopper: Stopper,
         /// A V8 interrupt is requested and has not run yet.
-        requested: Arc<AtomicBool>,
-    }
-
-    #[derive(Default)]
-    struct State {
-        watched: Vec<Watched>,
-        next_id: u64,
-        parked: bool,
-        last_active: Option<Instant>,
+        requested: AtomicBool,
     }
 
     struct Poller {
-        state: Mutex<State>,
+        watched: Mutex<Vec<Arc<Watched>>>,
         wake: Condvar,
+        parked: AtomicBool,
     }
-
-    // SAFETY: the thread VALUEs are only passed to `rb_thread_interrupted`,
-    // which reads the thread's interrupt flag; each is alive while watched
-    // (its thread is blocked in the operation that registered it).
-    unsafe impl Send for Watched {}
 
     static POLLER: OnceLock<Option<&'static Poller>> = OnceLock::new();
 
     fn poller() -> Option<&'static Poller> {
         *POLLER.get_or_init(|| {
-            let poller: &'static Poller =
-                Box::leak(Box::new(Poller { state: Mutex::new(State::default()), wake: Condvar::new() }));
+            let poller: &'static Poller = Box::leak(Box::new(Poller {
+                watched: Mutex::new(Vec::new()),
+                wake: Condvar::new(),
+                parked: AtomicBool::new(false),
+            }));
             std::thread::Builder::new()
                 .name("rusty_racer-interrupts".into())
                 .spawn(move || poller.run())
@@ -137,57 +123,98 @@ pub mod interrupts {
 
     impl Poller {
         fn run(&self) {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+            let mut last_active = Instant::now();
             loop {
-                if !state.watched.is_empty() {
-                    state.last_active = Some(Instant::now());
-                }
-                for w in &state.watched {
-                    // SAFETY: see `Watched`; a racy read of an int flag is benign.
-                    if unsafe { rb_sys::rb_thread_interrupted(w.thread) } != 0 {
-                        w.handle.terminate_execution();
+                let mut any = false;
+                for w in watched.iter() {
+                    let thread = w.thread.load(Ordering::SeqCst);
+                    if thread == 0 {
+                        continue;
+                    }
+                    any = true;
+                    // SAFETY: the thread is blocked in the operation that set it
+                    // (so alive); a racy read of an int flag is benign.
+                    if unsafe { rb_sys::rb_thread_interrupted(thread as rb_sys::VALUE) } != 0 {
+                        w.stopper.stop();
                     }
                     if !w.requested.swap(true, Ordering::SeqCst) {
-                        let data = Arc::into_raw(Arc::clone(&w.requested)) as *mut c_void;
-                        if !w.handle.request_interrupt(serve, data) {
+                        let data = Arc::into_raw(Arc::clone(w)) as *mut c_void;
+                        if !w.stopper.handle().request_interrupt(serve, data) {
                             // SAFETY: V8 did not take it (the isolate is gone).
-                            drop(unsafe { Arc::from_raw(data as *const AtomicBool) });
+                            drop(unsafe { Arc::from_raw(data as *const Watched) });
                         }
                     }
                 }
-                let idle = state.watched.is_empty() && state.last_active.is_none_or(|t| t.elapsed() > LINGER);
-                if idle {
-                    state.parked = true;
-                    state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-                    state.parked = false;
-                } else {
-                    state = self.wake.wait_timeout(state, TICK).map(|r| r.0).unwrap_or_else(|e| e.into_inner().0);
+                if any {
+                    last_active = Instant::now();
+                } else if last_active.elapsed() > LINGER {
+                    self.parked.store(true, Ordering::SeqCst);
+                    // An operation that began before `parked` was set is seen
+                    // here; one that begins after it sees `parked` and wakes us.
+                    if !watched.iter().any(|w| w.thread.load(Ordering::SeqCst) != 0) {
+                        watched = self.wake.wait(watched).unwrap_or_else(|e| e.into_inner());
+                    }
+                    self.parked.store(false, Ordering::SeqCst);
+                    last_active = Instant::now();
+                    continue;
                 }
+                watched = self.wake.wait_timeout(watched, TICK).map(|r| r.0).unwrap_or_else(|e| e.into_inner().0);
             }
         }
     }
 
-    /// Stops watching when dropped.
-    pub struct Watch(Option<u64>);
+    /// An isolate's place in the poller's list, for as long as it exists.
+    pub struct Registration(Option<Arc<Watched>>);
 
-    pub fn watch(thread: rb_sys::VALUE, handle: &v8::IsolateHandle) -> Watch {
-        let Some(poller) = poller() else { return Watch(None) };
-        let mut state = poller.state.lock().unwrap_or_else(|e| e.into_inner());
-        let id = state.next_id;
-        state.next_id += 1;
-        state.watched.push(Watched { id, thread, handle: handle.clone(), requested: Arc::default() });
-        if state.parked {
-            poller.wake.notify_one();
+    impl Registration {
+        pub fn new(stopper: Stopper) -> Self {
+            let Some(poller) = poller() else { return Registration(None) };
+            let watched = Arc::new(Watched { thread: AtomicUsize::new(0), stopper, requested: AtomicBool::new(false) });
+            poller.watched.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&watched));
+            Registration(Some(watched))
         }
-        Watch(Some(id))
+
+        /// Marks an operation of this isolate running on the calling Ruby
+        /// thread until the guard drops. GVL held.
+        pub fn begin(&self) -> Active<'_> {
+            if let (Some(w), Some(poller)) = (&self.0, poller()) {
+                // SAFETY: GVL held.
+                let thread = unsafe { rb_sys::rb_thread_current() };
+                w.thread.store(thread as usize, Ordering::SeqCst);
+                if poller.parked.load(Ordering::SeqCst) {
+                    let _list = poller.watched.lock().unwrap_or_else(|e| e.into_inner());
+                    poller.wake.notify_one();
+                }
+            }
+            Active(self.0.as_deref())
+        }
+    }
+
+    impl Drop for Registration {
+        fn drop(&mut self) {
+            let (Some(w), Some(poller)) = (self.0.take(), poller()) else { return };
+            poller.watched.lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &w));
+        }
+    }
+
+    /// An operation in progress (see `Registration::begin`).
+    pub struct Active<'a>(Option<&'a Watched>);
+
+    impl Drop for Active<'_> {
+        fn drop(&mut self) {
+            if let Some(w) = self.0 {
+                w.thread.store(0, Ordering::SeqCst);
+            }
+        }
     }
 
     /// The V8 interrupt, on the thread running the isolate's JS. Must not
     /// unwind and must not re-enter the isolate.
     unsafe extern "C" fn serve(isolate: v8::UnsafeRawIsolatePtr, data: *mut c_void) {
         // SAFETY: `data` is the Arc the poller leaked for this request.
-        let requested = unsafe { Arc::from_raw(data as *const AtomicBool) };
-        requested.store(false, Ordering::SeqCst);
+        let watched = unsafe { Arc::from_raw(data as *const Watched) };
+        watched.requested.store(false, Ordering::SeqCst);
         let _ = std::panic::catch_unwind(|| {
             if super::RELEASED.with(std::cell::Cell::get) {
                 return; // other Ruby threads run already: JS does not hold the GVL
@@ -196,17 +223,9 @@ pub mod interrupts {
                 // SAFETY: the GVL is held (not released) and this is the JS thread.
                 super::set_pending(unsafe { &magnus::Ruby::get_unchecked() }, e);
                 // SAFETY: the isolate is running on this thread (V8 calls us from it).
-                unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) }.terminate_execution();
+                rusty_racer_runtime::stop_isolate(&unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) });
             }
         });
-    }
-
-    impl Drop for Watch {
-        fn drop(&mut self) {
-            let (Some(id), Some(poller)) = (self.0, poller()) else { return };
-            let mut state = poller.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.watched.retain(|w| w.id != id);
-        }
     }
 }
 

@@ -95,7 +95,7 @@ impl HostFunctions for RubyHost {
             Ok(Outcome::Value(v)) => Some(v),
             Ok(Outcome::Pending) => None,
             Ok(Outcome::Interrupt) => {
-                scope.terminate_execution();
+                rusty_racer_runtime::stop_isolate(scope);
                 None
             }
             Ok(Outcome::TypeError(message)) => {
@@ -110,7 +110,7 @@ impl HostFunctions for RubyHost {
             // let the operation re-raise it once V8 has unwound.
             // (with_gvl already kept it as the pending interrupt.)
             Err(_) => {
-                scope.terminate_execution();
+                rusty_racer_runtime::stop_isolate(scope);
                 None
             }
         }

@@ -111,7 +111,7 @@ impl Isolate {
             let args = args(tc)?;
             let receiver = v8::undefined(tc).into();
             let mut result = None;
-            gate.blocking(&self.handle, &mut || result = function.call(tc, receiver, &args));
+            gate.blocking(&self.stopper, &mut || result = function.call(tc, receiver, &args));
             let value = result.ok_or(Failure::Exception)?;
             convert(tc, value)
         })

@@ -80,14 +80,14 @@ impl Default for IsolateOptions {
 /// runs on the calling thread before `blocking` returns; `handle` stops it
 /// (the host's interrupt should call `handle.terminate_execution()`).
 pub trait Gate {
-    fn blocking(&self, handle: &v8::IsolateHandle, work: &mut dyn FnMut());
+    fn blocking(&self, stopper: &Stopper, work: &mut dyn FnMut());
 }
 
 /// A gate that just runs the work (no host lock to release).
 pub struct Direct;
 
 impl Gate for Direct {
-    fn blocking(&self, _: &v8::IsolateHandle, work: &mut dyn FnMut()) {
+    fn blocking(&self, _: &Stopper, work: &mut dyn FnMut()) {
         work()
     }
 }
@@ -127,6 +127,19 @@ impl Stopper {
     pub fn requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
+
+    pub fn handle(&self) -> &v8::IsolateHandle {
+        &self.handle
+    }
+}
+
+/// Terminates the JS of `isolate` (on its thread, inside V8), recording
+/// the request like `Stopper::stop`.
+pub fn stop_isolate(isolate: &v8::Isolate) {
+    if let Some(flag) = isolate.get_slot::<StopRequested>() {
+        flag.0.store(true, Ordering::SeqCst);
+    }
+    isolate.terminate_execution();
 }
 
 /// The isolate slot through which the walk sees a stop request.
@@ -139,7 +152,7 @@ pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
 
 /// State of the near-heap-limit callback; boxed so its address is stable.
 struct OomState {
-    handle: v8::IsolateHandle,
+    pub(crate) stopper: Stopper,
     hit: AtomicBool,
 }
 
@@ -158,7 +171,7 @@ pub struct Isolate {
     pub(crate) handle: v8::IsolateHandle,
     /// Terminates this isolate and says so to code that runs no JS (the
     /// marshalling walk): V8's own flag is set only once JS sees it.
-    stopper: Stopper,
+    pub(crate) stopper: Stopper,
     /// JS functions the host let go of, released at the next lock.
     pub(crate) forgotten: Arc<Forgotten>,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
@@ -221,12 +234,13 @@ impl Isolate {
             }
         };
         let handle = shared.thread_safe_handle();
+        let stopper = Stopper { handle: handle.clone(), requested: Arc::default() };
         let oom = (options.memory_limit > 0)
-            .then(|| Box::new(OomState { handle: handle.clone(), hit: AtomicBool::new(false) }));
+            .then(|| Box::new(OomState { stopper: stopper.clone(), hit: AtomicBool::new(false) }));
         LIVE.fetch_add(1, Ordering::SeqCst);
         let isolate = Isolate {
             shared: Some(shared),
-            stopper: Stopper { handle: handle.clone(), requested: Arc::default() },
+            stopper,
             handle,
             forgotten: Arc::default(),
             contexts: RefCell::new(Vec::new()),
@@ -357,9 +371,12 @@ impl Isolate {
         body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, &Option<Deadline>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.enter(|isolate, outermost| {
-            if outermost {
+            // A termination requested after the last operation (a late timeout,
+            // terminate while idle) must not stop this one. Every request goes
+            // through the Stopper, so only then is V8's (locked) flag touched.
+            if outermost && self.stopper.requested() {
                 isolate.cancel_terminate_execution();
-                self.stopper.requested.store(false, Ordering::Release);
+                self.stopper.requested.store(false, Ordering::SeqCst);
             }
             let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
             v8::scope!(let scope, isolate);
@@ -470,7 +487,7 @@ impl Isolate {
                 }
             };
             let mut result = None;
-            gate.blocking(&self.handle, &mut || result = script.run(tc));
+            gate.blocking(&self.stopper, &mut || result = script.run(tc));
             let value = result.ok_or(Failure::Exception)?;
             convert(tc, value)
         })
@@ -515,7 +532,7 @@ impl Isolate {
             })?;
             let args = args(tc)?;
             let mut result = None;
-            gate.blocking(&self.handle, &mut || result = function.call(tc, holder.into(), &args));
+            gate.blocking(&self.stopper, &mut || result = function.call(tc, holder.into(), &args));
             let value = result.ok_or(Failure::Exception)?;
             convert(tc, value)
         })
@@ -712,6 +729,6 @@ unsafe extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial
     // SAFETY: `data` is the isolate's boxed OomState, alive as long as the isolate.
     let state = unsafe { &*(data as *const OomState) };
     state.hit.store(true, Ordering::SeqCst);
-    state.handle.terminate_execution();
+    state.stopper.stop();
     current.saturating_mul(2)
 }

@@ -19,6 +19,7 @@ mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
 pub use function::{function_local, FunctionId};
+pub use isolate::stop_isolate;
 pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks, Stopper,
