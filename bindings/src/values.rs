@@ -201,6 +201,14 @@ impl HostValues for RubyValues<'_> {
         let len = unsafe { rb_sys::RARRAY_LEN(raw(array)) } as usize;
         alloc(len, || unsafe { rb_sys::rb_ary_push(raw(array), raw(item)) }).map(|_| ())
     }
+    fn array_extend(&mut self, array: Value, items: &[Value]) -> Result<(), Error> {
+        let len = unsafe { rb_sys::RARRAY_LEN(raw(array)) } as usize;
+        // SAFETY: `array` is an Array this walk made; the items are alive.
+        alloc(len + items.len(), || unsafe {
+            rb_sys::rb_ary_cat(raw(array), items.as_ptr() as *const VALUE, items.len() as _)
+        })
+        .map(|_| ())
+    }
     fn new_hash(&mut self, _keys: usize) -> Result<Value, Error> {
         Ok(self.kept(self.ruby.hash_new().as_value()))
     }

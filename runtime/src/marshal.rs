@@ -44,6 +44,10 @@ pub trait HostValues {
     fn function(&mut self, id: FunctionId) -> Result<Self::Value, Self::Error>;
     fn new_array(&mut self, len: usize) -> Result<Self::Value, Self::Error>;
     fn array_push(&mut self, array: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
+    /// Appends several items at once (immediates, or values the host keeps).
+    fn array_extend(&mut self, array: Self::Value, items: &[Self::Value]) -> Result<(), Self::Error> {
+        items.iter().try_for_each(|item| self.array_push(array, *item))
+    }
     /// A plain object's container (`keys` own enumerable properties).
     fn new_hash(&mut self, keys: usize) -> Result<Self::Value, Self::Error>;
     /// A Map's container.
@@ -409,6 +413,23 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             index: u32,
             steps: u32,
             failed: Option<H::Error>,
+            /// Items not yet appended (appended in batches).
+            batch: Vec<H::Value>,
+        }
+        const BATCH: usize = 256;
+        fn flush<H: HostValues>(run: &mut Run<H>) -> bool {
+            if run.batch.is_empty() {
+                return true;
+            }
+            let pushed = run.host.array_extend(run.out, &run.batch);
+            run.batch.clear();
+            match pushed {
+                Ok(()) => true,
+                Err(e) => {
+                    run.failed = Some(e);
+                    false
+                }
+            }
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             const BREAK: i32 = 1;
@@ -430,9 +451,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             } else {
                 return BREAK;
             };
-            let pushed = item.and_then(|item| run.host.array_push(run.out, item));
-            if let Err(e) = pushed {
-                run.failed = Some(e);
+            match item {
+                Ok(item) => run.batch.push(item),
+                Err(e) => {
+                    run.failed = Some(e);
+                    return BREAK;
+                }
+            }
+            if run.batch.len() == BATCH && !flush(run) {
                 return BREAK;
             }
             run.index = index + 1;
@@ -449,12 +475,22 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             CONTINUE
         }
         let context = self.scope.get_current_context();
-        let mut run = Run { host: &mut *self.host, out, isolate: self.scope, index: 0, steps: 0, failed: None };
+        let mut run = Run {
+            host: &mut *self.host,
+            out,
+            isolate: self.scope,
+            index: 0,
+            steps: 0,
+            failed: None,
+            batch: Vec::with_capacity(BATCH),
+        };
         // SAFETY: `array` and `context` are live handles of the current
         // isolate; `each` matches V8's IterationCallback and never unwinds.
         unsafe {
             v8_array_iterate(&*array, context, each::<H>, &mut run as *mut Run<H> as *mut c_void);
         }
+        // What the last batch holds was converted: append it (the index is past it).
+        flush(&mut run);
         let (index, steps, failed) = (run.index, run.steps, run.failed);
         self.steps = self.steps.wrapping_add(steps);
         if let Some(e) = failed {
