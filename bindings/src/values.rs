@@ -15,7 +15,10 @@ use magnus::{
     Error, RClass, RModule, Ruby, Value,
 };
 use rb_sys::{ruby_value_type as T, VALUE};
-use rusty_racer_runtime::{function_local, stack_remaining, v8, FunctionId, HostValues, MAX_DEPTH};
+use rusty_racer_runtime::{
+    function_local, object_from_template, object_template, stack_remaining, v8, FunctionId, HostValues, MAX_DEPTH,
+    MAX_TEMPLATE_NAMES,
+};
 
 use crate::core::{Core, HostState};
 use crate::generated::ErrorClass;
@@ -263,6 +266,13 @@ pub struct ToJs<'a, 's, 'i> {
     arrays: HashMap<VALUE, Option<v8::Local<'s, v8::Array>>, Fast>,
     /// Property names converted, by frozen String or Symbol.
     keys: HashMap<VALUE, v8::Local<'s, v8::Name>, Fast>,
+    /// Plain objects converted (None while their values are, unless a
+    /// cycle reached them meanwhile), by Ruby Hash.
+    objects: HashMap<VALUE, Option<v8::Local<'s, v8::Object>>, Fast>,
+    /// Object templates by key set (the keys' addresses), and a scratch
+    /// buffer to look them up without allocating.
+    templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>>,
+    key_set: Vec<VALUE>,
 }
 
 impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
@@ -275,6 +285,9 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             seen: HashMap::default(),
             arrays: HashMap::default(),
             keys: HashMap::default(),
+            objects: HashMap::default(),
+            templates: HashMap::new(),
+            key_set: Vec::new(),
         }
     }
 
@@ -385,19 +398,23 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if let Some(known) = self.seen.get(&v) {
             return Ok(*known);
         }
+        match self.objects.get(&v) {
+            Some(Some(known)) => return Ok((*known).into()),
+            // Reached again while its values are converted (a cycle): the
+            // object must exist now, and gets its properties afterwards.
+            Some(None) => {
+                let early = v8::Object::new(self.scope);
+                self.objects.insert(v, Some(early));
+                return Ok(early.into());
+            }
+            None => {}
+        }
         let is_map = value.is_kind_of(self.ruby.get_inner(&JS_MAP));
         self.enter()?;
-        let mut pairs: Vec<(Value, Value)> = Vec::new();
-        // SAFETY: a Hash.
-        if let Some(hash) = magnus::RHash::from_value(value) {
-            hash.foreach(|k: Value, v: Value| {
-                pairs.push((k, v));
-                Ok(magnus::r_hash::ForEach::Continue)
-            })?;
-        }
-        // The pairs stay reachable from the Hash (it is an argument or a
-        // result the caller holds) while they sit in this Vec.
-        let out = if is_map {
+        // The pairs stay reachable from the Hash (an argument or a result
+        // the caller holds) while they sit in this Vec.
+        let pairs = hash_pairs(v);
+        if is_map {
             let map = v8::Map::new(self.scope);
             self.seen.insert(v, map.into());
             for (k, item) in pairs {
@@ -405,19 +422,79 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
                 let item = self.convert(item)?;
                 map.set(self.scope, k, item);
             }
-            map.into()
-        } else {
-            let object = v8::Object::new(self.scope);
-            self.seen.insert(v, object.into());
-            for (k, item) in pairs {
-                let name = self.key(k)?;
-                let item = self.convert(item)?;
-                object.create_data_property(self.scope, name, item);
-            }
-            object.into()
-        };
+            self.depth -= 1;
+            return Ok(map.into());
+        }
+        self.objects.insert(v, None);
+        let template = self.template_for(&pairs)?;
+        let mut values = Vec::with_capacity(pairs.len());
+        for (_, item) in &pairs {
+            values.push(self.convert(*item)?);
+        }
         self.depth -= 1;
-        Ok(out)
+        let early = self.objects.get(&v).copied().flatten();
+        let object = match (early, template) {
+            (None, Some(template)) => object_from_template(self.scope, template, &values).ok_or_else(|| {
+                ErrorClass::InternalError.error(self.ruby, "V8 could not instantiate an object template")
+            })?,
+            (early, _) => {
+                // Key by key: a cycle made the object early, or its keys
+                // cannot be declared in a template.
+                let object = early.unwrap_or_else(|| v8::Object::new(self.scope));
+                for ((k, _), item) in pairs.iter().zip(values) {
+                    let name = self.key(*k)?;
+                    object.create_data_property(self.scope, name, item);
+                }
+                object
+            }
+        };
+        self.objects.insert(v, Some(object));
+        Ok(object.into())
+    }
+
+    /// The object template for these keys (Strings and Symbols whose names
+    /// V8 can declare), looked up once per key set and operation.
+    fn template_for(&mut self, pairs: &[(Value, Value)]) -> Result<Option<v8::Local<'s, v8::Data>>, Error> {
+        if pairs.is_empty() || pairs.len() > MAX_TEMPLATE_NAMES {
+            return Ok(None);
+        }
+        self.key_set.clear();
+        self.key_set.extend(pairs.iter().map(|(k, _)| raw(*k)));
+        if let Some(known) = self.templates.get(self.key_set.as_slice()) {
+            return Ok(*known);
+        }
+        let mut names: Vec<Text<'static>> = Vec::with_capacity(pairs.len());
+        let mut declarable = true;
+        for (k, _) in pairs {
+            let text = if let Some(s) = magnus::RString::from_value(*k) {
+                self.text_of(s, true).ok()
+            } else if magnus::Symbol::from_value(*k).is_some() {
+                // SAFETY: a Symbol; its name is a frozen String.
+                magnus::RString::from_value(val(unsafe { rb_sys::rb_sym2str(raw(*k)) }))
+                    .and_then(|s| self.text_of(s, true).ok())
+            } else {
+                None
+            };
+            match text {
+                Some(text) if text.ascii => names.push(text),
+                _ => {
+                    declarable = false;
+                    break;
+                }
+            }
+        }
+        let template = if declarable {
+            let names: Vec<&[u8]> = names.iter().map(|t| &*t.bytes).collect();
+            object_template(self.scope, &names)
+        } else {
+            None
+        };
+        // Frozen keys (Hash String keys, Symbols) are the same objects for
+        // the whole operation, so their addresses identify the key set.
+        if pairs.iter().all(|(k, _)| k.is_frozen()) {
+            self.templates.insert(self.key_set.clone(), template);
+        }
+        Ok(template)
     }
 
     /// A Hash key as a property name: String, Symbol or Integer.
@@ -646,6 +723,21 @@ impl std::hash::Hasher for AddressHasher {
 }
 
 type Fast = std::hash::BuildHasherDefault<AddressHasher>;
+
+/// A Hash's pairs, in order.
+fn hash_pairs(hash: VALUE) -> Vec<(Value, Value)> {
+    unsafe extern "C" fn each(key: VALUE, value: VALUE, pairs: VALUE) -> std::ffi::c_int {
+        // SAFETY: `pairs` is the Vec below, alive for the iteration.
+        let pairs = unsafe { &mut *(pairs as *mut Vec<(Value, Value)>) };
+        pairs.push((val(key), val(value)));
+        0 // ST_CONTINUE
+    }
+    // SAFETY: a Hash.
+    let mut pairs = Vec::with_capacity(unsafe { rb_sys::RHASH_SIZE(hash) });
+    // SAFETY: `each` only pushes (no Ruby call, so no raise mid-iteration).
+    unsafe { rb_sys::rb_hash_foreach(hash, Some(each), &mut pairs as *mut Vec<(Value, Value)> as VALUE) };
+    pairs
+}
 
 /// UTF-8 text ready for V8, and whether it is all ASCII.
 struct Text<'a> {

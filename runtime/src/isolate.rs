@@ -258,6 +258,7 @@ impl Isolate {
                 v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
             }
             v8_isolate.set_slot(crate::marshal::Helpers::default());
+            v8_isolate.set_slot(crate::objects::Templates::default());
             v8::scope!(let scope, v8_isolate);
             let context = v8::Context::new(scope, Default::default());
             crate::marshal::install_helper(scope, context);

@@ -12,6 +12,7 @@ mod error;
 mod function;
 mod isolate;
 mod marshal;
+mod objects;
 mod path;
 mod platform;
 mod stack;
@@ -25,6 +26,7 @@ pub use isolate::{
     Microtasks, Stopper,
 };
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
+pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::initialize;
 pub use stack::remaining as stack_remaining;

@@ -5,7 +5,8 @@
 use std::rc::Rc;
 
 use rusty_racer_runtime::{
-    to_host, v8, Direct, ErrorKind, Failure, HostFunctions, HostValues, Isolate, IsolateOptions, JsError,
+    object_from_template, object_template, to_host, v8, Direct, ErrorKind, Failure, HostFunctions, HostValues, Isolate,
+    IsolateOptions, JsError,
 };
 
 /// A host value tree, for checking what the walk produces.
@@ -491,4 +492,42 @@ fn an_isolate_can_be_dropped_on_another_thread() {
     let iso = SendIt(isolate());
     eval(&iso.0, "1").unwrap();
     std::thread::spawn(move || drop(iso)).join().unwrap();
+}
+
+#[test]
+fn objects_from_templates_are_plain_objects() {
+    let _serial = serial();
+    let iso = isolate();
+    let mut arena = Arena::default();
+    let got = iso.call(
+        &Direct,
+        0,
+        "JSON.stringify",
+        0,
+        |scope| {
+            let names: [&[u8]; 3] = [b"a", b"b c", b"__proto__"];
+            let template = object_template(scope, &names).expect("a template");
+            let values = [
+                v8::Number::new(scope, 1.0).into(),
+                v8::String::new(scope, "x").unwrap().into(),
+                v8::null(scope).into(),
+            ];
+            let first = object_from_template(scope, template, &values).expect("an object");
+            let again = object_template(scope, &names).expect("cached");
+            let second = object_from_template(scope, again, &values).expect("another");
+            let pair = v8::Array::new_with_elements(scope, &[first.into(), second.into()]);
+            Ok::<_, Failure<()>>(vec![pair.into()])
+        },
+        |scope, v| to_host(scope, v, &mut arena),
+    );
+    let out = got.ok().map(|i| arena.resolve(i));
+    assert_eq!(out, Some(s("[{\"a\":1,\"b c\":\"x\",\"__proto__\":null},{\"a\":1,\"b c\":\"x\",\"__proto__\":null}]")));
+    iso.eval(&Direct, 0, "1", "x.js", 0, |scope, _| {
+        assert!(object_template(scope, &[b"0"]).is_none(), "array indices are elements");
+        assert!(object_template(scope, &[b"a", b"a"]).is_none(), "names are unique");
+        assert!(object_template(scope, &["\u{e9}".as_bytes()]).is_none(), "ASCII names only");
+        assert!(object_template(scope, &[b"01", b"4294967295"]).is_some(), "not canonical indices");
+        Ok::<_, Failure<()>>(())
+    })
+    .unwrap();
 }
