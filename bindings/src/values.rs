@@ -16,8 +16,8 @@ use magnus::{
 };
 use rb_sys::{ruby_value_type as T, VALUE};
 use rusty_racer_runtime::{
-    function_local, object_from_template, object_template, stack_remaining, v8, FunctionId, HostValues, MAX_DEPTH,
-    MAX_TEMPLATE_NAMES,
+    function_local, new_set, object_from_template, object_template, stack_remaining, v8, FunctionId, HostValues,
+    MAX_DEPTH, MAX_TEMPLATE_NAMES,
 };
 
 use crate::core::{Core, HostState};
@@ -60,11 +60,41 @@ fn alloc(size: usize, f: impl FnOnce() -> VALUE) -> Result<Value, Error> {
     }
 }
 
-/// UTF-8's encoding index (looked up once).
+/// The encoding indices marshalling checks (looked up once).
+struct Indices {
+    utf8: i32,
+    usascii: i32,
+    binary: i32,
+}
+
+fn indices() -> &'static Indices {
+    static INDICES: std::sync::OnceLock<Indices> = std::sync::OnceLock::new();
+    // SAFETY: plain lookups, with the GVL held (the first call is in a walk).
+    INDICES.get_or_init(|| unsafe {
+        Indices {
+            utf8: rb_sys::rb_utf8_encindex(),
+            usascii: rb_sys::rb_usascii_encindex(),
+            binary: rb_sys::rb_ascii8bit_encindex(),
+        }
+    })
+}
+
 fn utf8_index() -> i32 {
-    static INDEX: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
-    // SAFETY: a plain lookup, with the GVL held (the first call is in a walk).
-    *INDEX.get_or_init(|| unsafe { rb_sys::rb_utf8_encindex() })
+    indices().utf8
+}
+
+/// A String's bytes.
+///
+/// # Safety
+/// `s` is a String, and the slice is used before any Ruby code runs.
+unsafe fn string_bytes<'a>(s: VALUE) -> &'a [u8] {
+    unsafe {
+        let len = rb_sys::RSTRING_LEN(s) as usize;
+        if len == 0 {
+            return &[];
+        }
+        std::slice::from_raw_parts(rb_sys::RSTRING_PTR(s) as *const u8, len)
+    }
 }
 
 /// Builds Ruby values directly (no intermediate tree).
@@ -556,8 +586,27 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     fn string(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
         let v = raw(value);
         // SAFETY: a String.
-        if unsafe { rb_sys::ENCODING_GET(v) } == unsafe { rb_sys::rb_ascii8bit_encindex() } {
+        let enc = unsafe { rb_sys::ENCODING_GET(v) };
+        if enc == indices().binary {
             return self.bytes(value);
+        }
+        if enc == indices().utf8 || enc == indices().usascii {
+            // The common case, without a copy: the bytes are read into V8 at
+            // once (no Ruby code runs in between).
+            // SAFETY: a String; its code range is cached after the first scan.
+            let range = unsafe { rb_sys::rb_enc_str_coderange(v) };
+            let made = if range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_7BIT as i32 {
+                let bytes = unsafe { string_bytes(v) };
+                v8::String::new_from_one_byte(self.scope, bytes, v8::NewStringType::Normal)
+            } else if range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_VALID as i32 {
+                let bytes = unsafe { string_bytes(v) };
+                v8::String::new_from_utf8(self.scope, bytes, v8::NewStringType::Normal)
+            } else {
+                None
+            };
+            if let Some(made) = made {
+                return Ok(made.into());
+            }
         }
         let Some(s) = magnus::RString::from_value(value) else { unreachable!("checked T_STRING") };
         let text = self.text_of(s, false)?;
@@ -579,9 +628,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         let (enc, range) = unsafe { (rb_sys::ENCODING_GET(v), rb_sys::rb_enc_str_coderange(v)) };
         let seven_bit = range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_7BIT as i32;
         let broken = range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_BROKEN as i32;
-        // SAFETY: plain encoding index lookups.
-        let (utf8, usascii, binary) =
-            unsafe { (rb_sys::rb_utf8_encindex(), rb_sys::rb_usascii_encindex(), rb_sys::rb_ascii8bit_encindex()) };
+        let (utf8, usascii, binary) = (indices().utf8, indices().usascii, indices().binary);
         // SAFETY: the bytes are copied before any Ruby code runs.
         let bytes = || unsafe { s.as_slice() }.to_vec();
         if enc == binary {
@@ -660,20 +707,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             return self.time(value);
         }
         if value.is_kind_of(ruby.get_inner(&SET)) {
-            let v = raw(value);
-            if let Some(known) = self.seen.get(&v) {
-                return Ok(*known);
-            }
-            self.enter()?;
-            let set = v8::Set::new(self.scope);
-            self.seen.insert(v, set.into());
-            let items: magnus::RArray = value.funcall("to_a", ())?;
-            for item in items.into_iter() {
-                let item = self.convert(item)?;
-                set.add(self.scope, item);
-            }
-            self.depth -= 1;
-            return Ok(set.into());
+            return self.set(value);
         }
         if value.respond_to(LazyId::get_inner_with(&TO_STR, ruby), false)? {
             let s: Value = value.funcall(LazyId::get_inner_with(&TO_STR, ruby), ())?;
@@ -689,6 +723,52 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         }
         let class = unsafe { value.classname() }.into_owned();
         Err(Error::new(ruby.exception_type_error(), format!("cannot marshal an object of class {class} to JavaScript")))
+    }
+
+    fn set(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let v = raw(value);
+        match self.objects.get(&v) {
+            Some(Some(known)) => return Ok((*known).into()),
+            // Reached again while its items are converted (a cycle).
+            Some(None) => {
+                let early = v8::Set::new(self.scope);
+                self.objects.insert(v, Some(early.into()));
+                return Ok(early.into());
+            }
+            None => {}
+        }
+        self.enter()?;
+        self.objects.insert(v, None);
+        let items: magnus::RArray = value.funcall("to_a", ())?;
+        let mut converted = Vec::with_capacity(items.len());
+        for item in items.into_iter() {
+            converted.push(self.convert(item)?);
+        }
+        self.depth -= 1;
+        let early = self.objects.get(&v).copied().flatten().and_then(|o| v8::Local::<v8::Set>::try_from(o).ok());
+        let set: v8::Local<v8::Object> = match early {
+            Some(set) => {
+                for item in converted {
+                    set.add(self.scope, item);
+                }
+                set.into()
+            }
+            None => {
+                let array = v8::Array::new_with_elements(self.scope, &converted);
+                match new_set(self.scope, array).and_then(|s| v8::Local::<v8::Object>::try_from(s).ok()) {
+                    Some(set) => set,
+                    None => {
+                        let set = v8::Set::new(self.scope);
+                        for item in converted {
+                            set.add(self.scope, item);
+                        }
+                        set.into()
+                    }
+                }
+            }
+        };
+        self.objects.insert(v, Some(set));
+        Ok(set.into())
     }
 
     fn time(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {

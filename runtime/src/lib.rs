@@ -25,7 +25,7 @@ pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks, Stopper,
 };
-pub use marshal::{to_host, HostValues, MAX_DEPTH};
+pub use marshal::{new_set, to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::initialize;

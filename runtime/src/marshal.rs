@@ -93,32 +93,57 @@ unsafe extern "C" {
 const ENTRIES_JS: &str = "((keys) => (o) => { const k = keys(o), out = []; \
     for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })(Object.keys)";
 
-/// Each realm's entries helper (an isolate slot).
-#[derive(Default)]
-pub(crate) struct Helpers(RefCell<Vec<(v8::Global<v8::Context>, v8::Global<v8::Function>)>>);
+/// Builds a Set from an array with the realm's own `Set` (captured when the
+/// realm is made): one constructor call instead of an API call per item.
+const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
 
-/// Makes `context`'s entries helper (when the realm is created).
+/// A realm's helpers.
+struct RealmHelpers {
+    context: v8::Global<v8::Context>,
+    entries: v8::Global<v8::Function>,
+    new_set: v8::Global<v8::Function>,
+}
+
+/// Each realm's helpers (an isolate slot).
+#[derive(Default)]
+pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
+
+/// Makes `context`'s helpers (when the realm is created, before user code).
 pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
     let scope = &mut v8::ContextScope::new(scope, context);
-    let Some(source) = v8::String::new(scope, ENTRIES_JS) else { return };
-    let Some(function) = v8::Script::compile(scope, source, None)
-        .and_then(|script| script.run(scope))
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
-    else {
-        return;
+    let function = |scope: &mut v8::PinScope<'_, '_>, source: &str| {
+        let source = v8::String::new(scope, source)?;
+        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
+        v8::Local::<v8::Function>::try_from(made).ok().map(|f| v8::Global::new(scope, f))
     };
-    let (context, function) = (v8::Global::new(scope, context), v8::Global::new(scope, function));
+    let (Some(entries), Some(new_set)) = (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS)) else { return };
+    let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
-        helpers.0.borrow_mut().push((context, function));
+        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set });
     }
+}
+
+fn helper<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    which: impl Fn(&RealmHelpers) -> &v8::Global<v8::Function>,
+) -> Option<v8::Local<'s, v8::Function>> {
+    let current = scope.get_current_context();
+    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
+    let found = helpers.iter().find(|h| h.context == current)?;
+    Some(v8::Local::new(scope, which(found)))
 }
 
 /// The current realm's entries helper, if it has one.
 fn entries_helper<'s>(scope: &v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Function>> {
-    let current = scope.get_current_context();
-    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
-    let (_, function) = helpers.iter().find(|(context, _)| *context == current)?;
-    Some(v8::Local::new(scope, function))
+    helper(scope, |h| &h.entries)
+}
+
+/// A new Set of the current realm holding `items` (None: an exception is
+/// pending, or the realm has no helper).
+pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>) -> Option<v8::Local<'s, v8::Value>> {
+    let make = helper(scope, |h| &h.new_set)?;
+    let undefined = v8::undefined(scope).into();
+    make.call(scope, undefined, &[items.into()])
 }
 
 /// Deepest nesting walked, whatever the stack allows.
