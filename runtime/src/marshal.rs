@@ -96,12 +96,16 @@ const ENTRIES_JS: &str = "((keys) => (o) => { const k = keys(o), out = []; \
 /// Builds a Set from an array with the realm's own `Set` (captured when the
 /// realm is made): one constructor call instead of an API call per item.
 const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
+/// Joins an array of strings into one (the realm's own `join`): an array of
+/// strings is then read in one copy and split by the lengths V8 reported.
+const JOIN_JS: &str = "((join) => (items) => join.call(items, ''))(Array.prototype.join)";
 
 /// A realm's helpers.
 struct RealmHelpers {
     context: v8::Global<v8::Context>,
     entries: v8::Global<v8::Function>,
     new_set: v8::Global<v8::Function>,
+    join: v8::Global<v8::Function>,
 }
 
 /// Each realm's helpers (an isolate slot).
@@ -116,10 +120,14 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
         let made = v8::Script::compile(scope, source, None)?.run(scope)?;
         v8::Local::<v8::Function>::try_from(made).ok().map(|f| v8::Global::new(scope, f))
     };
-    let (Some(entries), Some(new_set)) = (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS)) else { return };
+    let (Some(entries), Some(new_set), Some(join)) =
+        (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS), function(scope, JOIN_JS))
+    else {
+        return;
+    };
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
-        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set });
+        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join });
     }
 }
 
@@ -351,6 +359,13 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let out = host(self.host.new_array(len as usize))?;
             self.remember(hash, object, out);
             let start = self.primitive_prefix(array, out)?;
+            if start == 0 && len >= JOIN_AT_LEAST {
+                if let Some(lengths) = self.string_lengths(array, len) {
+                    if self.joined_strings(array, out, &lengths)? {
+                        return Ok(out);
+                    }
+                }
+            }
             for i in start..len {
                 let item = array.get_index(self.scope, i).ok_or(Failure::Exception)?;
                 let item = self.walk(item)?;
@@ -580,6 +595,68 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         Ok(out)
     }
 
+    /// The UTF-16 lengths of the array's elements if all are strings.
+    fn string_lengths(&mut self, array: v8::Local<'s, v8::Array>, len: u32) -> Option<Vec<u32>> {
+        extern "C" fn each(_: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            // SAFETY: `data` is the Vec below, alive for the iteration.
+            let lengths = unsafe { &mut *(data as *mut Vec<u32>) };
+            if !element.is_string() {
+                return 1; // break
+            }
+            // SAFETY: checked just above; the length is a field read.
+            lengths.push(unsafe { v8::Local::<v8::String>::cast_unchecked(element) }.length() as u32);
+            2 // continue
+        }
+        let mut lengths: Vec<u32> = Vec::with_capacity(len as usize);
+        let context = self.scope.get_current_context();
+        // SAFETY: as in primitive_prefix; `each` only reads.
+        unsafe { v8_array_iterate(&*array, context, each, &mut lengths as *mut Vec<u32> as *mut c_void) };
+        (lengths.len() == len as usize).then_some(lengths)
+    }
+
+    /// Converts an array of strings (of `lengths`) from one joined copy;
+    /// false when the realm cannot join (the caller walks it instead).
+    fn joined_strings(
+        &mut self,
+        array: v8::Local<'s, v8::Array>,
+        out: H::Value,
+        lengths: &[u32],
+    ) -> Result<bool, Failure<H::Error>> {
+        let Some(join) = helper(self.scope, |h| &h.join) else { return Ok(false) };
+        let undefined = v8::undefined(self.scope).into();
+        let joined = join.call(self.scope, undefined, &[array.into()]).ok_or(Failure::Exception)?;
+        let Ok(joined) = v8::Local::<v8::String>::try_from(joined) else { return Ok(false) };
+        let total: usize = lengths.iter().map(|l| *l as usize).sum();
+        if joined.length() != total {
+            return Ok(false);
+        }
+        let mut offset = 0;
+        if joined.is_onebyte() {
+            let mut latin1 = vec![0u8; total];
+            joined.write_one_byte_v2(self.scope, 0, &mut latin1, v8::WriteFlags::empty());
+            for len in lengths {
+                let part = &latin1[offset..offset + *len as usize];
+                offset += *len as usize;
+                let utf8_len = part.len() + part.iter().filter(|b| **b >= 0x80).count();
+                let item = self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf)).map_err(Failure::Host)?;
+                self.host.array_push(out, item).map_err(Failure::Host)?;
+                self.tick()?;
+            }
+        } else {
+            let mut utf16 = vec![0u16; total];
+            joined.write_v2(self.scope, 0, &mut utf16, v8::WriteFlags::empty());
+            for len in lengths {
+                let part = &utf16[offset..offset + *len as usize];
+                offset += *len as usize;
+                let item =
+                    self.host.string(utf16_utf8_len(part), &mut |buf| utf16_to_utf8(part, buf)).map_err(Failure::Host)?;
+                self.host.array_push(out, item).map_err(Failure::Host)?;
+                self.tick()?;
+            }
+        }
+        Ok(true)
+    }
+
     /// Fills `pairs` (flat keys and values) with what needs no V8 call that
     /// allocates: keys already cached and primitive values.
     fn read_known(
@@ -732,6 +809,37 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         };
         self.text(&text)
     }
+}
+
+/// Arrays of strings shorter than this are walked element by element.
+const JOIN_AT_LEAST: u32 = 16;
+
+fn latin1_to_utf8(latin1: &[u8], out: &mut [u8]) -> usize {
+    let mut n = 0;
+    for &b in latin1 {
+        if b < 0x80 {
+            out[n] = b;
+            n += 1;
+        } else {
+            out[n] = 0xC0 | (b >> 6);
+            out[n + 1] = 0x80 | (b & 0x3F);
+            n += 2;
+        }
+    }
+    n
+}
+
+/// UTF-8 length of UTF-16 text, a lone surrogate counting as U+FFFD.
+fn utf16_utf8_len(units: &[u16]) -> usize {
+    std::char::decode_utf16(units.iter().copied()).map(|c| c.map_or(3, char::len_utf8)).sum()
+}
+
+fn utf16_to_utf8(units: &[u16], out: &mut [u8]) -> usize {
+    let mut n = 0;
+    for c in std::char::decode_utf16(units.iter().copied()) {
+        n += c.unwrap_or(char::REPLACEMENT_CHARACTER).encode_utf8(&mut out[n..]).len();
+    }
+    n
 }
 
 fn internal<E>(what: &str) -> Failure<E> {
