@@ -637,8 +637,16 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             for len in lengths {
                 let part = &latin1[offset..offset + *len as usize];
                 offset += *len as usize;
-                let utf8_len = part.len() + part.iter().filter(|b| **b >= 0x80).count();
-                let item = self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf)).map_err(Failure::Host)?;
+                let item = if part.is_ascii() {
+                    self.host.string(part.len(), &mut |buf| {
+                        buf.copy_from_slice(part);
+                        part.len()
+                    })
+                } else {
+                    let utf8_len = part.len() + part.iter().filter(|b| **b >= 0x80).count();
+                    self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf))
+                }
+                .map_err(Failure::Host)?;
                 self.host.array_push(out, item).map_err(Failure::Host)?;
                 self.tick()?;
             }
