@@ -154,6 +154,9 @@ pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>
     make.call(scope, undefined, &[items.into()])
 }
 
+/// Longest JS array marshalled (2**27 elements: 1 GiB of Ruby references).
+pub const MAX_ARRAY_LENGTH: u32 = 1 << 27;
+
 /// Deepest nesting walked, whatever the stack allows.
 pub const MAX_DEPTH: usize = 10_000;
 /// Machine stack the walk leaves free (for the host's frames that follow).
@@ -356,6 +359,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             // SAFETY: checked just above.
             let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
             let len = array.length();
+            if len > MAX_ARRAY_LENGTH {
+                // A sparse `a.length = 2**32 - 1` is billions of nils in Ruby:
+                // say so instead of exhausting memory.
+                return Err(Failure::Js(JsError::new(
+                    ErrorKind::Marshal,
+                    format!("cannot marshal an array of {len} elements to Ruby (the limit is {MAX_ARRAY_LENGTH})"),
+                )));
+            }
             let out = host(self.host.new_array(len as usize))?;
             self.remember(hash, object, out);
             let start = self.primitive_prefix(array, out)?;
@@ -656,8 +667,10 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             for len in lengths {
                 let part = &utf16[offset..offset + *len as usize];
                 offset += *len as usize;
-                let item =
-                    self.host.string(utf16_utf8_len(part), &mut |buf| utf16_to_utf8(part, buf)).map_err(Failure::Host)?;
+                let item = self
+                    .host
+                    .string(utf16_utf8_len(part), &mut |buf| utf16_to_utf8(part, buf))
+                    .map_err(Failure::Host)?;
                 self.host.array_push(out, item).map_err(Failure::Host)?;
                 self.tick()?;
             }
