@@ -92,4 +92,28 @@ class ValuesFastPathsTest < RustyRacerTest
     big = Set.new(0...5000)
     assert_equal big, @ctx.call("echo", big)
   end
+
+  def test_plain_data_read_in_one_pass_keeps_identity_with_what_it_cannot_lay_out
+    got = @ctx.eval("const o = {x: 1}; ({a: o, m: new Map([[1, o]]), list: [o, {o}]})")
+    assert_same got["a"], got["m"][1]
+    assert_same got["a"], got["list"][0]
+    assert_same got["a"], got["list"][1]["o"]
+    klass = @ctx.eval("class P { constructor() { this.v = 1 } }; [{p: new P(), n: Object.assign(Object.create(null), {k: 2})}]")
+    assert_equal [{ "p" => { "v" => 1 }, "n" => { "k" => 2 } }], klass
+  end
+
+  def test_plain_data_read_in_one_pass_raises_what_getters_and_traps_throw
+    e = assert_raises(RustyRacer::RuntimeError) { @ctx.eval("[{a: {get b() { throw new Error('deep getter') }}}]") }
+    assert_equal "Error: deep getter", e.message
+    e = assert_raises(RustyRacer::RuntimeError) { @ctx.eval("({p: new Proxy({}, {ownKeys() { throw new TypeError('deep trap') }})})") }
+    assert_equal "TypeError: deep trap", e.message
+    deep = "let d = {}; for (let i = 0; i < 100000; i++) d = {d}; d"
+    assert_raises(RustyRacer::Error) { @ctx.eval(deep) }
+    assert_equal 1, @ctx.eval("1")
+  end
+
+  def test_user_code_cannot_change_how_plain_data_is_read
+    @ctx.eval("Object.keys = () => []; Array.isArray = () => false; Object.getPrototypeOf = () => null")
+    assert_equal [{ "a" => [1, { "b" => 2 }] }], @ctx.eval("[{a: [1, {b: 2}]}]")
+  end
 end

@@ -242,6 +242,11 @@ impl HostValues for RubyValues<'_> {
         })
         .map(|_| ())
     }
+    fn array_store(&mut self, array: Value, index: u32, item: Value) -> Result<(), Error> {
+        // SAFETY: `array` is an Array this walk made, with `index` pushed.
+        unsafe { rb_sys::rb_ary_store(raw(array), index as _, raw(item)) };
+        Ok(())
+    }
     fn new_hash(&mut self, _keys: usize) -> Result<Value, Error> {
         Ok(self.kept(self.ruby.hash_new().as_value()))
     }

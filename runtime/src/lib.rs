@@ -16,6 +16,7 @@ mod objects;
 mod path;
 mod platform;
 mod stack;
+mod tape;
 mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};

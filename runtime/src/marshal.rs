@@ -44,6 +44,8 @@ pub trait HostValues {
     fn function(&mut self, id: FunctionId) -> Result<Self::Value, Self::Error>;
     fn new_array(&mut self, len: usize) -> Result<Self::Value, Self::Error>;
     fn array_push(&mut self, array: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
+    /// Replaces item `index` (already pushed) of an array the walk made.
+    fn array_store(&mut self, array: Self::Value, index: u32, item: Self::Value) -> Result<(), Self::Error>;
     /// Appends several items at once (immediates, or values the host keeps).
     fn array_extend(&mut self, array: Self::Value, items: &[Self::Value]) -> Result<(), Self::Error> {
         items.iter().try_for_each(|item| self.array_push(array, *item))
@@ -77,7 +79,7 @@ unsafe extern "C" {
     /// `v8::Array::Iterate(Local<Context>, IterationCallback, void*)`: the
     /// crate does not wrap it, the archive exports it. Returns Maybe<void>.
     #[link_name = "_ZN2v85Array7IterateENS_5LocalINS_7ContextEEEPFNS0_14CallbackResultEjNS1_INS_5ValueEEEPvES7_"]
-    fn v8_array_iterate(
+    pub(crate) fn v8_array_iterate(
         array: *const v8::Array,
         context: v8::Local<v8::Context>,
         callback: extern "C" fn(u32, v8::Local<v8::Value>, *mut c_void) -> i32,
@@ -106,6 +108,9 @@ struct RealmHelpers {
     entries: v8::Global<v8::Function>,
     new_set: v8::Global<v8::Function>,
     join: v8::Global<v8::Function>,
+    tape: v8::Global<v8::Function>,
+    node: v8::Global<v8::Value>,
+    reference: v8::Global<v8::Value>,
 }
 
 /// Each realm's helpers (an isolate slot).
@@ -125,9 +130,20 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
     else {
         return;
     };
+    // The tape helper comes with its two markers: [build, NODE, REF].
+    let tape_parts = (|| {
+        let source = v8::String::new(scope, crate::tape::TAPE_JS)?;
+        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
+        let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
+        let build = v8::Local::<v8::Function>::try_from(parts.get_index(scope, 0)?).ok()?;
+        let node = parts.get_index(scope, 1)?;
+        let reference = parts.get_index(scope, 2)?;
+        Some((v8::Global::new(scope, build), v8::Global::new(scope, node), v8::Global::new(scope, reference)))
+    })();
+    let Some((tape, node, reference)) = tape_parts else { return };
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
-        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join });
+        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join, tape, node, reference });
     }
 }
 
@@ -135,6 +151,16 @@ fn helper<'s>(
     scope: &v8::PinScope<'s, '_>,
     which: impl Fn(&RealmHelpers) -> &v8::Global<v8::Function>,
 ) -> Option<v8::Local<'s, v8::Function>> {
+    let current = scope.get_current_context();
+    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
+    let found = helpers.iter().find(|h| h.context == current)?;
+    Some(v8::Local::new(scope, which(found)))
+}
+
+fn realm_value<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    which: impl Fn(&RealmHelpers) -> &v8::Global<v8::Value>,
+) -> Option<v8::Local<'s, v8::Value>> {
     let current = scope.get_current_context();
     let helpers = scope.get_slot::<Helpers>()?.0.borrow();
     let found = helpers.iter().find(|h| h.context == current)?;
@@ -162,7 +188,7 @@ pub const MAX_DEPTH: usize = 10_000;
 /// Machine stack the walk leaves free (for the host's frames that follow).
 const STACK_RESERVE: usize = 64 * 1024;
 /// Steps between polls of the host and the termination flag.
-const POLL_EVERY: u32 = 4096;
+pub(crate) const POLL_EVERY: u32 = 4096;
 
 /// Converts `value`. Getters and proxy traps run; if one throws (or the
 /// isolate is terminated meanwhile), the result is `Failure::Exception`
@@ -176,7 +202,7 @@ pub fn to_host<'s, H: HostValues>(
     if let Some(out) = primitive(scope, value, host) {
         return out.map_err(Failure::Host);
     }
-    Walk {
+    let mut walk = Walk {
         scope,
         host,
         depth: 0,
@@ -186,8 +212,11 @@ pub fn to_host<'s, H: HostValues>(
         entries: None,
         spare_pairs: Vec::new(),
         spare_done: Vec::new(),
+    };
+    if let Some(out) = walk.tape(value)? {
+        return Ok(out);
     }
-    .walk(value)
+    walk.walk(value)
 }
 
 /// A primitive's host value, or None for objects and strings.
@@ -214,7 +243,7 @@ fn primitive<'s, H: HostValues>(
 
 /// Integral numbers within ±2**53 become integers (JS has no separate
 /// type); -0, fractions, NaN, the infinities and larger values stay floats.
-fn number<H: HostValues>(host: &mut H, f: f64) -> Result<H::Value, H::Error> {
+pub(crate) fn number<H: HostValues>(host: &mut H, f: f64) -> Result<H::Value, H::Error> {
     const EXACT: f64 = 9_007_199_254_740_992.0;
     if f.fract() == 0.0 && f.abs() <= EXACT && !(f == 0.0 && f.is_sign_negative()) {
         host.integer(f as i64)
@@ -318,6 +347,105 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let out = self.container(value, object, hash);
         self.depth -= 1;
         out
+    }
+
+    /// Plain data through the realm's tape helper (see tape.rs): None when it
+    /// does not apply (the caller walks the value as usual).
+    fn tape(&mut self, value: v8::Local<'s, v8::Value>) -> Result<Option<H::Value>, Failure<H::Error>> {
+        if !value.is_object() || value.is_function() {
+            return Ok(None);
+        }
+        if value.is_array() {
+            // Arrays of numbers and of strings have faster paths of their own.
+            // SAFETY: checked just above.
+            let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
+            if array.length() == 0 || !array.get_index(self.scope, 0).ok_or(Failure::Exception)?.is_object() {
+                return Ok(None);
+            }
+        } else if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
+            return Ok(None);
+        }
+        let scope = self.scope;
+        let (Some(build), Some(node), Some(reference)) =
+            (helper(scope, |h| &h.tape), realm_value(scope, |h| &h.node), realm_value(scope, |h| &h.reference))
+        else {
+            return Ok(None);
+        };
+        let undefined = v8::undefined(scope).into();
+        let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
+        let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
+        let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
+        let (tape, shapes, objects, other, names) = (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?);
+        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names)) = (
+            v8::Local::<v8::Array>::try_from(tape),
+            v8::Local::<v8::Int32Array>::try_from(shapes),
+            v8::Local::<v8::Array>::try_from(objects),
+            v8::Local::<v8::Array>::try_from(names),
+        ) else {
+            return Ok(None);
+        };
+        let mut name_values = Vec::with_capacity(names.length() as usize);
+        for i in 0..names.length() {
+            let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
+            name_values.push(self.key(name)?);
+        }
+        let shape_data = shapes.data() as *const i32;
+        let shape_len = shapes.byte_length() / 4;
+        // SAFETY: the Int32Array's own window, alive in this scope; read
+        // before any JS runs again.
+        let shape_slice: &[i32] =
+            if shape_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(shape_data, shape_len) } };
+        let mut reader =
+            crate::tape::Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, scope, MAX_DEPTH);
+        crate::tape::read_tape(&mut reader, tape, scope.get_current_context());
+        let complete = reader.complete();
+        let (failed, containers, mut hashes, later, mut root) = (
+            reader.failed.take(),
+            std::mem::take(&mut reader.containers),
+            std::mem::take(&mut reader.hashes),
+            std::mem::take(&mut reader.later),
+            reader.root.take(),
+        );
+        drop(reader);
+        match failed {
+            Some(crate::tape::Failed::Host(e)) => return Err(Failure::Host(e)),
+            Some(crate::tape::Failed::TooDeep) => {
+                return Err(too_deep(&format!("nested deeper than {MAX_DEPTH} levels")));
+            }
+            Some(crate::tape::Failed::Stopped) => return Err(Failure::Exception),
+            Some(crate::tape::Failed::Malformed) => return Ok(None),
+            None if !complete => return Ok(None),
+            None => {}
+        }
+        if other.is_true() {
+            // What the general walk meets may lead back to these containers.
+            for (i, container) in containers.iter().enumerate() {
+                let object = objects.get_index(scope, i as u32).ok_or(Failure::Exception)?;
+                if let Ok(object) = v8::Local::<v8::Object>::try_from(object) {
+                    self.seen.insert(object.get_identity_hash().get(), object, *container);
+                }
+            }
+        }
+        for (index, slot, array) in later {
+            let item = tape.get_index(scope, index).ok_or(Failure::Exception)?;
+            let value = self.walk(item)?;
+            let value = self.host.hold(value);
+            match slot {
+                crate::tape::Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
+                crate::tape::Slot::Array { index } => {
+                    if let Some(array) = array {
+                        self.host.array_store(array, index, value).map_err(Failure::Host)?;
+                    }
+                }
+                crate::tape::Slot::Root => root = Some(value),
+            }
+            self.tick()?;
+        }
+        for pending in hashes.iter().filter(|h| !h.entries.is_empty()) {
+            let entries: Vec<H::Value> = pending.entries.iter().flatten().copied().collect();
+            self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
+        }
+        Ok(root)
     }
 
     /// Counts a step; every so often polls the host and the termination.

@@ -112,6 +112,10 @@ impl HostValues for Arena {
         self.children[a].push(item);
         Ok(())
     }
+    fn array_store(&mut self, a: usize, index: u32, item: usize) -> Result<(), ()> {
+        self.children[a][index as usize] = item;
+        Ok(())
+    }
     fn new_hash(&mut self, _: usize) -> Result<usize, ()> {
         self.put(Val::Hash(vec![]))
     }

@@ -1,0 +1,351 @@
+//! Plain data (objects and arrays of primitives, nested) read in one pass.
+//!
+//! A JIT-compiled helper of the realm walks the value once and lays it out
+//! flat: `tape` holds, in order, primitives, strings, property names (as
+//! numbers into `names`, each distinct name once), and a NODE marker per
+//! container (its kind and size in `shapes`) or a REF marker for one met
+//! before (its number in `shapes`); anything that is not plain data (a Map,
+//! a Date, a function, a class instance, …) is put on the tape as it is.
+//! The walk converts the names once, then reads the tape with
+//! `Array::Iterate`: numbers, booleans, nils, names and containers are built
+//! right there; strings and the rest are noted and converted after, by
+//! index, through the general walk.
+//!
+//! The helper is made when the realm is (before user code runs), so what it
+//! uses (`Object.keys`, `Array.isArray`, the prototypes, `Map`) are the
+//! realm's own. Getters and Proxy traps run in it, in key order per object.
+
+use std::ffi::c_void;
+
+/// The helper: `(root) => [tape, shapes, objects, other, names] | null` (null when
+/// the value is too large to lay out; the walk then goes as usual), made
+/// from the realm's intrinsics, with its two markers.
+pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32) => {
+  const NODE = {}, REF = {}, LIMIT = 1 << 22, LONG = 1 << 16;
+  const build = (root) => {
+    const tape = [], shapes = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
+    let other = false;
+    while (stack.length > 0) {
+      if (tape.length > LIMIT) return null;
+      const v = stack.pop();
+      if (v === null || typeof v !== "object") {
+        if (typeof v === "function" || typeof v === "symbol") other = true;
+        tape.push(v);
+        continue;
+      }
+      const id = seen.get(v);
+      if (id !== undefined) { tape.push(REF); shapes.push(id); continue; }
+      const p = getProto(v);
+      if (p === arrProto && isArray(v) && v.length <= LONG) {
+        const n = v.length;
+        seen.set(v, objects.length); objects.push(v);
+        tape.push(NODE); shapes.push(2 * n + 1);
+        for (let i = n - 1; i >= 0; i--) stack.push(v[i]);
+      } else if ((p === objProto || p === null) && !isArray(v)) {
+        const k = keys(v), n = k.length, vals = new Array(n);
+        for (let i = 0; i < n; i++) vals[i] = v[k[i]];
+        seen.set(v, objects.length); objects.push(v);
+        tape.push(NODE); shapes.push(2 * n);
+        for (let i = n - 1; i >= 0; i--) {
+          let name = ids.get(k[i]);
+          if (name === undefined) { name = names.length; names.push(k[i]); ids.set(k[i], name); }
+          stack.push(vals[i]); stack.push(name);
+        }
+      } else {
+        other = true;
+        tape.push(v);
+      }
+    }
+    return [tape, new I32(shapes), objects, other, names];
+  };
+  // Every branch runs once here, so the compiled code has type feedback for
+  // all of them (otherwise the first optimized run deopts on a cold branch,
+  // and the loop may stay unoptimized for the rest of the process).
+  const shared = { s: "x" };
+  const sample = { n: 1, f: 1.5, s: "s", a: [shared, shared, null, true], o: { p: [] }, g() {}, m: new MapC() };
+  for (let i = 0; i < 3; i++) build(sample);
+  return [build, NODE, REF];
+})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array)"#;
+
+/// Where a converted value goes.
+#[derive(Clone, Copy)]
+pub(crate) enum Slot {
+    /// Entry `pos` of pending hash `hash` (keys at even, values at odd positions).
+    Hash {
+        hash: usize,
+        pos: usize,
+    },
+    /// Index `index` of a host array.
+    Array {
+        index: u32,
+    },
+    Root,
+}
+
+/// An open container while the tape is read.
+/// `depth` counts its ancestors (a parent may close before its last child,
+/// so the stack's length is not the nesting).
+enum Open<V> {
+    /// `hash` indexes `Reader::hashes`; its entries so far are
+    /// `Reader::open[start..]`; `left` entries (keys and values) to go;
+    /// `pending` once one of them is converted after the tape.
+    Hash {
+        hash: usize,
+        start: usize,
+        left: u32,
+        depth: usize,
+        pending: bool,
+    },
+    Array {
+        array: V,
+        next: u32,
+        left: u32,
+        depth: usize,
+    },
+}
+
+/// A hash of the tape: its host value and, if some of its entries are
+/// converted after the tape is read, its keys and values in order (None
+/// until converted); empty otherwise (filled when it closed).
+pub(crate) struct PendingHash<V> {
+    pub(crate) hash: V,
+    pub(crate) entries: Vec<Option<V>>,
+}
+
+/// The state of one tape read. `H` builds the values.
+pub(crate) struct Reader<'a, 's, H: crate::marshal::HostValues> {
+    pub(crate) host: &'a mut H,
+    /// The host's property names, by the numbers on the tape.
+    pub(crate) names: &'a [H::Value],
+    pub(crate) node: v8::Local<'s, v8::Value>,
+    pub(crate) reference: v8::Local<'s, v8::Value>,
+    pub(crate) shapes: &'a [i32],
+    pub(crate) isolate: &'a v8::Isolate,
+    shape: usize,
+    stack: Vec<Open<H::Value>>,
+    /// Containers by number (REF).
+    pub(crate) containers: Vec<H::Value>,
+    pub(crate) hashes: Vec<PendingHash<H::Value>>,
+    /// The entries of the open hashes, each a stretch (allocated once).
+    open: Vec<Option<H::Value>>,
+    scratch: Vec<H::Value>,
+    /// Tape positions converted afterwards, and where each goes (arrays
+    /// carry their host value).
+    pub(crate) later: Vec<(u32, Slot, Option<H::Value>)>,
+    pub(crate) root: Option<H::Value>,
+    pub(crate) failed: Option<Failed<H::Error>>,
+    steps: u32,
+    pub(crate) max_depth: usize,
+}
+
+pub(crate) enum Failed<E> {
+    Host(E),
+    TooDeep,
+    Stopped,
+    Malformed,
+}
+
+impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
+    pub(crate) fn new(
+        host: &'a mut H,
+        names: &'a [H::Value],
+        node: v8::Local<'s, v8::Value>,
+        reference: v8::Local<'s, v8::Value>,
+        shapes: &'a [i32],
+        isolate: &'a v8::Isolate,
+        max_depth: usize,
+    ) -> Self {
+        Reader {
+            host,
+            names,
+            node,
+            reference,
+            shapes,
+            isolate,
+            shape: 0,
+            stack: Vec::new(),
+            containers: Vec::new(),
+            hashes: Vec::new(),
+            open: Vec::new(),
+            scratch: Vec::new(),
+            later: Vec::new(),
+            root: None,
+            failed: None,
+            steps: 0,
+            max_depth,
+        }
+    }
+
+    /// Whether the whole value was read (every container closed).
+    pub(crate) fn complete(&self) -> bool {
+        self.failed.is_none() && self.stack.is_empty() && (self.root.is_some() || !self.later.is_empty())
+    }
+
+    fn next_shape(&mut self) -> Option<i32> {
+        let s = *self.shapes.get(self.shape)?;
+        self.shape += 1;
+        Some(s)
+    }
+
+    /// Puts a value (or a hole to fill later, for tape position `index`) in
+    /// the open container, closing those it completes.
+    fn place(&mut self, index: u32, value: Option<H::Value>) -> Result<(), Failed<H::Error>> {
+        match self.stack.last_mut() {
+            None => match value {
+                Some(v) => self.root = Some(v),
+                None => self.later.push((index, Slot::Root, None)),
+            },
+            Some(Open::Hash { hash, start, left, pending, .. }) => {
+                let (h, pos) = (*hash, self.open.len() - *start);
+                self.open.push(value);
+                if value.is_none() {
+                    *pending = true;
+                    self.later.push((index, Slot::Hash { hash: h, pos }, None));
+                }
+                *left -= 1;
+            }
+            Some(Open::Array { array, next, left, .. }) => {
+                let (array, at) = (*array, *next);
+                let item = match value {
+                    Some(v) => v,
+                    None => {
+                        self.later.push((index, Slot::Array { index: at }, Some(array)));
+                        self.host.nil().map_err(Failed::Host)?
+                    }
+                };
+                self.host.array_push(array, item).map_err(Failed::Host)?;
+                *next += 1;
+                *left -= 1;
+            }
+        }
+        self.close_done()
+    }
+
+    fn close_done(&mut self) -> Result<(), Failed<H::Error>> {
+        while let Some(top) = self.stack.last() {
+            let done = match top {
+                Open::Hash { left, .. } | Open::Array { left, .. } => *left == 0,
+            };
+            if !done {
+                break;
+            }
+            if let Some(Open::Hash { hash, start, pending, .. }) = self.stack.pop() {
+                if pending {
+                    self.hashes[hash].entries = self.open.drain(start..).collect();
+                } else {
+                    self.scratch.clear();
+                    self.scratch.extend(self.open[start..].iter().flatten());
+                    self.open.truncate(start);
+                    self.host.hash_fill(self.hashes[hash].hash, &self.scratch).map_err(Failed::Host)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, index: u32, shape: i32) -> Result<(), Failed<H::Error>> {
+        let depth = match self.stack.last() {
+            Some(Open::Hash { depth, .. } | Open::Array { depth, .. }) => depth + 1,
+            None => 0,
+        };
+        if depth >= self.max_depth {
+            return Err(Failed::TooDeep);
+        }
+        let (is_array, n) = (shape & 1 == 1, (shape >> 1) as u32);
+        let value = if is_array {
+            self.host.new_array(n as usize).map_err(Failed::Host)?
+        } else {
+            self.host.new_hash(n as usize).map_err(Failed::Host)?
+        };
+        self.containers.push(value);
+        self.place(index, Some(value))?;
+        if is_array {
+            self.stack.push(Open::Array { array: value, next: 0, left: n, depth });
+        } else {
+            self.hashes.push(PendingHash { hash: value, entries: Vec::new() });
+            let (hash, start) = (self.hashes.len() - 1, self.open.len());
+            self.stack.push(Open::Hash { hash, start, left: 2 * n, depth, pending: false });
+        }
+        // An empty container is complete at once.
+        self.close_done()
+    }
+
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Open::Hash { start, .. }) if (self.open.len() - start) % 2 == 0)
+    }
+
+    fn read(&mut self, index: u32, element: v8::Local<'s, v8::Value>) -> Result<(), Failed<H::Error>> {
+        self.steps += 1;
+        if self.steps % crate::marshal::POLL_EVERY == 0 {
+            self.host.poll().map_err(Failed::Host)?;
+            if crate::isolate::stop_requested(self.isolate) {
+                return Err(Failed::Stopped);
+            }
+        }
+        if self.expects_key() {
+            if !element.is_int32() {
+                return Err(Failed::Malformed);
+            }
+            // SAFETY: checked just above.
+            let n = unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value();
+            let name = *self.names.get(n as usize).ok_or(Failed::Malformed)?;
+            return self.place(index, Some(name));
+        }
+        let value = if element.is_int32() {
+            // SAFETY: checked just above.
+            Some(self.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value())))
+        } else if element.is_number() {
+            // SAFETY: checked just above.
+            Some(crate::marshal::number(self.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value()))
+        } else if element.is_null_or_undefined() {
+            Some(self.host.nil())
+        } else if element.is_boolean() {
+            Some(self.host.boolean(element.is_true()))
+        } else if element.is_object() {
+            if element.strict_equals(self.node) {
+                let shape = self.next_shape().ok_or(Failed::Malformed)?;
+                return self.open(index, shape);
+            }
+            if element.strict_equals(self.reference) {
+                let id = self.next_shape().ok_or(Failed::Malformed)?;
+                let known = *self.containers.get(id as usize).ok_or(Failed::Malformed)?;
+                return self.place(index, Some(known));
+            }
+            None
+        } else {
+            None
+        };
+        let value = value.transpose().map_err(Failed::Host)?;
+        self.place(index, value)
+    }
+}
+
+/// Feeds `tape` to `reader` with `Array::Iterate`.
+pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
+    reader: &mut Reader<'_, 's, H>,
+    tape: v8::Local<'s, v8::Array>,
+    context: v8::Local<'s, v8::Context>,
+) {
+    extern "C" fn each<H: crate::marshal::HostValues>(
+        index: u32,
+        element: v8::Local<v8::Value>,
+        data: *mut c_void,
+    ) -> i32 {
+        // SAFETY: `data` is the Reader below, alive for the iteration; the
+        // element's lifetime is the iteration's, as the reader uses it.
+        let reader = unsafe { &mut *(data as *mut Reader<H>) };
+        let element = unsafe { std::mem::transmute::<v8::Local<v8::Value>, v8::Local<v8::Value>>(element) };
+        match reader.read(index, element) {
+            Ok(()) => 2,
+            Err(e) => {
+                reader.failed = Some(e);
+                1
+            }
+        }
+    }
+    // SAFETY: live handles of the current isolate; `each` only reads V8
+    // values and builds host values (no V8 allocation), and never unwinds.
+    unsafe {
+        crate::marshal::v8_array_iterate(&*tape, context, each::<H>, reader as *mut Reader<H> as *mut c_void);
+    }
+}
