@@ -75,25 +75,7 @@ end
 
 class MarshalSignalTest < RustyRacerTest
   def test_ctrl_c_stops_a_getter_that_loops_while_a_result_is_read
-    lib = File.expand_path("../gem/lib", __dir__)
-    script = <<~RUBY
-      require "rusty_racer"
-      ctx = RustyRacer::Isolate.new.context
-      $stdout.puts "ready"; $stdout.flush
-      begin
-        ctx.eval("({get x() { while (true) {} }})")
-      rescue Interrupt
-        puts "interrupted"
-      end
-      puts ctx.eval("1 + 1")
-    RUBY
-    IO.popen([RbConfig.ruby, "-I", lib, "-e", script], err: File::NULL) do |io|
-      assert_equal "ready\n", io.gets
-      sleep 0.3
-      Process.kill("INT", io.pid)
-      assert_equal ["interrupted\n", "2\n"], io.readlines
-    end
-    assert_predicate $?, :success?
+    assert_equal ["interrupted\n", "2\n"], interrupted_child_output("({get x() { while (true) {} }})")
   end
 
   def test_an_enormous_sparse_array_raises_instead_of_exhausting_memory

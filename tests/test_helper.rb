@@ -21,6 +21,32 @@ class RustyRacerTest < Minitest::Test
     isolate(**kw).context
   end
 
+  # Runs `js` in a child Ruby process, sends it SIGINT once it is running, and
+  # returns what the child printed after: "interrupted\n" then "2\n" when
+  # Ctrl-C stopped the JS and the isolate stayed usable.
+  def interrupted_child_output(js)
+    lib = File.expand_path("../gem/lib", __dir__)
+    script = <<~RUBY
+      require "rusty_racer"
+      ctx = RustyRacer::Isolate.new.context
+      $stdout.puts "ready"; $stdout.flush
+      begin
+        ctx.eval(#{js.dump})
+      rescue Interrupt
+        puts "interrupted"
+      end
+      puts ctx.eval("1 + 1")
+    RUBY
+    lines = IO.popen([RbConfig.ruby, "-I", lib, "-e", script], err: File::NULL) do |io|
+      assert_equal "ready\n", io.gets
+      sleep 0.3
+      Process.kill("INT", io.pid)
+      io.readlines
+    end
+    assert_predicate $?, :success?
+    lines
+  end
+
   # Runs the block on another thread and returns what it raised (or returned).
   def on_other_thread
     Thread.new do

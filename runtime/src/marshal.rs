@@ -199,7 +199,7 @@ pub fn to_host<'s, H: HostValues>(
     host: &mut H,
 ) -> Result<H::Value, Failure<H::Error>> {
     // Primitives need none of the walk's tables.
-    if let Some(out) = primitive(scope, value, host) {
+    if let Some(out) = primitive(host, value) {
         return out.map_err(Failure::Host);
     }
     let mut walk = Walk {
@@ -219,18 +219,20 @@ pub fn to_host<'s, H: HostValues>(
     walk.walk(value)
 }
 
-/// A primitive's host value, or None for objects and strings.
+/// A number, boolean or nil as a host value, or None for anything else.
+/// Reads only (no V8 call that allocates), so Iterate callbacks use it too.
 #[inline]
-fn primitive<'s, H: HostValues>(
-    scope: &v8::PinScope<'s, '_>,
-    value: v8::Local<'s, v8::Value>,
+pub(crate) fn primitive<H: HostValues>(
     host: &mut H,
+    value: v8::Local<'_, v8::Value>,
 ) -> Option<Result<H::Value, H::Error>> {
     if value.is_int32() {
-        return Some(host.integer(i64::from(value.int32_value(scope).unwrap_or_default())));
+        // SAFETY: checked just above.
+        return Some(host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(value) }.value())));
     }
     if value.is_number() {
-        return Some(number(host, value.number_value(scope).unwrap_or(f64::NAN)));
+        // SAFETY: checked just above.
+        return Some(number(host, unsafe { v8::Local::<v8::Number>::cast_unchecked(value) }.value()));
     }
     if value.is_null_or_undefined() {
         return Some(host.nil());
@@ -320,7 +322,7 @@ struct Walk<'a, 's, 'i, H: HostValues> {
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     fn walk(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
-        if let Some(out) = primitive(self.scope, value, self.host) {
+        if let Some(out) = primitive(self.host, value) {
             return out.map_err(Failure::Host);
         }
         if value.is_string() {
@@ -617,19 +619,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let run = unsafe { &mut *(data as *mut Run<H>) };
             run.index = index;
             // Only reads: the callback must not allocate on V8's heap.
-            let item = if element.is_int32() {
-                // SAFETY: checked just above.
-                run.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value()))
-            } else if element.is_number() {
-                // SAFETY: checked just above.
-                number(run.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value())
-            } else if element.is_null_or_undefined() {
-                run.host.nil()
-            } else if element.is_boolean() {
-                run.host.boolean(element.is_true())
-            } else {
-                return BREAK;
-            };
+            let Some(item) = primitive(run.host, element) else { return BREAK };
             match item {
                 Ok(item) => run.batch.push(item),
                 Err(e) => {
@@ -834,19 +824,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 }
                 return CONTINUE;
             }
-            let item = if element.is_int32() {
-                // SAFETY: checked just above.
-                read.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value()))
-            } else if element.is_number() {
-                // SAFETY: checked just above.
-                number(read.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value())
-            } else if element.is_null_or_undefined() {
-                read.host.nil()
-            } else if element.is_boolean() {
-                read.host.boolean(element.is_true())
-            } else {
-                return CONTINUE;
-            };
+            let Some(item) = primitive(read.host, element) else { return CONTINUE };
             match item {
                 Ok(item) => *slot = Some(item),
                 Err(e) => {

@@ -291,16 +291,8 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
             let name = *self.names.get(n as usize).ok_or(Failed::Malformed)?;
             return self.place(index, Some(name));
         }
-        let value = if element.is_int32() {
-            // SAFETY: checked just above.
-            Some(self.host.integer(i64::from(unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value())))
-        } else if element.is_number() {
-            // SAFETY: checked just above.
-            Some(crate::marshal::number(self.host, unsafe { v8::Local::<v8::Number>::cast_unchecked(element) }.value()))
-        } else if element.is_null_or_undefined() {
-            Some(self.host.nil())
-        } else if element.is_boolean() {
-            Some(self.host.boolean(element.is_true()))
+        let value = if let Some(value) = crate::marshal::primitive(self.host, element) {
+            Some(value)
         } else if element.is_object() {
             if element.strict_equals(self.node) {
                 let shape = self.next_shape().ok_or(Failed::Malformed)?;
