@@ -117,3 +117,71 @@ class ValuesFastPathsTest < RustyRacerTest
     assert_equal [{ "a" => [1, { "b" => 2 }] }], @ctx.eval("[{a: [1, {b: 2}]}]")
   end
 end
+
+# Cases a review of the fast paths found; each crashed, hung or gave wrong data.
+class ValuesReviewTest < RustyRacerTest
+  def setup
+    super
+    @iso = isolate
+    @ctx = @iso.context
+    @ctx.eval("function echo(x) { return x }")
+  end
+
+  def test_a_callable_proxy_has_an_empty_name
+    f = @ctx.eval("new Proxy(function named() {}, {})")
+    assert_equal "", f.name
+    assert_match(/JSFunction/, @ctx.eval("({f: new Proxy(() => 1, {})})")["f"].inspect)
+  end
+
+  def test_a_time_beyond_what_ruby_converts_raises_and_the_isolate_stays_usable
+    assert_raises(RangeError) { @ctx.call("echo", Time.at(2**64)) }
+    assert_equal 2, @ctx.eval("1 + 1")
+    @iso.dispose
+    assert @iso.disposed?
+  end
+
+  def test_a_throwing_element_getter_is_not_swallowed
+    src = "let once = true; const a = [1, 2]; " \
+          "Object.defineProperty(a, 1, {get() { if (once) { once = false; throw new Error('once') } return 5 }}); a"
+    e = assert_raises(RustyRacer::RuntimeError) { @ctx.eval(src) }
+    assert_equal "Error: once", e.message
+  end
+
+  def test_a_proxy_of_an_array_is_an_array_everywhere
+    assert_equal [[1, 2]], @ctx.eval("[new Proxy([1, 2], {})]")
+    assert_equal({ "k" => [1, 2] }, @ctx.eval("new Map([['k', new Proxy([1, 2], {})]])"))
+    assert_equal [1, 2], @ctx.eval("new Proxy([1, 2], {})")
+  end
+
+  def test_a_shared_object_is_complete_when_a_set_or_map_holds_it
+    r = @ctx.eval("const k = {a: 'x'}; [new Set([k, ...Array.from({length: 20}, (_, i) => i)]), k]")
+    assert r[0].include?(r[1])
+    r = @ctx.eval("const k2 = ['x']; [new Map([[k2, 1], ...Array.from({length: 20}, (_, i) => [i, i])]), k2]")
+    assert_equal 1, r[0][r[1]]
+  end
+
+  def test_patched_intrinsics_do_not_change_what_comes_back
+    @ctx.eval("const push = Array.prototype.push; Array.prototype.push = function (...a) { return push.apply(this, a.map(x => x === 1 ? 2 : x)) }")
+    assert_equal [{ "a" => 1, "b" => [1, "x"] }], @ctx.eval("[{a: 1, b: [1, 'x']}]")
+    @ctx.eval("Map.prototype.get = () => 0")
+    assert_equal [{ "a" => { "b" => 1 } }], @ctx.eval("[{a: {b: 1}}]")
+  end
+
+  def test_conversions_that_run_the_gc_keep_every_value
+    mover = Class.new { def to_str = (GC.verify_compaction_references(double_heap: true, toward: :empty); "moved") }
+    h = { "a" => mover.new }
+    20.times { |j| h["k#{j}"] = ["v#{j}" * 3, { "n" => "s#{j}" }] }
+    h["\u00e9"] = "x"
+    expected = h.transform_values { |v| v.is_a?(String) || v.is_a?(Array) ? v : "moved" }
+    assert_equal [expected], @ctx.call("echo", [h])
+    stamps = (0...30).map { |i| Class.new { define_method(:to_str) { GC.start; [i].pack("C*") } }.new }
+    got = @ctx.call("echo", stamps)
+    assert_equal (0...30).map { |i| [i].pack("C*") }, got
+  end
+
+  def test_a_child_process_exiting_does_not_stop_running_js
+    pid = spawn("true")
+    assert_equal 300_000, @ctx.eval("let n = 0; const t = Date.now(); while (Date.now() - t < 300) {} for (let i = 0; i < 300000; i++) n++; n")
+    Process.wait(pid)
+  end
+end

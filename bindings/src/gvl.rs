@@ -67,20 +67,25 @@ impl Gate for RubyGate {
     }
 }
 
-/// A thread, outside Ruby, that serves Ruby's interrupts while operations
-/// run. Every isolate registers once; an operation marks its registration
-/// active for its duration (two atomic stores: no lock, no allocation). The
-/// thread polls every few milliseconds while any is active and parks after
-/// a second without any. Each tick, for each active isolate, it
-/// - terminates the JS of a thread that has an interrupt pending
-///   (Thread#raise and so Timeout, Thread#kill, a signal such as Ctrl-C);
-/// - asks V8 to interrupt the JS, and the interrupt, on the JS thread, lets
-///   Ruby switch threads if that thread holds the GVL (JS in a getter during
-///   marshalling, or JS run while no other Ruby thread existed): other
-///   threads run, and can terminate a getter's loop.
+/// A thread, outside Ruby, that lets Ruby's interrupts reach running JS.
+/// Every isolate registers once; an operation marks its registration active
+/// for its duration (two atomic stores: no lock, no allocation). While any
+/// is active the thread asks V8, every few milliseconds, to interrupt that
+/// isolate's JS; it parks after a second without any. The interrupt runs on
+/// the JS thread (`serve`), which alone looks at its own Ruby thread:
+/// - with an interrupt pending (Thread#raise and so Timeout, Thread#kill, a
+///   signal such as Ctrl-C or SIGCHLD) it takes the GVL if JS released it
+///   and lets Ruby run it; if that raises, the JS is terminated and the
+///   exception raised once the operation has unwound (a signal whose
+///   handler does not raise, such as SIGCHLD, lets the JS go on); should an
+///   interrupt stay pending for `GRACE` ticks anyway (V8 did not run ours),
+///   the poller terminates the JS itself;
+/// - while it holds the GVL (JS in a getter during marshalling, or JS run
+///   while no other Ruby thread existed) it lets Ruby switch threads, so
+///   other threads run and can terminate the JS.
 pub mod interrupts {
     use std::ffi::c_void;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
     use std::sync::{Arc, Condvar, Mutex, OnceLock};
     use std::time::{Duration, Instant};
 
@@ -88,11 +93,17 @@ pub mod interrupts {
 
     const TICK: Duration = Duration::from_millis(5);
     const LINGER: Duration = Duration::from_secs(1);
+    const GRACE: u32 = 10;
 
     /// One isolate, as the poller sees it.
     struct Watched {
-        /// The Ruby thread running an operation of it (its VALUE), or 0.
-        thread: AtomicUsize,
+        /// An operation of it is running.
+        active: AtomicBool,
+        /// The Ruby thread running it (its VALUE; 0 when none), set and
+        /// read under the lock so the thread is alive while the poller looks.
+        thread: Mutex<usize>,
+        /// Ticks the thread has had an interrupt pending.
+        pending: AtomicU32,
         stopper: Stopper,
         /// A V8 interrupt is requested and has not run yet.
         requested: AtomicBool,
@@ -127,15 +138,17 @@ pub mod interrupts {
             let mut last_active = Instant::now();
             loop {
                 let mut any = false;
-                for w in watched.iter() {
-                    let thread = w.thread.load(Ordering::SeqCst);
-                    if thread == 0 {
-                        continue;
-                    }
+                for w in watched.iter().filter(|w| w.active.load(Ordering::SeqCst)) {
                     any = true;
-                    // SAFETY: the thread is blocked in the operation that set it
-                    // (so alive); a racy read of an int flag is benign.
-                    if unsafe { rb_sys::rb_thread_interrupted(thread as rb_sys::VALUE) } != 0 {
+                    let thread = *w.thread.lock().unwrap_or_else(|e| e.into_inner());
+                    // SAFETY: the thread is inside the operation (under the lock
+                    // it cannot leave it); a racy read of its flags is benign.
+                    let interrupted =
+                        thread != 0 && unsafe { rb_sys::rb_thread_interrupted(thread as rb_sys::VALUE) } != 0;
+                    if !interrupted {
+                        w.pending.store(0, Ordering::SeqCst);
+                    } else if w.pending.fetch_add(1, Ordering::SeqCst) + 1 >= GRACE {
+                        w.pending.store(0, Ordering::SeqCst);
                         w.stopper.stop();
                     }
                     if !w.requested.swap(true, Ordering::SeqCst) {
@@ -152,7 +165,7 @@ pub mod interrupts {
                     self.parked.store(true, Ordering::SeqCst);
                     // An operation that began before `parked` was set is seen
                     // here; one that begins after it sees `parked` and wakes us.
-                    if !watched.iter().any(|w| w.thread.load(Ordering::SeqCst) != 0) {
+                    if !watched.iter().any(|w| w.active.load(Ordering::SeqCst)) {
                         watched = self.wake.wait(watched).unwrap_or_else(|e| e.into_inner());
                     }
                     self.parked.store(false, Ordering::SeqCst);
@@ -170,7 +183,13 @@ pub mod interrupts {
     impl Registration {
         pub fn new(stopper: Stopper) -> Self {
             let Some(poller) = poller() else { return Registration(None) };
-            let watched = Arc::new(Watched { thread: AtomicUsize::new(0), stopper, requested: AtomicBool::new(false) });
+            let watched = Arc::new(Watched {
+                active: AtomicBool::new(false),
+                thread: Mutex::new(0),
+                pending: AtomicU32::new(0),
+                stopper,
+                requested: AtomicBool::new(false),
+            });
             poller.watched.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&watched));
             Registration(Some(watched))
         }
@@ -180,8 +199,8 @@ pub mod interrupts {
         pub fn begin(&self) -> Active<'_> {
             if let (Some(w), Some(poller)) = (&self.0, poller()) {
                 // SAFETY: GVL held.
-                let thread = unsafe { rb_sys::rb_thread_current() };
-                w.thread.store(thread as usize, Ordering::SeqCst);
+                *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = unsafe { rb_sys::rb_thread_current() } as usize;
+                w.active.store(true, Ordering::SeqCst);
                 if poller.parked.load(Ordering::SeqCst) {
                     let _list = poller.watched.lock().unwrap_or_else(|e| e.into_inner());
                     poller.wake.notify_one();
@@ -204,24 +223,30 @@ pub mod interrupts {
     impl Drop for Active<'_> {
         fn drop(&mut self) {
             if let Some(w) = self.0 {
-                w.thread.store(0, Ordering::SeqCst);
+                w.active.store(false, Ordering::SeqCst);
+                *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = 0;
             }
         }
     }
 
     /// The V8 interrupt, on the thread running the isolate's JS. Must not
-    /// unwind and must not re-enter the isolate.
+    /// unwind, and no JavaScript may run inside it (`without_js`).
     unsafe extern "C" fn serve(isolate: v8::UnsafeRawIsolatePtr, data: *mut c_void) {
         // SAFETY: `data` is the Arc the poller leaked for this request.
         let watched = unsafe { Arc::from_raw(data as *const Watched) };
         watched.requested.store(false, Ordering::SeqCst);
         let _ = std::panic::catch_unwind(|| {
-            if super::RELEASED.with(std::cell::Cell::get) {
-                return; // other Ruby threads run already: JS does not hold the GVL
+            let released = super::RELEASED.with(std::cell::Cell::get);
+            // SAFETY: this thread's own Ruby thread; a racy read of its flags.
+            let interrupted = unsafe { rb_sys::rb_thread_interrupted(rb_sys::rb_thread_current()) } != 0;
+            if released && !interrupted {
+                return; // other Ruby threads run already, and nothing is pending here
             }
-            if let Err(e) = super::check_interrupts() {
-                // SAFETY: the GVL is held (not released) and this is the JS thread.
-                super::set_pending(unsafe { &magnus::Ruby::get_unchecked() }, e);
+            let served = rusty_racer_runtime::without_js(|| super::with_gvl(|_| super::check_interrupts()));
+            if let Ok(Err(e)) | Err(e) = served {
+                // SAFETY: with_gvl returned: the GVL is as before; set_pending
+                // needs it, so take it again if JS had released it.
+                let _ = super::with_gvl(|ruby| super::set_pending(ruby, e));
                 // SAFETY: the isolate is running on this thread (V8 calls us from it).
                 rusty_racer_runtime::stop_isolate(&unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) });
             }

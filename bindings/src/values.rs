@@ -308,6 +308,11 @@ pub struct ToJs<'a, 's, 'i> {
     /// buffer to look them up without allocating.
     templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>>,
     key_set: Vec<VALUE>,
+    /// What the maps above are keyed by, and what waits in Rust memory
+    /// (a Hash's pairs), pinned for the conversion: Ruby code it runs
+    /// (`to_str`, `to_time`, …) may run the GC, even `GC.compact`, and a
+    /// freed address must not be taken for an object already seen.
+    pins: Pins,
 }
 
 impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
@@ -323,6 +328,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             objects: HashMap::default(),
             templates: HashMap::new(),
             key_set: Vec::new(),
+            pins: Pins::new(),
         }
     }
 
@@ -388,6 +394,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
 
     fn array(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
         let v = raw(value);
+        self.pins.pin(self.ruby, value);
         // SAFETY: an Array.
         let len = unsafe { rb_sys::RARRAY_LEN(v) } as usize;
         match self.arrays.get(&v) {
@@ -446,9 +453,12 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         }
         let is_map = value.is_kind_of(self.ruby.get_inner(&JS_MAP));
         self.enter()?;
-        // The pairs stay reachable from the Hash (an argument or a result
-        // the caller holds) while they sit in this Vec.
+        self.pins.pin(self.ruby, value);
         let pairs = hash_pairs(v);
+        for (k, item) in &pairs {
+            self.pins.pin(self.ruby, *k);
+            self.pins.pin(self.ruby, *item);
+        }
         if is_map {
             let map = v8::Map::new(self.scope);
             self.seen.insert(v, map.into());
@@ -669,6 +679,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     /// A binary String as a Uint8Array with its bytes.
     fn bytes(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
         let v = raw(value);
+        self.pins.pin(self.ruby, value);
         if let Some(known) = self.seen.get(&v) {
             return Ok(*known);
         }
@@ -716,6 +727,9 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         }
         if value.respond_to(LazyId::get_inner_with(&TO_STR, ruby), false)? {
             let s: Value = value.funcall(LazyId::get_inner_with(&TO_STR, ruby), ())?;
+            // A fresh String may be remembered (a binary one): kept alive so
+            // its address names it for the whole conversion.
+            self.pins.pin(ruby, s);
             if magnus::RString::from_value(s).is_some() {
                 return self.string(s);
             }
@@ -743,8 +757,10 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             None => {}
         }
         self.enter()?;
+        self.pins.pin(self.ruby, value);
         self.objects.insert(v, None);
         let items: magnus::RArray = value.funcall("to_a", ())?;
+        self.pins.pin(self.ruby, items.as_value());
         let mut converted = Vec::with_capacity(items.len());
         for item in items.into_iter() {
             converted.push(self.convert(item)?);
@@ -777,10 +793,12 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     }
 
     fn time(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
-        // SAFETY: a Time.
-        let ts = unsafe { rb_sys::rb_time_timespec(raw(value)) };
-        let ms = (ts.tv_sec as f64) * 1000.0 + (ts.tv_nsec / 1_000_000) as f64;
-        v8::Date::new(self.scope, ms).map(Into::into).ok_or_else(|| {
+        // Through protected calls: a Time beyond what Ruby's timespec holds
+        // raises (rb_time_timespec would longjmp through V8's frames).
+        let secs: i64 = value.funcall("to_i", ())?;
+        let nsec: i64 = value.funcall("nsec", ())?;
+        let ms = (secs as f64) * 1000.0 + (nsec / 1_000_000) as f64;
+        v8::Date::new(self.scope, ms).filter(|d| d.value_of().is_finite()).map(Into::into).ok_or_else(|| {
             Error::new(self.ruby.exception_range_error(), "cannot marshal this Time to a JavaScript Date")
         })
     }

@@ -121,7 +121,12 @@ impl Isolate {
     pub fn function_name(&self, id: FunctionId) -> Result<String, JsError> {
         self.run::<String, ()>(Realm::Of(id), 0, |tc, _| {
             let function = function_local(tc, id).ok_or_else(|| gone(id))?;
-            Ok(function.get_name(tc).to_rust_string_lossy(tc))
+            // A callable Proxy has no name: V8 gives undefined, typed as a string.
+            let name: v8::Local<v8::Value> = function.get_name(tc).into();
+            Ok(match v8::Local::<v8::String>::try_from(name) {
+                Ok(name) => name.to_rust_string_lossy(tc),
+                Err(_) => String::new(),
+            })
         })
         .map_err(|f| match f {
             Failure::Js(e) => e,

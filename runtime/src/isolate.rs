@@ -116,12 +116,17 @@ pub type ContextId = usize;
 pub struct Stopper {
     handle: v8::IsolateHandle,
     requested: Arc<AtomicBool>,
+    /// Counts stop requests: an operation that sees a new one when it
+    /// starts clears V8's termination flag (and only then takes V8's lock
+    /// for it), so a late stop never carries over to a later operation.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Stopper {
     pub fn stop(&self) {
         self.requested.store(true, Ordering::SeqCst);
         self.handle.terminate_execution();
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn requested(&self) -> bool {
@@ -136,18 +141,38 @@ impl Stopper {
 /// Terminates the JS of `isolate` (on its thread, inside V8), recording
 /// the request like `Stopper::stop`.
 pub fn stop_isolate(isolate: &v8::Isolate) {
-    if let Some(flag) = isolate.get_slot::<StopRequested>() {
-        flag.0.store(true, Ordering::SeqCst);
+    match isolate.get_slot::<StopRequested>() {
+        Some(stopper) => stopper.0.stop(),
+        None => {
+            isolate.terminate_execution();
+        }
     }
-    isolate.terminate_execution();
 }
 
-/// The isolate slot through which the walk sees a stop request.
-pub(crate) struct StopRequested(pub(crate) Arc<AtomicBool>);
+thread_local! {
+    /// Non-zero while this thread is inside V8 where no JavaScript may run
+    /// (an `Array::Iterate` callback, a V8 interrupt callback).
+    static NO_JS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs `f` with JavaScript refused on this thread: Ruby code that runs
+/// meanwhile (a signal handler, a finalizer) gets an error from any isolate
+/// instead of re-entering V8 where it must not.
+pub fn without_js<R>(f: impl FnOnce() -> R) -> R {
+    NO_JS.with(|n| n.set(n.get() + 1));
+    let out = f();
+    NO_JS.with(|n| n.set(n.get() - 1));
+    out
+}
+
+/// The isolate slot through which the walk sees (and code inside V8 makes)
+/// a stop request.
+pub(crate) struct StopRequested(pub(crate) Stopper);
 
 /// Whether the isolate of `scope` was asked to stop during this operation.
 pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
-    scope.is_execution_terminating() || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.load(Ordering::Relaxed))
+    scope.is_execution_terminating()
+        || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.requested.load(Ordering::Relaxed))
 }
 
 /// State of the near-heap-limit callback; boxed so its address is stable.
@@ -181,6 +206,8 @@ pub struct Isolate {
     oom: Option<Box<OomState>>,
     /// The stack limit last set (per thread it is constant).
     stack_limit: Cell<usize>,
+    /// The stop generation the last outermost operation started after.
+    stops_seen: Cell<u64>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -234,7 +261,7 @@ impl Isolate {
             }
         };
         let handle = shared.thread_safe_handle();
-        let stopper = Stopper { handle: handle.clone(), requested: Arc::default() };
+        let stopper = Stopper { handle: handle.clone(), requested: Arc::default(), generation: Arc::default() };
         let oom = (options.memory_limit > 0)
             .then(|| Box::new(OomState { stopper: stopper.clone(), hit: AtomicBool::new(false) }));
         LIVE.fetch_add(1, Ordering::SeqCst);
@@ -248,11 +275,12 @@ impl Isolate {
             options,
             oom,
             stack_limit: Cell::new(0),
+            stops_seen: Cell::new(0),
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
             v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
-            v8_isolate.set_slot(StopRequested(Arc::clone(&isolate.stopper.requested)));
+            v8_isolate.set_slot(StopRequested(isolate.stopper.clone()));
             if let Some(oom) = &isolate.oom {
                 let data = &**oom as *const OomState as *mut c_void;
                 v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
@@ -292,6 +320,13 @@ impl Isolate {
     pub(crate) fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
         let shared =
             self.shared.as_ref().ok_or_else(|| JsError::new(ErrorKind::Usage, "the isolate has been disposed"))?;
+        if NO_JS.with(Cell::get) > 0 {
+            return Err(JsError::new(
+                ErrorKind::Usage,
+                "JavaScript cannot run here: Ruby code (a signal handler, a finalizer) ran while rusty_racer was \
+                 inside V8 where JavaScript must not run; run it after the operation returns",
+            ));
+        }
         if !crate::stack::on_thread_stack() {
             return Err(JsError::new(
                 ErrorKind::Usage,
@@ -375,9 +410,13 @@ impl Isolate {
             // A termination requested after the last operation (a late timeout,
             // terminate while idle) must not stop this one. Every request goes
             // through the Stopper, so only then is V8's (locked) flag touched.
-            if outermost && self.stopper.requested() {
-                isolate.cancel_terminate_execution();
-                self.stopper.requested.store(false, Ordering::SeqCst);
+            if outermost {
+                let generation = self.stopper.generation.load(Ordering::SeqCst);
+                if generation != self.stops_seen.get() {
+                    isolate.cancel_terminate_execution();
+                    self.stopper.requested.store(false, Ordering::SeqCst);
+                    self.stops_seen.set(generation);
+                }
             }
             let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
             v8::scope!(let scope, isolate);

@@ -21,11 +21,11 @@ mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
 pub use function::{function_local, FunctionId};
-pub use isolate::stop_isolate;
 pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks, Stopper,
 };
+pub use isolate::{stop_isolate, without_js};
 pub use marshal::{new_set, to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;

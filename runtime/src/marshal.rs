@@ -92,15 +92,18 @@ unsafe extern "C" {
 /// enum-cache fast path (the C++ property-names API does not), the reads
 /// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
 /// `Object.keys` is captured when the realm is made, before user code runs.
-const ENTRIES_JS: &str = "((keys) => (o) => { const k = keys(o), out = []; \
-    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })(Object.keys)";
+const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { if (arrProto.push !== push) return null; \
+    const k = keys(o), out = []; \
+    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
+    (Object.keys, Array.prototype.push, Array.prototype)";
 
 /// Builds a Set from an array with the realm's own `Set` (captured when the
 /// realm is made): one constructor call instead of an API call per item.
 const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
 /// Joins an array of strings into one (the realm's own `join`): an array of
 /// strings is then read in one copy and split by the lengths V8 reported.
-const JOIN_JS: &str = "((join) => (items) => join.call(items, ''))(Array.prototype.join)";
+const JOIN_JS: &str =
+    "((call, join) => { const ajoin = call.bind(join); return (items) => ajoin(items, ''); })(Function.prototype.call, Array.prototype.join)";
 
 /// A realm's helpers.
 struct RealmHelpers {
@@ -178,6 +181,22 @@ pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>
     let make = helper(scope, |h| &h.new_set)?;
     let undefined = v8::undefined(scope).into();
     make.call(scope, undefined, &[items.into()])
+}
+
+/// Runs `Array::Iterate` over `array` with `callback`; false when V8
+/// reports an exception (a getter of an element threw). No JavaScript may
+/// run meanwhile on this thread (`without_js`): Ruby code the callback lets
+/// run (a signal handler, a finalizer) cannot re-enter an isolate inside it.
+pub(crate) fn iterate(
+    scope: &v8::PinScope<'_, '_>,
+    array: v8::Local<'_, v8::Array>,
+    callback: extern "C" fn(u32, v8::Local<v8::Value>, *mut c_void) -> i32,
+    data: *mut c_void,
+) -> bool {
+    let context = scope.get_current_context();
+    // SAFETY: live handles of the current isolate; the callbacks only read
+    // V8 values (no V8 allocation) and never unwind.
+    crate::isolate::without_js(|| unsafe { v8_array_iterate(&*array, context, callback, data) })
 }
 
 /// Longest JS array marshalled (2**27 elements: 1 GiB of Ruby references).
@@ -399,7 +418,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             if shape_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(shape_data, shape_len) } };
         let mut reader =
             crate::tape::Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, scope, MAX_DEPTH);
-        crate::tape::read_tape(&mut reader, tape, scope.get_current_context());
+        let iterated = crate::tape::read_tape(scope, &mut reader, tape);
         let complete = reader.complete();
         let (failed, containers, mut hashes, later, mut root) = (
             reader.failed.take(),
@@ -416,9 +435,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             Some(crate::tape::Failed::Stopped) => return Err(Failure::Exception),
             Some(crate::tape::Failed::Malformed) => return Ok(None),
+            None if !iterated => return Err(Failure::Exception),
             None if !complete => return Ok(None),
             None => {}
         }
+        self.host.poll().map_err(Failure::Host)?;
         if other.is_true() {
             // What the general walk meets may lead back to these containers.
             for (i, container) in containers.iter().enumerate() {
@@ -428,26 +449,59 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 }
             }
         }
+        // Strings (and other primitives) first, then every hash is filled, and
+        // only then the objects the general walk converts: a Map or Set it
+        // builds may hold one of these containers as a key, and must see it
+        // complete. (Entries still waiting for such an object are nil until
+        // it is converted.)
+        let mut objects_later = Vec::new();
         for (index, slot, array) in later {
             let item = tape.get_index(scope, index).ok_or(Failure::Exception)?;
+            if item.is_object() {
+                objects_later.push((item, slot, array));
+                continue;
+            }
             let value = self.walk(item)?;
             let value = self.host.hold(value);
-            match slot {
-                crate::tape::Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
-                crate::tape::Slot::Array { index } => {
-                    if let Some(array) = array {
-                        self.host.array_store(array, index, value).map_err(Failure::Host)?;
-                    }
-                }
-                crate::tape::Slot::Root => root = Some(value),
-            }
-            self.tick()?;
+            self.put(&mut hashes, &mut root, slot, array, value)?;
         }
+        let nil = self.host.nil().map_err(Failure::Host)?;
         for pending in hashes.iter().filter(|h| !h.entries.is_empty()) {
-            let entries: Vec<H::Value> = pending.entries.iter().flatten().copied().collect();
+            let entries: Vec<H::Value> = pending.entries.iter().map(|e| e.unwrap_or(nil)).collect();
             self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
         }
+        for (item, slot, array) in objects_later {
+            let value = self.walk(item)?;
+            match slot {
+                // The hash is filled: set the entry (its key is at pos - 1).
+                crate::tape::Slot::Hash { hash, pos } => {
+                    let key = hashes[hash].entries[pos - 1].ok_or_else(|| internal("tape key"))?;
+                    self.host.hash_set(hashes[hash].hash, key, value).map_err(Failure::Host)?;
+                }
+                _ => self.put(&mut hashes, &mut root, slot, array, value)?,
+            }
+        }
         Ok(root)
+    }
+
+    fn put(
+        &mut self,
+        hashes: &mut [crate::tape::PendingHash<H::Value>],
+        root: &mut Option<H::Value>,
+        slot: crate::tape::Slot,
+        array: Option<H::Value>,
+        value: H::Value,
+    ) -> Result<(), Failure<H::Error>> {
+        match slot {
+            crate::tape::Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
+            crate::tape::Slot::Array { index } => {
+                if let Some(array) = array {
+                    self.host.array_store(array, index, value).map_err(Failure::Host)?;
+                }
+            }
+            crate::tape::Slot::Root => *root = Some(value),
+        }
+        self.tick()
     }
 
     /// Counts a step; every so often polls the host and the termination.
@@ -501,7 +555,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             self.remember(hash, object, out);
             let start = self.primitive_prefix(array, out)?;
             if start == 0 && len >= JOIN_AT_LEAST {
-                if let Some(lengths) = self.string_lengths(array, len) {
+                if let Some(lengths) = self.string_lengths(array, len)? {
                     if self.joined_strings(array, out, &lengths)? {
                         return Ok(out);
                     }
@@ -580,7 +634,27 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             return Ok(out);
         }
+        if is_proxy_of_array(self.scope, value) {
+            return self.proxied_array(object, hash);
+        }
         self.object(object, hash)
+    }
+
+    /// A Proxy whose target is an array, read as an array (as `Array.isArray`
+    /// and `JSON.stringify` see it): `length`, then each index, through its traps.
+    fn proxied_array(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
+        let key = v8::String::new(self.scope, "length").ok_or(Failure::Exception)?;
+        let len = object.get(self.scope, key.into()).ok_or(Failure::Exception)?;
+        let len = len.uint32_value(self.scope).ok_or(Failure::Exception)?.min(MAX_ARRAY_LENGTH);
+        let out = self.host.new_array(len as usize).map_err(Failure::Host)?;
+        self.remember(hash, object, out);
+        for i in 0..len {
+            let item = object.get_index(self.scope, i).ok_or(Failure::Exception)?;
+            let item = self.walk(item)?;
+            self.host.array_push(out, item).map_err(Failure::Host)?;
+            self.tick()?;
+        }
+        Ok(out)
     }
 
     /// Converts the array's leading run of numbers, booleans and nils with
@@ -632,18 +706,13 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             run.index = index + 1;
             run.steps += 1;
-            if run.steps % POLL_EVERY == 0 {
-                if let Err(e) = run.host.poll() {
-                    run.failed = Some(e);
-                    return BREAK;
-                }
-                if crate::isolate::stop_requested(run.isolate) {
-                    return BREAK;
-                }
+            // No Ruby interrupts served inside the iteration (see `iterate`):
+            // a stop request ends it, and the rest waits until it returns.
+            if run.steps % POLL_EVERY == 0 && crate::isolate::stop_requested(run.isolate) {
+                return BREAK;
             }
             CONTINUE
         }
-        let context = self.scope.get_current_context();
         let mut run = Run {
             host: &mut *self.host,
             out,
@@ -653,11 +722,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             failed: None,
             batch: Vec::with_capacity(BATCH),
         };
-        // SAFETY: `array` and `context` are live handles of the current
-        // isolate; `each` matches V8's IterationCallback and never unwinds.
-        unsafe {
-            v8_array_iterate(&*array, context, each::<H>, &mut run as *mut Run<H> as *mut c_void);
-        }
+        let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
         // What the last batch holds was converted: append it (the index is past it).
         flush(&mut run);
         let (index, steps, failed) = (run.index, run.steps, run.failed);
@@ -665,6 +730,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         if let Some(e) = failed {
             return Err(Failure::Host(e));
         }
+        if !ok {
+            return Err(Failure::Exception);
+        }
+        // Ruby's interrupts are served here, outside V8's iteration.
+        self.host.poll().map_err(Failure::Host)?;
         if crate::isolate::stop_requested(self.scope) {
             return Err(Failure::Exception);
         }
@@ -676,7 +746,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let Some(helper) = helper else { return self.object_by_names(object, hash) };
         let undefined = v8::undefined(self.scope).into();
         let flat = helper.call(self.scope, undefined, &[object.into()]).ok_or(Failure::Exception)?;
-        let flat: v8::Local<v8::Array> = flat.try_into().map_err(|_| internal("entries helper"))?;
+        // null: user code replaced a method the helper calls.
+        let Ok(flat) = v8::Local::<v8::Array>::try_from(flat) else { return self.object_by_names(object, hash) };
         let len = flat.length();
         let out = self.host.new_hash(len as usize / 2).map_err(Failure::Host)?;
         self.remember(hash, object, out);
@@ -725,7 +796,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 
     /// The UTF-16 lengths of the array's elements if all are strings.
-    fn string_lengths(&mut self, array: v8::Local<'s, v8::Array>, len: u32) -> Option<Vec<u32>> {
+    fn string_lengths(
+        &mut self,
+        array: v8::Local<'s, v8::Array>,
+        len: u32,
+    ) -> Result<Option<Vec<u32>>, Failure<H::Error>> {
         extern "C" fn each(_: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             // SAFETY: `data` is the Vec below, alive for the iteration.
             let lengths = unsafe { &mut *(data as *mut Vec<u32>) };
@@ -736,11 +811,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             lengths.push(unsafe { v8::Local::<v8::String>::cast_unchecked(element) }.length() as u32);
             2 // continue
         }
-        let mut lengths: Vec<u32> = Vec::with_capacity(len as usize);
-        let context = self.scope.get_current_context();
-        // SAFETY: as in primitive_prefix; `each` only reads.
-        unsafe { v8_array_iterate(&*array, context, each, &mut lengths as *mut Vec<u32> as *mut c_void) };
-        (lengths.len() == len as usize).then_some(lengths)
+        let mut lengths: Vec<u32> = Vec::with_capacity((len as usize).min(1 << 16));
+        let ok = iterate(self.scope, array, each, &mut lengths as *mut Vec<u32> as *mut c_void);
+        if !ok {
+            return Err(Failure::Exception);
+        }
+        let total: usize = lengths.iter().map(|l| *l as usize).sum();
+        // Too long to join into one string: walked element by element.
+        Ok((lengths.len() == len as usize && total <= v8::String::MAX_LENGTH).then_some(lengths))
     }
 
     /// Converts an array of strings (of `lengths`) from one joined copy;
@@ -834,14 +912,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             CONTINUE
         }
-        let context = self.scope.get_current_context();
         let mut read = Read { host: &mut *self.host, keys: &self.keys, pairs, failed: None };
-        // SAFETY: as in primitive_prefix.
-        unsafe {
-            v8_array_iterate(&*flat, context, each::<H>, &mut read as *mut Read<H> as *mut c_void);
-        }
+        let ok = iterate(self.scope, flat, each::<H>, &mut read as *mut Read<H> as *mut c_void);
         match read.failed {
             Some(e) => Err(Failure::Host(e)),
+            None if !ok => Err(Failure::Exception),
             None => Ok(()),
         }
     }
@@ -936,6 +1011,19 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         };
         self.text(&text)
     }
+}
+
+/// Whether `value` is a Proxy (of a Proxy …) of an array.
+fn is_proxy_of_array(scope: &v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> bool {
+    let mut value: v8::Local<v8::Value> = value;
+    for _ in 0..64 {
+        let Ok(proxy) = v8::Local::<v8::Proxy>::try_from(value) else { return value.is_array() };
+        if proxy.is_revoked() {
+            return false;
+        }
+        value = proxy.get_target(scope);
+    }
+    false
 }
 
 /// Arrays of strings shorter than this are walked element by element.

@@ -20,9 +20,14 @@ use std::ffi::c_void;
 /// The helper: `(root) => [tape, shapes, objects, other, names] | null` (null when
 /// the value is too large to lay out; the walk then goes as usual), made
 /// from the realm's intrinsics, with its two markers.
-pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32) => {
+pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32, push, pop, mget, mset) => {
+  // If user code replaced a method the helper calls, it declines (null) and
+  // the general walk, which calls no JS, reads the value instead.
+  const MapP = MapC.prototype;
+  const intact = () => arrProto.push === push && arrProto.pop === pop && MapP.get === mget && MapP.set === mset;
   const NODE = {}, REF = {}, LIMIT = 1 << 22, LONG = 1 << 16;
   const build = (root) => {
+    if (!intact()) return null;
     const tape = [], shapes = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
     let other = false;
     while (stack.length > 0) {
@@ -42,8 +47,8 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
         tape.push(NODE); shapes.push(2 * n + 1);
         for (let i = n - 1; i >= 0; i--) stack.push(v[i]);
       } else if ((p === objProto || p === null) && !isArray(v)) {
-        const k = keys(v), n = k.length, vals = new Array(n);
-        for (let i = 0; i < n; i++) vals[i] = v[k[i]];
+        const k = keys(v), n = k.length, vals = [];
+        for (let i = 0; i < n; i++) vals.push(v[k[i]]);
         seen.set(v, objects.length); objects.push(v);
         tape.push(NODE); shapes.push(2 * n);
         for (let i = n - 1; i >= 0; i--) {
@@ -63,9 +68,10 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
   // and the loop may stay unoptimized for the rest of the process).
   const shared = { s: "x" };
   const sample = { n: 1, f: 1.5, s: "s", a: [shared, shared, null, true], o: { p: [] }, g() {}, m: new MapC() };
-  for (let i = 0; i < 3; i++) build(sample);
+  for (let i = 0; i < 8; i++) build(sample);
   return [build, NODE, REF];
-})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array)"#;
+})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array,
+   Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set)"#;
 
 /// Where a converted value goes.
 #[derive(Clone, Copy)]
@@ -276,11 +282,9 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
 
     fn read(&mut self, index: u32, element: v8::Local<'s, v8::Value>) -> Result<(), Failed<H::Error>> {
         self.steps += 1;
-        if self.steps % crate::marshal::POLL_EVERY == 0 {
-            self.host.poll().map_err(Failed::Host)?;
-            if crate::isolate::stop_requested(self.isolate) {
-                return Err(Failed::Stopped);
-            }
+        // Ruby's interrupts wait until the iteration returns (see `iterate`).
+        if self.steps % crate::marshal::POLL_EVERY == 0 && crate::isolate::stop_requested(self.isolate) {
+            return Err(Failed::Stopped);
         }
         if self.expects_key() {
             if !element.is_int32() {
@@ -312,12 +316,13 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
     }
 }
 
-/// Feeds `tape` to `reader` with `Array::Iterate`.
+/// Feeds `tape` to `reader` with `Array::Iterate`; false when V8 reports
+/// an exception.
 pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
+    scope: &v8::PinScope<'s, '_>,
     reader: &mut Reader<'_, 's, H>,
     tape: v8::Local<'s, v8::Array>,
-    context: v8::Local<'s, v8::Context>,
-) {
+) -> bool {
     extern "C" fn each<H: crate::marshal::HostValues>(
         index: u32,
         element: v8::Local<v8::Value>,
@@ -335,9 +340,5 @@ pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
             }
         }
     }
-    // SAFETY: live handles of the current isolate; `each` only reads V8
-    // values and builds host values (no V8 allocation), and never unwinds.
-    unsafe {
-        crate::marshal::v8_array_iterate(&*tape, context, each::<H>, reader as *mut Reader<H> as *mut c_void);
-    }
+    crate::marshal::iterate(scope, tape, each::<H>, reader as *mut Reader<H> as *mut c_void)
 }
