@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "json"
+require "timeout"
 require_relative "test_helper"
 
 # The fast paths (Array::Iterate runs, joined string arrays, object
@@ -183,5 +184,53 @@ class ValuesReviewTest < RustyRacerTest
     pid = spawn("true")
     assert_equal 300_000, @ctx.eval("let n = 0; const t = Date.now(); while (Date.now() - t < 300) {} for (let i = 0; i < 300000; i++) n++; n")
     Process.wait(pid)
+  end
+
+  def test_a_map_or_set_keyed_by_a_container_filled_later_finds_it
+    r = @ctx.eval("const k = [new Date(0)]; [new Map([[k, 1]]), k]")
+    assert_equal 1, r[0][r[1]]
+    r = @ctx.eval("const k2 = [new Map()]; [new Set([k2]), k2]")
+    assert r[0].include?(r[1])
+  end
+
+  def test_a_getter_of_an_array_element_may_call_back_into_ruby
+    @ctx.attach("seven", -> { @ctx.eval("7") })
+    assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")
+  end
+end
+
+# Ruby's interrupts keep reaching JS after operations that ran no JS for a
+# while (large results, terminations), and a signal whose handler does not
+# raise lets JS go on even while another Ruby thread is busy.
+class InterruptsStayServedTest < RustyRacerTest
+  def test_timeout_still_stops_js_after_large_results_and_terminations
+    iso = isolate
+    ctx = iso.context
+    ctx.eval_void("var nums = Array.from({length: 3000000}, (_, i) => i)")
+    3.times { ctx.eval("nums") }
+    20.times do
+      Thread.new { sleep 0.005; iso.terminate }
+      begin
+        ctx.eval("for (;;) {}")
+      rescue RustyRacer::ScriptTerminatedError
+        nil
+      end
+    end
+    t = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    assert_raises(Timeout::Error) { Timeout.timeout(0.3) { ctx.eval("({get x() { while (true) {} }})") } }
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - t, :<, 3
+  end
+
+  def test_a_handled_signal_lets_js_go_on_while_another_thread_is_busy
+    ctx = context
+    handled = 0
+    old = trap("USR1") { handled += 1 }
+    busy = Thread.new { x = 0; loop { x += 1 } }
+    Thread.new { sleep 0.2; Process.kill("USR1", Process.pid) }
+    assert_equal "done", ctx.eval("const t = Date.now(); while (Date.now() - t < 800) {} 'done'")
+    assert_equal 1, handled
+  ensure
+    busy&.kill
+    trap("USR1", old || "DEFAULT")
   end
 end

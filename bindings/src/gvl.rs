@@ -93,7 +93,9 @@ pub mod interrupts {
 
     const TICK: Duration = Duration::from_millis(5);
     const LINGER: Duration = Duration::from_secs(1);
-    const GRACE: u32 = 10;
+    /// 200 ms: longer than Ruby's 100 ms time slice, the longest `serve`
+    /// may wait for the GVL before it can run a handler.
+    const GRACE: u32 = 40;
 
     /// One isolate, as the poller sees it.
     struct Watched {
@@ -104,6 +106,8 @@ pub mod interrupts {
         thread: Mutex<usize>,
         /// Ticks the thread has had an interrupt pending.
         pending: AtomicU32,
+        /// `serve` is waiting for the GVL or running Ruby's handlers.
+        serving: AtomicBool,
         stopper: Stopper,
         /// A V8 interrupt is requested and has not run yet.
         requested: AtomicBool,
@@ -140,12 +144,13 @@ pub mod interrupts {
                 let mut any = false;
                 for w in watched.iter().filter(|w| w.active.load(Ordering::SeqCst)) {
                     any = true;
-                    let thread = *w.thread.lock().unwrap_or_else(|e| e.into_inner());
-                    // SAFETY: the thread is inside the operation (under the lock
-                    // it cannot leave it); a racy read of its flags is benign.
-                    let interrupted =
-                        thread != 0 && unsafe { rb_sys::rb_thread_interrupted(thread as rb_sys::VALUE) } != 0;
-                    if !interrupted {
+                    let interrupted = {
+                        let thread = w.thread.lock().unwrap_or_else(|e| e.into_inner());
+                        // SAFETY: the thread is inside the operation (while the lock
+                        // is held it cannot leave it); a racy read of its flags is benign.
+                        *thread != 0 && unsafe { rb_sys::rb_thread_interrupted(*thread as rb_sys::VALUE) } != 0
+                    };
+                    if !interrupted || w.serving.load(Ordering::SeqCst) {
                         w.pending.store(0, Ordering::SeqCst);
                     } else if w.pending.fetch_add(1, Ordering::SeqCst) + 1 >= GRACE {
                         w.pending.store(0, Ordering::SeqCst);
@@ -187,6 +192,7 @@ pub mod interrupts {
                 active: AtomicBool::new(false),
                 thread: Mutex::new(0),
                 pending: AtomicU32::new(0),
+                serving: AtomicBool::new(false),
                 stopper,
                 requested: AtomicBool::new(false),
             });
@@ -200,6 +206,10 @@ pub mod interrupts {
             if let (Some(w), Some(poller)) = (&self.0, poller()) {
                 // SAFETY: GVL held.
                 *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = unsafe { rb_sys::rb_thread_current() } as usize;
+                // A request V8 dropped (none is served while no JS runs, and a
+                // Locker resets V8's interrupt flags) must not block new ones.
+                w.requested.store(false, Ordering::SeqCst);
+                w.pending.store(0, Ordering::SeqCst);
                 w.active.store(true, Ordering::SeqCst);
                 if poller.parked.load(Ordering::SeqCst) {
                     let _list = poller.watched.lock().unwrap_or_else(|e| e.into_inner());
@@ -235,14 +245,16 @@ pub mod interrupts {
         // SAFETY: `data` is the Arc the poller leaked for this request.
         let watched = unsafe { Arc::from_raw(data as *const Watched) };
         watched.requested.store(false, Ordering::SeqCst);
-        let _ = std::panic::catch_unwind(|| {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let released = super::RELEASED.with(std::cell::Cell::get);
             // SAFETY: this thread's own Ruby thread; a racy read of its flags.
             let interrupted = unsafe { rb_sys::rb_thread_interrupted(rb_sys::rb_thread_current()) } != 0;
             if released && !interrupted {
                 return; // other Ruby threads run already, and nothing is pending here
             }
+            watched.serving.store(true, Ordering::SeqCst);
             let served = rusty_racer_runtime::without_js(|| super::with_gvl(|_| super::check_interrupts()));
+            watched.serving.store(false, Ordering::SeqCst);
             if let Ok(Err(e)) | Err(e) = served {
                 // SAFETY: with_gvl returned: the GVL is as before; set_pending
                 // needs it, so take it again if JS had released it.
@@ -250,7 +262,7 @@ pub mod interrupts {
                 // SAFETY: the isolate is running on this thread (V8 calls us from it).
                 rusty_racer_runtime::stop_isolate(&unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) });
             }
-        });
+        }));
     }
 }
 

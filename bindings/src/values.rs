@@ -104,6 +104,8 @@ pub struct RubyValues<'r> {
     /// pointer: alive while its operation runs).
     core: *const Core,
     pins: Pins,
+    /// The Maps and Sets made (kept by `pins` too), for `rehash`.
+    hashed: Vec<Value>,
 }
 
 impl<'r> RubyValues<'r> {
@@ -113,7 +115,7 @@ impl<'r> RubyValues<'r> {
 
     /// For `core`, from `Arc::as_ptr` of a Core whose operation is running.
     pub fn for_core(ruby: &'r Ruby, core: *const Core) -> Self {
-        RubyValues { ruby, core, pins: Pins::new() }
+        RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new() }
     }
 
     fn core_arc(&self) -> Arc<Core> {
@@ -266,6 +268,7 @@ impl HostValues for RubyValues<'_> {
         let class = self.ruby.get_inner(&JS_MAP);
         // SAFETY: JSMap is a Hash subclass: Hash's allocator, no initialize needed.
         let map = val(unsafe { rb_sys::rb_obj_alloc(raw(class.as_value())) });
+        self.hashed.push(map);
         Ok(self.kept(map))
     }
     fn hash_set(&mut self, hash: Value, key: Value, value: Value) -> Result<(), Error> {
@@ -276,10 +279,18 @@ impl HostValues for RubyValues<'_> {
     }
     fn new_set(&mut self) -> Result<Value, Error> {
         let set = self.ruby.get_inner(&SET).new_instance(())?;
+        self.hashed.push(set);
         Ok(self.kept(set))
     }
     fn set_add(&mut self, set: Value, item: Value) -> Result<(), Error> {
         set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
+    }
+    fn rehash(&mut self) -> Result<(), Error> {
+        for container in std::mem::take(&mut self.hashed) {
+            let method = if container.is_kind_of(self.ruby.get_inner(&SET)) { "reset" } else { "rehash" };
+            container.funcall::<_, _, Value>(method, ())?;
+        }
+        Ok(())
     }
     fn poll(&mut self) -> Result<(), Error> {
         crate::gvl::check_interrupts()

@@ -124,6 +124,10 @@ pub struct Stopper {
 
 impl Stopper {
     pub fn stop(&self) {
+        // Counted before and after: an operation starting meanwhile either
+        // sees the first count (and clears what it can), or the second one
+        // makes the next operation clear what landed after its start.
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.requested.store(true, Ordering::SeqCst);
         self.handle.terminate_execution();
         self.generation.fetch_add(1, Ordering::SeqCst);

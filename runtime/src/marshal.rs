@@ -70,6 +70,11 @@ pub trait HostValues {
     }
     fn new_set(&mut self) -> Result<Self::Value, Self::Error>;
     fn set_add(&mut self, set: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
+    /// The walk filled containers after Maps or Sets took them as keys or
+    /// items: the host re-hashes the Maps and Sets it made.
+    fn rehash(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
     /// Called every `POLL_EVERY` steps of a long walk: the host serves its
     /// own interrupts here; an error stops the walk.
     fn poll(&mut self) -> Result<(), Self::Error>;
@@ -184,9 +189,9 @@ pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>
 }
 
 /// Runs `Array::Iterate` over `array` with `callback`; false when V8
-/// reports an exception (a getter of an element threw). No JavaScript may
-/// run meanwhile on this thread (`without_js`): Ruby code the callback lets
-/// run (a signal handler, a finalizer) cannot re-enter an isolate inside it.
+/// reports an exception (a getter of an element threw). Each callback runs
+/// its body under `without_js` (a finalizer run by a Ruby allocation there
+/// cannot re-enter an isolate); getters V8 itself runs are not inside it.
 pub(crate) fn iterate(
     scope: &v8::PinScope<'_, '_>,
     array: v8::Local<'_, v8::Array>,
@@ -196,7 +201,7 @@ pub(crate) fn iterate(
     let context = scope.get_current_context();
     // SAFETY: live handles of the current isolate; the callbacks only read
     // V8 values (no V8 allocation) and never unwind.
-    crate::isolate::without_js(|| unsafe { v8_array_iterate(&*array, context, callback, data) })
+    unsafe { v8_array_iterate(&*array, context, callback, data) }
 }
 
 /// Longest JS array marshalled (2**27 elements: 1 GiB of Ruby references).
@@ -470,6 +475,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let entries: Vec<H::Value> = pending.entries.iter().map(|e| e.unwrap_or(nil)).collect();
             self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
         }
+        let rehash = !objects_later.is_empty();
         for (item, slot, array) in objects_later {
             let value = self.walk(item)?;
             match slot {
@@ -480,6 +486,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 }
                 _ => self.put(&mut hashes, &mut root, slot, array, value)?,
             }
+        }
+        if rehash {
+            self.host.rehash().map_err(Failure::Host)?;
         }
         Ok(root)
     }
@@ -687,6 +696,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            crate::isolate::without_js(|| run_one::<H>(index, element, data))
+        }
+        fn run_one<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             const BREAK: i32 = 1;
             const CONTINUE: i32 = 2;
             // SAFETY: `data` is the Run below, alive for the iteration.
@@ -888,6 +900,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             failed: Option<H::Error>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            crate::isolate::without_js(|| read_one::<H>(index, element, data))
+        }
+        fn read_one<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             const BREAK: i32 = 1;
             const CONTINUE: i32 = 2;
             // SAFETY: `data` is the Read below, alive for the iteration.

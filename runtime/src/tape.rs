@@ -338,7 +338,7 @@ pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
         // element's lifetime is the iteration's, as the reader uses it.
         let reader = unsafe { &mut *(data as *mut Reader<H>) };
         let element = unsafe { std::mem::transmute::<v8::Local<v8::Value>, v8::Local<v8::Value>>(element) };
-        match reader.read(index, element) {
+        match crate::isolate::without_js(|| reader.read(index, element)) {
             Ok(()) => 2,
             Err(e) => {
                 reader.failed = Some(e);
