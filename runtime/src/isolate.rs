@@ -289,11 +289,11 @@ impl Isolate {
                 let data = &**oom as *const OomState as *mut c_void;
                 v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
             }
-            v8_isolate.set_slot(crate::marshal::Helpers::default());
+            v8_isolate.set_slot(crate::realm_helpers::Helpers::default());
             v8_isolate.set_slot(crate::objects::Templates::default());
             v8::scope!(let scope, v8_isolate);
             let context = v8::Context::new(scope, Default::default());
-            crate::marshal::install_helper(scope, context);
+            crate::realm_helpers::install_helper(scope, context);
             isolate.contexts.borrow_mut().push(v8::Global::new(scope, context));
         })?;
         Ok(isolate)
@@ -395,7 +395,7 @@ impl Isolate {
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
             let context = v8::Context::new(scope, Default::default());
-            crate::marshal::install_helper(scope, context);
+            crate::realm_helpers::install_helper(scope, context);
             let mut contexts = self.contexts.borrow_mut();
             contexts.push(v8::Global::new(scope, context));
             contexts.len() - 1

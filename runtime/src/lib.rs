@@ -15,6 +15,7 @@ mod marshal;
 mod objects;
 mod path;
 mod platform;
+mod realm_helpers;
 mod stack;
 mod tape;
 mod watchdog;
@@ -26,9 +27,10 @@ pub use isolate::{
     Microtasks, Stopper,
 };
 pub use isolate::{stop_isolate, without_js};
-pub use marshal::{new_set, to_host, HostValues, MAX_DEPTH};
+pub use marshal::{to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::initialize;
+pub use realm_helpers::new_set;
 pub use stack::remaining as stack_remaining;
 pub use v8;

@@ -7,7 +7,6 @@
 //! isolate's termination every so often (a 30-million-element sparse array
 //! must still stop), and never holds a V8 string view across a host call.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -15,6 +14,7 @@ use std::ffi::c_void;
 
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::function::{self, FunctionId};
+use crate::realm_helpers::{entries_helper, helper};
 
 /// Builds host values as the walk meets JS values. Containers are created
 /// first, remembered, then filled in place.
@@ -90,102 +90,6 @@ unsafe extern "C" {
         callback: extern "C" fn(u32, v8::Local<v8::Value>, *mut c_void) -> i32,
         data: *mut c_void,
     ) -> bool;
-}
-
-/// The per-realm JS helper that lists an object's own enumerable string
-/// properties as `[key, value, key, value, …]`: `Object.keys` takes V8's
-/// enum-cache fast path (the C++ property-names API does not), the reads
-/// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
-/// `Object.keys` is captured when the realm is made, before user code runs.
-const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { if (arrProto.push !== push) return null; \
-    const k = keys(o), out = []; \
-    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
-    (Object.keys, Array.prototype.push, Array.prototype)";
-
-/// Builds a Set from an array with the realm's own `Set` (captured when the
-/// realm is made): one constructor call instead of an API call per item.
-const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
-/// Joins an array of strings into one (the realm's own `join`): an array of
-/// strings is then read in one copy and split by the lengths V8 reported.
-const JOIN_JS: &str =
-    "((call, join) => { const ajoin = call.bind(join); return (items) => ajoin(items, ''); })(Function.prototype.call, Array.prototype.join)";
-
-/// A realm's helpers.
-struct RealmHelpers {
-    context: v8::Global<v8::Context>,
-    entries: v8::Global<v8::Function>,
-    new_set: v8::Global<v8::Function>,
-    join: v8::Global<v8::Function>,
-    tape: v8::Global<v8::Function>,
-    node: v8::Global<v8::Value>,
-    reference: v8::Global<v8::Value>,
-}
-
-/// Each realm's helpers (an isolate slot).
-#[derive(Default)]
-pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
-
-/// Makes `context`'s helpers (when the realm is created, before user code).
-pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
-    let scope = &mut v8::ContextScope::new(scope, context);
-    let function = |scope: &mut v8::PinScope<'_, '_>, source: &str| {
-        let source = v8::String::new(scope, source)?;
-        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
-        v8::Local::<v8::Function>::try_from(made).ok().map(|f| v8::Global::new(scope, f))
-    };
-    let (Some(entries), Some(new_set), Some(join)) =
-        (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS), function(scope, JOIN_JS))
-    else {
-        return;
-    };
-    // The tape helper comes with its two markers: [build, NODE, REF].
-    let tape_parts = (|| {
-        let source = v8::String::new(scope, crate::tape::TAPE_JS)?;
-        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
-        let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
-        let build = v8::Local::<v8::Function>::try_from(parts.get_index(scope, 0)?).ok()?;
-        let node = parts.get_index(scope, 1)?;
-        let reference = parts.get_index(scope, 2)?;
-        Some((v8::Global::new(scope, build), v8::Global::new(scope, node), v8::Global::new(scope, reference)))
-    })();
-    let Some((tape, node, reference)) = tape_parts else { return };
-    let context = v8::Global::new(scope, context);
-    if let Some(helpers) = scope.get_slot::<Helpers>() {
-        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join, tape, node, reference });
-    }
-}
-
-fn helper<'s>(
-    scope: &v8::PinScope<'s, '_>,
-    which: impl Fn(&RealmHelpers) -> &v8::Global<v8::Function>,
-) -> Option<v8::Local<'s, v8::Function>> {
-    let current = scope.get_current_context();
-    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
-    let found = helpers.iter().find(|h| h.context == current)?;
-    Some(v8::Local::new(scope, which(found)))
-}
-
-fn realm_value<'s>(
-    scope: &v8::PinScope<'s, '_>,
-    which: impl Fn(&RealmHelpers) -> &v8::Global<v8::Value>,
-) -> Option<v8::Local<'s, v8::Value>> {
-    let current = scope.get_current_context();
-    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
-    let found = helpers.iter().find(|h| h.context == current)?;
-    Some(v8::Local::new(scope, which(found)))
-}
-
-/// The current realm's entries helper, if it has one.
-fn entries_helper<'s>(scope: &v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Function>> {
-    helper(scope, |h| &h.entries)
-}
-
-/// A new Set of the current realm holding `items` (None: an exception is
-/// pending, or the realm has no helper).
-pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>) -> Option<v8::Local<'s, v8::Value>> {
-    let make = helper(scope, |h| &h.new_set)?;
-    let undefined = v8::undefined(scope).into();
-    make.call(scope, undefined, &[items.into()])
 }
 
 /// Runs `Array::Iterate` over `array` with `callback`; false when V8
@@ -298,7 +202,7 @@ impl Hasher for IdentityHasher {
 
 /// JS heap objects already converted, by identity hash (chained on the
 /// rare collision), with their host values.
-struct Seen<'s, T, V> {
+pub(crate) struct Seen<'s, T, V> {
     heads: HashMap<i32, usize, BuildHasherDefault<IdentityHasher>>,
     entries: Vec<(v8::Local<'s, T>, V, usize)>,
 }
@@ -325,18 +229,18 @@ impl<'s, T: PartialEq, V: Copy> Seen<'s, T, V> {
         None
     }
 
-    fn insert(&mut self, hash: i32, object: v8::Local<'s, T>, value: V) {
+    pub(crate) fn insert(&mut self, hash: i32, object: v8::Local<'s, T>, value: V) {
         let next = self.heads.insert(hash, self.entries.len()).unwrap_or(NONE);
         self.entries.push((object, value, next));
     }
 }
 
-struct Walk<'a, 's, 'i, H: HostValues> {
-    scope: &'a v8::PinScope<'s, 'i>,
-    host: &'a mut H,
+pub(crate) struct Walk<'a, 's, 'i, H: HostValues> {
+    pub(crate) scope: &'a v8::PinScope<'s, 'i>,
+    pub(crate) host: &'a mut H,
     depth: usize,
     steps: u32,
-    seen: Seen<'s, v8::Object, H::Value>,
+    pub(crate) seen: Seen<'s, v8::Object, H::Value>,
     keys: Seen<'s, v8::String, H::Value>,
     /// The realm's entries helper, once looked up (Some(None): it has none).
     entries: Option<Option<v8::Local<'s, v8::Function>>>,
@@ -345,7 +249,7 @@ struct Walk<'a, 's, 'i, H: HostValues> {
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
-    fn walk(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+    pub(crate) fn walk(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
         if let Some(out) = primitive(self.host, value) {
             return out.map_err(Failure::Host);
         }
@@ -375,146 +279,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         out
     }
 
-    /// Plain data through the realm's tape helper (see tape.rs): None when it
-    /// does not apply (the caller walks the value as usual).
-    fn tape(&mut self, value: v8::Local<'s, v8::Value>) -> Result<Option<H::Value>, Failure<H::Error>> {
-        if !value.is_object() || value.is_function() {
-            return Ok(None);
-        }
-        if value.is_array() {
-            // Arrays of numbers and of strings have faster paths of their own.
-            // SAFETY: checked just above.
-            let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
-            if array.length() == 0 || !array.get_index(self.scope, 0).ok_or(Failure::Exception)?.is_object() {
-                return Ok(None);
-            }
-        } else if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
-            return Ok(None);
-        }
-        let scope = self.scope;
-        let (Some(build), Some(node), Some(reference)) =
-            (helper(scope, |h| &h.tape), realm_value(scope, |h| &h.node), realm_value(scope, |h| &h.reference))
-        else {
-            return Ok(None);
-        };
-        let undefined = v8::undefined(scope).into();
-        let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
-        let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
-        let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
-        let (tape, shapes, objects, other, names) = (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?);
-        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names)) = (
-            v8::Local::<v8::Array>::try_from(tape),
-            v8::Local::<v8::Int32Array>::try_from(shapes),
-            v8::Local::<v8::Array>::try_from(objects),
-            v8::Local::<v8::Array>::try_from(names),
-        ) else {
-            return Ok(None);
-        };
-        let mut name_values = Vec::with_capacity(names.length() as usize);
-        for i in 0..names.length() {
-            let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
-            name_values.push(self.key(name)?);
-        }
-        let shape_data = shapes.data() as *const i32;
-        let shape_len = shapes.byte_length() / 4;
-        // SAFETY: the Int32Array's own window, alive in this scope; read
-        // before any JS runs again.
-        let shape_slice: &[i32] =
-            if shape_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(shape_data, shape_len) } };
-        let mut reader =
-            crate::tape::Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, scope, MAX_DEPTH);
-        let iterated = crate::tape::read_tape(scope, &mut reader, tape);
-        let complete = reader.complete();
-        let (failed, containers, mut hashes, later, mut root) = (
-            reader.failed.take(),
-            std::mem::take(&mut reader.containers),
-            std::mem::take(&mut reader.hashes),
-            std::mem::take(&mut reader.later),
-            reader.root.take(),
-        );
-        drop(reader);
-        match failed {
-            Some(crate::tape::Failed::Host(e)) => return Err(Failure::Host(e)),
-            Some(crate::tape::Failed::TooDeep) => {
-                return Err(too_deep(&format!("nested deeper than {MAX_DEPTH} levels")));
-            }
-            Some(crate::tape::Failed::Stopped) => return Err(Failure::Exception),
-            Some(crate::tape::Failed::Malformed) => return Ok(None),
-            None if !iterated => return Err(Failure::Exception),
-            None if !complete => return Ok(None),
-            None => {}
-        }
-        self.host.poll().map_err(Failure::Host)?;
-        if other.is_true() {
-            // What the general walk meets may lead back to these containers.
-            for (i, container) in containers.iter().enumerate() {
-                let object = objects.get_index(scope, i as u32).ok_or(Failure::Exception)?;
-                if let Ok(object) = v8::Local::<v8::Object>::try_from(object) {
-                    self.seen.insert(object.get_identity_hash().get(), object, *container);
-                }
-            }
-        }
-        // Strings (and other primitives) first, then every hash is filled, and
-        // only then the objects the general walk converts: a Map or Set it
-        // builds may hold one of these containers as a key, and must see it
-        // complete. (Entries still waiting for such an object are nil until
-        // it is converted.)
-        let mut objects_later = Vec::new();
-        for (index, slot, array) in later {
-            let item = tape.get_index(scope, index).ok_or(Failure::Exception)?;
-            if item.is_object() {
-                objects_later.push((item, slot, array));
-                continue;
-            }
-            let value = self.walk(item)?;
-            let value = self.host.hold(value);
-            self.put(&mut hashes, &mut root, slot, array, value)?;
-        }
-        let nil = self.host.nil().map_err(Failure::Host)?;
-        for pending in hashes.iter().filter(|h| !h.entries.is_empty()) {
-            let entries: Vec<H::Value> = pending.entries.iter().map(|e| e.unwrap_or(nil)).collect();
-            self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
-        }
-        let rehash = !objects_later.is_empty();
-        for (item, slot, array) in objects_later {
-            let value = self.walk(item)?;
-            match slot {
-                // The hash is filled: set the entry (its key is at pos - 1).
-                crate::tape::Slot::Hash { hash, pos } => {
-                    let key = hashes[hash].entries[pos - 1].ok_or_else(|| internal("tape key"))?;
-                    self.host.hash_set(hashes[hash].hash, key, value).map_err(Failure::Host)?;
-                }
-                _ => self.put(&mut hashes, &mut root, slot, array, value)?,
-            }
-        }
-        if rehash {
-            self.host.rehash().map_err(Failure::Host)?;
-        }
-        Ok(root)
-    }
-
-    fn put(
-        &mut self,
-        hashes: &mut [crate::tape::PendingHash<H::Value>],
-        root: &mut Option<H::Value>,
-        slot: crate::tape::Slot,
-        array: Option<H::Value>,
-        value: H::Value,
-    ) -> Result<(), Failure<H::Error>> {
-        match slot {
-            crate::tape::Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
-            crate::tape::Slot::Array { index } => {
-                if let Some(array) = array {
-                    self.host.array_store(array, index, value).map_err(Failure::Host)?;
-                }
-            }
-            crate::tape::Slot::Root => *root = Some(value),
-        }
-        self.tick()
-    }
-
     /// Counts a step; every so often polls the host and the termination.
-    fn tick(&mut self) -> Result<(), Failure<H::Error>> {
+    pub(crate) fn tick(&mut self) -> Result<(), Failure<H::Error>> {
         self.steps += 1;
         if self.steps % POLL_EVERY == 0 {
             self.host.poll().map_err(Failure::Host)?;
@@ -957,7 +723,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 
     /// A property name as a host key, cached: names recur across objects.
-    fn key(&mut self, name: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
+    pub(crate) fn key(&mut self, name: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
         let Ok(name) = v8::Local::<v8::String>::try_from(name) else {
             // ConvertToString gives strings; anything else is printed.
             let text = name.to_rust_string_lossy(self.scope);
@@ -1072,10 +838,10 @@ fn utf16_to_utf8(units: &[u16], out: &mut [u8]) -> usize {
     n
 }
 
-fn internal<E>(what: &str) -> Failure<E> {
+pub(crate) fn internal<E>(what: &str) -> Failure<E> {
     Failure::Js(JsError::new(ErrorKind::Usage, format!("internal error: {what} failed")))
 }
 
-fn too_deep<E>(why: &str) -> Failure<E> {
+pub(crate) fn too_deep<E>(why: &str) -> Failure<E> {
     Failure::Js(JsError::new(ErrorKind::Marshal, format!("cannot marshal a value to Ruby: it is {why}")))
 }

@@ -348,3 +348,147 @@ pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
     }
     crate::marshal::iterate(scope, tape, each::<H>, reader as *mut Reader<H> as *mut c_void)
 }
+
+use crate::error::Failure;
+use crate::marshal::{HostValues, Walk, MAX_DEPTH};
+
+impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
+    /// Plain data through the realm's tape helper (see tape.rs): None when it
+    /// does not apply (the caller walks the value as usual).
+    pub(crate) fn tape(&mut self, value: v8::Local<'s, v8::Value>) -> Result<Option<H::Value>, Failure<H::Error>> {
+        if !value.is_object() || value.is_function() {
+            return Ok(None);
+        }
+        if value.is_array() {
+            // Arrays of numbers and of strings have faster paths of their own.
+            // SAFETY: checked just above.
+            let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
+            if array.length() == 0 || !array.get_index(self.scope, 0).ok_or(Failure::Exception)?.is_object() {
+                return Ok(None);
+            }
+        } else if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
+            return Ok(None);
+        }
+        let scope = self.scope;
+        let (Some(build), Some(node), Some(reference)) = (
+            crate::realm_helpers::helper(scope, |h| &h.tape),
+            crate::realm_helpers::helper(scope, |h| &h.node),
+            crate::realm_helpers::helper(scope, |h| &h.reference),
+        ) else {
+            return Ok(None);
+        };
+        let undefined = v8::undefined(scope).into();
+        let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
+        let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
+        let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
+        let (tape, shapes, objects, other, names) = (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?);
+        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names)) = (
+            v8::Local::<v8::Array>::try_from(tape),
+            v8::Local::<v8::Int32Array>::try_from(shapes),
+            v8::Local::<v8::Array>::try_from(objects),
+            v8::Local::<v8::Array>::try_from(names),
+        ) else {
+            return Ok(None);
+        };
+        let mut name_values = Vec::with_capacity(names.length() as usize);
+        for i in 0..names.length() {
+            let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
+            name_values.push(self.key(name)?);
+        }
+        let shape_data = shapes.data() as *const i32;
+        let shape_len = shapes.byte_length() / 4;
+        // SAFETY: the Int32Array's own window, alive in this scope; read
+        // before any JS runs again.
+        let shape_slice: &[i32] =
+            if shape_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(shape_data, shape_len) } };
+        let mut reader = Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, scope, MAX_DEPTH);
+        let iterated = read_tape(scope, &mut reader, tape);
+        let complete = reader.complete();
+        let (failed, containers, mut hashes, later, mut root) = (
+            reader.failed.take(),
+            std::mem::take(&mut reader.containers),
+            std::mem::take(&mut reader.hashes),
+            std::mem::take(&mut reader.later),
+            reader.root.take(),
+        );
+        drop(reader);
+        match failed {
+            Some(Failed::Host(e)) => return Err(Failure::Host(e)),
+            Some(Failed::TooDeep) => {
+                return Err(crate::marshal::too_deep(&format!("nested deeper than {MAX_DEPTH} levels")));
+            }
+            Some(Failed::Stopped) => return Err(Failure::Exception),
+            Some(Failed::Malformed) => return Ok(None),
+            None if !iterated => return Err(Failure::Exception),
+            None if !complete => return Ok(None),
+            None => {}
+        }
+        self.host.poll().map_err(Failure::Host)?;
+        if other.is_true() {
+            // What the general walk meets may lead back to these containers.
+            for (i, container) in containers.iter().enumerate() {
+                let object = objects.get_index(scope, i as u32).ok_or(Failure::Exception)?;
+                if let Ok(object) = v8::Local::<v8::Object>::try_from(object) {
+                    self.seen.insert(object.get_identity_hash().get(), object, *container);
+                }
+            }
+        }
+        // Strings (and other primitives) first, then every hash is filled, and
+        // only then the objects the general walk converts: a Map or Set it
+        // builds may hold one of these containers as a key, and must see it
+        // complete. (Entries still waiting for such an object are nil until
+        // it is converted.)
+        let mut objects_later = Vec::new();
+        for (index, slot, array) in later {
+            let item = tape.get_index(scope, index).ok_or(Failure::Exception)?;
+            if item.is_object() {
+                objects_later.push((item, slot, array));
+                continue;
+            }
+            let value = self.walk(item)?;
+            let value = self.host.hold(value);
+            self.put(&mut hashes, &mut root, slot, array, value)?;
+        }
+        let nil = self.host.nil().map_err(Failure::Host)?;
+        for pending in hashes.iter().filter(|h| !h.entries.is_empty()) {
+            let entries: Vec<H::Value> = pending.entries.iter().map(|e| e.unwrap_or(nil)).collect();
+            self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
+        }
+        let rehash = !objects_later.is_empty();
+        for (item, slot, array) in objects_later {
+            let value = self.walk(item)?;
+            match slot {
+                // The hash is filled: set the entry (its key is at pos - 1).
+                Slot::Hash { hash, pos } => {
+                    let key = hashes[hash].entries[pos - 1].ok_or_else(|| crate::marshal::internal("tape key"))?;
+                    self.host.hash_set(hashes[hash].hash, key, value).map_err(Failure::Host)?;
+                }
+                _ => self.put(&mut hashes, &mut root, slot, array, value)?,
+            }
+        }
+        if rehash {
+            self.host.rehash().map_err(Failure::Host)?;
+        }
+        Ok(root)
+    }
+
+    fn put(
+        &mut self,
+        hashes: &mut [PendingHash<H::Value>],
+        root: &mut Option<H::Value>,
+        slot: Slot,
+        array: Option<H::Value>,
+        value: H::Value,
+    ) -> Result<(), Failure<H::Error>> {
+        match slot {
+            Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
+            Slot::Array { index } => {
+                if let Some(array) = array {
+                    self.host.array_store(array, index, value).map_err(Failure::Host)?;
+                }
+            }
+            Slot::Root => *root = Some(value),
+        }
+        self.tick()
+    }
+}

@@ -1,0 +1,94 @@
+//! Each realm's JS helpers, compiled when the realm is made (before user
+//! code runs) from the realm's own intrinsics: the entries of an object, a
+//! Set from an array, the join of an array of strings, and the tape of
+//! plain data (tape.rs). The marshalling walk calls them instead of one V8
+//! API call per property or item.
+
+use std::cell::RefCell;
+
+/// The per-realm JS helper that lists an object's own enumerable string
+/// properties as `[key, value, key, value, …]`: `Object.keys` takes V8's
+/// enum-cache fast path (the C++ property-names API does not), the reads
+/// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
+/// `Object.keys` is captured when the realm is made, before user code runs.
+const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { if (arrProto.push !== push) return null; \
+    const k = keys(o), out = []; \
+    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
+    (Object.keys, Array.prototype.push, Array.prototype)";
+
+/// Builds a Set from an array with the realm's own `Set` (captured when the
+/// realm is made): one constructor call instead of an API call per item.
+const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
+/// Joins an array of strings into one (the realm's own `join`): an array of
+/// strings is then read in one copy and split by the lengths V8 reported.
+const JOIN_JS: &str =
+    "((call, join) => { const ajoin = call.bind(join); return (items) => ajoin(items, ''); })(Function.prototype.call, Array.prototype.join)";
+
+/// A realm's helpers.
+pub(crate) struct RealmHelpers {
+    pub(crate) context: v8::Global<v8::Context>,
+    pub(crate) entries: v8::Global<v8::Function>,
+    pub(crate) new_set: v8::Global<v8::Function>,
+    pub(crate) join: v8::Global<v8::Function>,
+    pub(crate) tape: v8::Global<v8::Function>,
+    pub(crate) node: v8::Global<v8::Value>,
+    pub(crate) reference: v8::Global<v8::Value>,
+}
+
+/// Each realm's helpers (an isolate slot).
+#[derive(Default)]
+pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
+
+/// Makes `context`'s helpers (when the realm is created, before user code).
+pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let function = |scope: &mut v8::PinScope<'_, '_>, source: &str| {
+        let source = v8::String::new(scope, source)?;
+        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
+        v8::Local::<v8::Function>::try_from(made).ok().map(|f| v8::Global::new(scope, f))
+    };
+    let (Some(entries), Some(new_set), Some(join)) =
+        (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS), function(scope, JOIN_JS))
+    else {
+        return;
+    };
+    // The tape helper comes with its two markers: [build, NODE, REF].
+    let tape_parts = (|| {
+        let source = v8::String::new(scope, crate::tape::TAPE_JS)?;
+        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
+        let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
+        let build = v8::Local::<v8::Function>::try_from(parts.get_index(scope, 0)?).ok()?;
+        let node = parts.get_index(scope, 1)?;
+        let reference = parts.get_index(scope, 2)?;
+        Some((v8::Global::new(scope, build), v8::Global::new(scope, node), v8::Global::new(scope, reference)))
+    })();
+    let Some((tape, node, reference)) = tape_parts else { return };
+    let context = v8::Global::new(scope, context);
+    if let Some(helpers) = scope.get_slot::<Helpers>() {
+        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join, tape, node, reference });
+    }
+}
+
+/// One of the current realm's helpers (None: the realm has none).
+pub(crate) fn helper<'s, T>(
+    scope: &v8::PinScope<'s, '_>,
+    which: impl Fn(&RealmHelpers) -> &v8::Global<T>,
+) -> Option<v8::Local<'s, T>> {
+    let current = scope.get_current_context();
+    let helpers = scope.get_slot::<Helpers>()?.0.borrow();
+    let found = helpers.iter().find(|h| h.context == current)?;
+    Some(v8::Local::new(scope, which(found)))
+}
+
+/// The current realm's entries helper, if it has one.
+pub(crate) fn entries_helper<'s>(scope: &v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Function>> {
+    helper(scope, |h| &h.entries)
+}
+
+/// A new Set of the current realm holding `items` (None: an exception is
+/// pending, or the realm has no helper).
+pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>) -> Option<v8::Local<'s, v8::Value>> {
+    let make = helper(scope, |h| &h.new_set)?;
+    let undefined = v8::undefined(scope).into();
+    make.call(scope, undefined, &[items.into()])
+}
