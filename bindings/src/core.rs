@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use magnus::{gc, prelude::*, Error, Exception, RArray, Ruby, Value};
 use rr_glue::ThreadToken;
-use rusty_racer_runtime::{self as runtime, v8, ErrorKind, Failure, JsError};
+use rusty_racer_runtime::{self as runtime, ErrorKind, Failure, JsError};
 
 use crate::generated::ErrorClass;
 use crate::gvl;
@@ -19,7 +19,6 @@ const ISOLATE_EXTERNAL_BYTES: isize = 2 << 20;
 pub struct Core {
     pub owner: ThreadToken,
     pub runtime: RefCell<Option<runtime::Isolate>>,
-    pub handle: v8::IsolateHandle,
     /// Stops the isolate's JS from any thread (Isolate#terminate).
     pub stopper: runtime::Stopper,
     /// The isolate's place with the interrupt poller.
@@ -136,7 +135,6 @@ impl Core {
             .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
         let core = Arc::new(Core {
             owner: rr_glue::current_thread(),
-            handle: isolate.thread_safe_handle(),
             stopper: isolate.stopper(),
             interrupts: gvl::interrupts::Registration::new(isolate.stopper()),
             runtime: RefCell::new(Some(isolate)),

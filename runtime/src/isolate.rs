@@ -197,7 +197,6 @@ pub(crate) enum Realm {
 
 pub struct Isolate {
     shared: Option<Arc<v8::SharedIsolate>>,
-    pub(crate) handle: v8::IsolateHandle,
     /// Terminates this isolate and says so to code that runs no JS (the
     /// marshalling walk): V8's own flag is set only once JS sees it.
     pub(crate) stopper: Stopper,
@@ -264,15 +263,14 @@ impl Isolate {
                 return Err(JsError::new(ErrorKind::Usage, message));
             }
         };
-        let handle = shared.thread_safe_handle();
-        let stopper = Stopper { handle: handle.clone(), requested: Arc::default(), generation: Arc::default() };
+        let stopper =
+            Stopper { handle: shared.thread_safe_handle(), requested: Arc::default(), generation: Arc::default() };
         let oom = (options.memory_limit > 0)
             .then(|| Box::new(OomState { stopper: stopper.clone(), hit: AtomicBool::new(false) }));
         LIVE.fetch_add(1, Ordering::SeqCst);
         let isolate = Isolate {
             shared: Some(shared),
             stopper,
-            handle,
             forgotten: Arc::default(),
             contexts: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
@@ -297,11 +295,6 @@ impl Isolate {
             isolate.contexts.borrow_mut().push(v8::Global::new(scope, context));
         })?;
         Ok(isolate)
-    }
-
-    /// A handle that can terminate this isolate's JS from any thread.
-    pub fn thread_safe_handle(&self) -> v8::IsolateHandle {
-        self.handle.clone()
     }
 
     /// Whether an operation of this isolate is on this thread's stack.

@@ -391,10 +391,10 @@ fn terminate_and_timeouts_leave_the_isolate_usable() {
         _ => panic!(),
     }
     assert_eq!(eval(&iso, "2"), Ok(Val::Int(2)));
-    let handle = iso.thread_safe_handle();
+    let stopper = iso.stopper();
     let killer = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(50));
-        handle.terminate_execution();
+        stopper.stop();
     });
     let e = eval(&iso, "for (;;) {}").unwrap_err();
     killer.join().unwrap();
