@@ -336,12 +336,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                     }
                 }
             }
-            for i in start..len {
-                let item = array.get_index(self.scope, i).ok_or(Failure::Exception)?;
-                let item = self.walk(item)?;
-                self.host.array_push(out, item).map_err(Failure::Host)?;
-                self.tick()?;
-            }
+            self.push_items(array.into(), start..len, out)?;
             return Ok(out);
         }
         if value.is_function() {
@@ -423,13 +418,24 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let len = len.uint32_value(self.scope).ok_or(Failure::Exception)?.min(MAX_ARRAY_LENGTH);
         let out = self.host.new_array(len as usize).map_err(Failure::Host)?;
         self.remember(hash, object, out);
-        for i in 0..len {
-            let item = object.get_index(self.scope, i).ok_or(Failure::Exception)?;
+        self.push_items(object, 0..len, out)?;
+        Ok(out)
+    }
+
+    /// Walks items `range` of `array` (an array, or a Proxy of one) onto `out`.
+    fn push_items(
+        &mut self,
+        array: v8::Local<'s, v8::Object>,
+        range: std::ops::Range<u32>,
+        out: H::Value,
+    ) -> Result<(), Failure<H::Error>> {
+        for i in range {
+            let item = array.get_index(self.scope, i).ok_or(Failure::Exception)?;
             let item = self.walk(item)?;
             self.host.array_push(out, item).map_err(Failure::Host)?;
             self.tick()?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Converts the array's leading run of numbers, booleans and nils with
