@@ -42,27 +42,24 @@ pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
 /// Makes `context`'s helpers (when the realm is created, before user code).
 pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
     let scope = &mut v8::ContextScope::new(scope, context);
-    let function = |scope: &mut v8::PinScope<'_, '_>, source: &str| {
-        let source = v8::String::new(scope, source)?;
+    // One script makes them all: [entries, newSet, join, tape, NODE, REF].
+    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
+    let parts = (|| {
+        let source = v8::String::new(scope, &source)?;
         let made = v8::Script::compile(scope, source, None)?.run(scope)?;
-        v8::Local::<v8::Function>::try_from(made).ok().map(|f| v8::Global::new(scope, f))
+        let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
+        (0..6).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
+    })();
+    let Some(parts) = parts else { return };
+    let function = |scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>| {
+        v8::Local::<v8::Function>::try_from(value).ok().map(|f| v8::Global::new(scope, f))
     };
-    let (Some(entries), Some(new_set), Some(join)) =
-        (function(scope, ENTRIES_JS), function(scope, NEW_SET_JS), function(scope, JOIN_JS))
+    let (Some(entries), Some(new_set), Some(join), Some(tape)) =
+        (function(scope, parts[0]), function(scope, parts[1]), function(scope, parts[2]), function(scope, parts[3]))
     else {
         return;
     };
-    // The tape helper comes with its two markers: [build, NODE, REF].
-    let tape_parts = (|| {
-        let source = v8::String::new(scope, crate::tape::TAPE_JS)?;
-        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
-        let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
-        let build = v8::Local::<v8::Function>::try_from(parts.get_index(scope, 0)?).ok()?;
-        let node = parts.get_index(scope, 1)?;
-        let reference = parts.get_index(scope, 2)?;
-        Some((v8::Global::new(scope, build), v8::Global::new(scope, node), v8::Global::new(scope, reference)))
-    })();
-    let Some((tape, node, reference)) = tape_parts else { return };
+    let (node, reference) = (v8::Global::new(scope, parts[4]), v8::Global::new(scope, parts[5]));
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
         helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join, tape, node, reference });
