@@ -233,4 +233,21 @@ class InterruptsStayServedTest < RustyRacerTest
     busy&.kill
     trap("USR1", old || "DEFAULT")
   end
+
+  def test_a_signal_handler_cannot_enter_an_isolate_inside_v8_and_js_goes_on
+    ctx = context
+    seen = []
+    old = trap("USR2") do
+      ctx.eval("1")
+    rescue RustyRacer::Error => e
+      seen << e.message
+    end
+    Thread.new { sleep 0.2; Process.kill("USR2", Process.pid) }
+    assert_equal "done", ctx.eval("const t = Date.now(); while (Date.now() - t < 600) {} 'done'")
+    assert_equal 1, seen.size
+    assert_match(/JavaScript cannot run here/, seen.first)
+  ensure
+    trap("USR2", old || "DEFAULT")
+  end
 end
+
