@@ -13,8 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{ErrorKind, Failure, JsError};
+use crate::exception::{js_error, key, type_name};
 use crate::function::{Forgotten, FunctionId, FunctionTable, Table};
-use crate::path::{is_plain_path, parse_path};
+use crate::memory::{near_heap_limit, OomState};
+use crate::path::is_plain_path;
+pub use crate::termination::Stopper;
+use crate::termination::{js_refused, StopRequested};
 use crate::watchdog::{self, Deadline};
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -105,87 +109,10 @@ pub trait HostFunctions: 'static {
     ) -> Option<v8::Local<'s, v8::Value>>;
 }
 
-struct HostSlot(Rc<dyn HostFunctions>);
+pub(crate) struct HostSlot(pub(crate) Rc<dyn HostFunctions>);
 
 /// A context's number within its isolate; the default context is 0.
 pub type ContextId = usize;
-
-/// Terminates an isolate from any thread and records that it was asked
-/// to, for code that runs no JS (V8 sets its own flag only once JS runs).
-#[derive(Clone)]
-pub struct Stopper {
-    handle: v8::IsolateHandle,
-    requested: Arc<AtomicBool>,
-    /// Counts stop requests: an operation that sees a new one when it
-    /// starts clears V8's termination flag (and only then takes V8's lock
-    /// for it), so a late stop never carries over to a later operation.
-    generation: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Stopper {
-    pub fn stop(&self) {
-        // Counted before and after: an operation starting meanwhile either
-        // sees the first count (and clears what it can), or the second one
-        // makes the next operation clear what landed after its start.
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        self.requested.store(true, Ordering::SeqCst);
-        self.handle.terminate_execution();
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub fn requested(&self) -> bool {
-        self.requested.load(Ordering::SeqCst)
-    }
-
-    pub fn handle(&self) -> &v8::IsolateHandle {
-        &self.handle
-    }
-}
-
-/// Terminates the JS of `isolate` (on its thread, inside V8), recording
-/// the request like `Stopper::stop`.
-pub fn stop_isolate(isolate: &v8::Isolate) {
-    match isolate.get_slot::<StopRequested>() {
-        Some(stopper) => stopper.0.stop(),
-        None => {
-            isolate.terminate_execution();
-        }
-    }
-}
-
-thread_local! {
-    /// Non-zero while this thread is inside V8 where no JavaScript may run
-    /// (an `Array::Iterate` callback, a V8 interrupt callback).
-    static NO_JS: Cell<u32> = const { Cell::new(0) };
-}
-
-/// Runs `f` with JavaScript refused on this thread: Ruby code that runs
-/// meanwhile (a signal handler, a finalizer) gets an error from any isolate
-/// instead of re-entering V8 where it must not.
-pub fn without_js<R>(f: impl FnOnce() -> R) -> R {
-    NO_JS.with(|n| n.set(n.get() + 1));
-    let out = f();
-    NO_JS.with(|n| n.set(n.get() - 1));
-    out
-}
-
-/// The isolate slot through which the walk sees (and code inside V8 makes)
-/// a stop request.
-pub(crate) struct StopRequested(pub(crate) Stopper);
-
-/// Whether the isolate of `scope` was asked to stop during this operation.
-pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
-    scope.is_execution_terminating()
-        || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.requested.load(Ordering::Relaxed))
-}
-
-/// State of the near-heap-limit callback; boxed so its address is stable.
-struct OomState {
-    pub(crate) stopper: Stopper,
-    hit: AtomicBool,
-}
-
-const HOST_ERROR_KEY: &str = "rusty_racer.host_error";
 
 /// Where an operation runs: a context by id, or the realm a kept function
 /// was handed out in.
@@ -205,8 +132,8 @@ pub struct Isolate {
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
-    options: IsolateOptions,
-    oom: Option<Box<OomState>>,
+    pub(crate) options: IsolateOptions,
+    pub(crate) oom: Option<Box<OomState>>,
     /// The stack limit last set (per thread it is constant).
     stack_limit: Cell<usize>,
     /// The stop generation the last outermost operation started after.
@@ -317,7 +244,7 @@ impl Isolate {
     pub(crate) fn enter<R>(&self, f: impl FnOnce(&mut v8::Isolate, bool) -> R) -> Result<R, JsError> {
         let shared =
             self.shared.as_ref().ok_or_else(|| JsError::new(ErrorKind::Usage, "the isolate has been disposed"))?;
-        if NO_JS.with(Cell::get) > 0 {
+        if js_refused() {
             return Err(JsError::new(
                 ErrorKind::Usage,
                 "JavaScript cannot run here: Ruby code (a signal handler, a finalizer) ran while rusty_racer was \
@@ -481,14 +408,6 @@ impl Isolate {
         js_error(tc, exception, message, ErrorKind::Runtime)
     }
 
-    fn restore_heap_limit(&self, isolate: &mut v8::Isolate) {
-        if let Some(oom) = &self.oom {
-            isolate.remove_near_heap_limit_callback(near_heap_limit, self.options.memory_limit);
-            let data = &**oom as *const OomState as *mut c_void;
-            isolate.add_near_heap_limit_callback(near_heap_limit, data);
-        }
-    }
-
     /// Compiles and runs `source` as a classic script in `ctx`; `convert`
     /// turns the completion value into the host's (or skips it).
     pub fn eval<G: Gate, R, E>(
@@ -574,72 +493,6 @@ impl Isolate {
             convert(tc, value)
         })
     }
-
-    /// Makes host function `id` callable from JS at each dotted path (under
-    /// the host namespace, if any), creating missing intermediate objects.
-    /// Paths are all checked before anything is attached.
-    pub fn attach(&self, ctx: ContextId, entries: &[(&str, u32)]) -> Result<(), JsError> {
-        let mut parsed = Vec::with_capacity(entries.len());
-        for (path, id) in entries {
-            let parts = parse_path(path).ok_or_else(|| {
-                JsError::new(
-                    ErrorKind::Runtime,
-                    format!("cannot attach {path:?}: not a plain dotted path of identifiers"),
-                )
-            })?;
-            parsed.push((*path, parts, *id));
-        }
-        let namespace = self.options.host_namespace.clone();
-        self.run::<(), JsError>(Realm::Id(ctx), 0, |tc, _| {
-            let context = tc.get_current_context();
-            let global = context.global(tc);
-            for (path, parts, id) in &parsed {
-                let mut full: Vec<&str> = namespace.iter().map(String::as_str).collect();
-                full.extend(parts.iter().copied());
-                let (last, parents) = full.split_last().unwrap_or((&"", &[]));
-                let mut holder = global;
-                for (i, part) in parents.iter().enumerate() {
-                    let key = key(tc, part)?;
-                    let next = holder.get(tc, key).ok_or(Failure::Exception)?;
-                    holder = if next.is_undefined() {
-                        let created = v8::Object::new(tc);
-                        set_checked(tc, holder, key, created.into(), path, &full[..=i].join("."))?;
-                        created
-                    } else {
-                        next.try_into().map_err(|_| {
-                            let so_far = full[..=i].join(".");
-                            JsError::new(
-                                ErrorKind::Runtime,
-                                format!("cannot attach {path}: {so_far} is {}, not an object", type_name(tc, next)),
-                            )
-                        })?
-                    };
-                }
-                let data = v8::Integer::new_from_unsigned(tc, *id);
-                let function =
-                    v8::Function::builder(host_trampoline).data(data.into()).build(tc).ok_or(Failure::Exception)?;
-                let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
-                function.set_name(name);
-                set_checked(tc, holder, name.into(), function.into(), path, &full.join("."))?;
-            }
-            Ok(())
-        })
-        .map_err(|f| match f {
-            Failure::Js(e) | Failure::Host(e) => e,
-            Failure::Exception => JsError::new(ErrorKind::Runtime, "attach failed"),
-        })
-    }
-
-    /// Marks `exception` as the JS side of host error `id`: if JS lets it
-    /// escape, the operation fails with `ErrorKind::HostError(id)`.
-    pub fn tag_host_error(scope: &v8::PinScope<'_, '_>, exception: v8::Local<v8::Value>, id: u32) {
-        if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
-            let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) else { return };
-            let key = v8::Private::for_api(scope, Some(name));
-            let value = v8::Integer::new_from_unsigned(scope, id);
-            object.set_private(scope, key, value.into());
-        }
-    }
 }
 
 impl Drop for Isolate {
@@ -651,121 +504,4 @@ impl Drop for Isolate {
         drop(shared);
         LIVE.fetch_sub(1, Ordering::SeqCst);
     }
-}
-
-/// `holder[key] = value`, checked: a frozen holder or a non-writable
-/// property ignores the assignment silently in sloppy mode.
-fn set_checked<E>(
-    tc: &v8::PinScope<'_, '_>,
-    holder: v8::Local<v8::Object>,
-    key: v8::Local<v8::Value>,
-    value: v8::Local<v8::Value>,
-    path: &str,
-    target: &str,
-) -> Result<(), Failure<E>> {
-    holder.set(tc, key, value).ok_or(Failure::Exception)?;
-    let now = holder.get(tc, key).ok_or(Failure::Exception)?;
-    if now.strict_equals(value) {
-        return Ok(());
-    }
-    let message =
-        format!("cannot attach {path}: {target} cannot be assigned (a frozen object or a read-only property)");
-    Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)))
-}
-
-fn key<'s, E>(scope: &v8::PinScope<'s, '_>, name: &str) -> Result<v8::Local<'s, v8::Value>, Failure<E>> {
-    v8::String::new(scope, name).map(Into::into).ok_or(Failure::Exception)
-}
-
-fn type_name(scope: &v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> String {
-    if value.is_null() {
-        "null".into()
-    } else {
-        value.type_of(scope).to_rust_string_lossy(scope)
-    }
-}
-
-/// A JS exception as a `JsError`: its string, and for Error objects the
-/// stack frames recorded when it was created.
-fn js_error(
-    scope: &mut v8::PinScope<'_, '_>,
-    exception: v8::Local<v8::Value>,
-    message: Option<v8::Local<v8::Message>>,
-    kind: ErrorKind,
-) -> JsError {
-    if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
-        if let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) {
-            let key = v8::Private::for_api(scope, Some(name));
-            if let Some(id) =
-                object.get_private(scope, key).filter(|v| v.is_uint32()).and_then(|v| v.uint32_value(scope))
-            {
-                return JsError::new(ErrorKind::HostError(id), "");
-            }
-        }
-    }
-    let text = {
-        v8::tc_scope!(let tc, scope);
-        match exception.to_string(tc) {
-            Some(s) => s.to_rust_string_lossy(tc),
-            None => "<a JavaScript exception whose toString() threw>".to_string(),
-        }
-    };
-    if kind == ErrorKind::Parse {
-        let location = message.map(|m| {
-            let file = m.get_script_resource_name(scope).map(|n| n.to_rust_string_lossy(scope)).unwrap_or_default();
-            let line = m.get_line_number(scope).unwrap_or(0);
-            format!(" at {file}:{line}")
-        });
-        return JsError::new(kind, format!("{text}{}", location.unwrap_or_default()));
-    }
-    let mut frames = Vec::new();
-    if let Some(trace) = v8::Exception::get_stack_trace(scope, exception) {
-        for i in 0..trace.get_frame_count() {
-            let Some(frame) = trace.get_frame(scope, i) else { continue };
-            let file = frame
-                .get_script_name_or_source_url(scope)
-                .map(|n| n.to_rust_string_lossy(scope))
-                .unwrap_or_else(|| "<anonymous>".into());
-            let mut line = format!("{file}:{}:{}", frame.get_line_number(), frame.get_column());
-            if let Some(function) = frame.get_function_name(scope).map(|f| f.to_rust_string_lossy(scope)) {
-                if !function.is_empty() {
-                    line.push_str(&format!(":in '{function}'"));
-                }
-            }
-            frames.push(line);
-        }
-    }
-    JsError { kind, message: text, frames }
-}
-
-fn host_trampoline<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    args: v8::FunctionCallbackArguments<'s>,
-    mut rv: v8::ReturnValue<'s, v8::Value>,
-) {
-    // A panic must not unwind into V8's C++ frames: it would abort.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let id = args.data().uint32_value(scope)?;
-        let host = scope.get_slot::<HostSlot>()?.0.clone();
-        Some(host.call(scope, id, &args))
-    }));
-    match outcome {
-        Ok(Some(Some(value))) => rv.set(value),
-        Ok(Some(None)) => {}
-        Ok(None) | Err(_) => {
-            if let Some(message) = v8::String::new(scope, "rusty_racer: internal error in a host function") {
-                let exception = v8::Exception::error(scope, message);
-                scope.throw_exception(exception);
-            }
-        }
-    }
-}
-
-/// Near the heap limit: stop the script and give it room to unwind.
-unsafe extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
-    // SAFETY: `data` is the isolate's boxed OomState, alive as long as the isolate.
-    let state = unsafe { &*(data as *const OomState) };
-    state.hit.store(true, Ordering::SeqCst);
-    state.stopper.stop();
-    current.saturating_mul(2)
 }

@@ -8,16 +8,20 @@
 //! `Gate` (release the host's global lock while JS runs), `HostFunctions`
 //! (JS calls into host callables) and `HostValues` (build host values).
 
+mod attach;
 mod error;
+mod exception;
 mod function;
 mod isolate;
 mod marshal;
+mod memory;
 mod objects;
 mod path;
 mod platform;
 mod realm_helpers;
 mod stack;
 mod tape;
+mod termination;
 mod watchdog;
 
 pub use error::{ErrorKind, Failure, JsError};
@@ -26,11 +30,11 @@ pub use isolate::{
     live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
     Microtasks, Stopper,
 };
-pub use isolate::{stop_isolate, without_js};
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::initialize;
 pub use realm_helpers::new_set;
 pub use stack::remaining as stack_remaining;
+pub use termination::{stop_isolate, without_js};
 pub use v8;

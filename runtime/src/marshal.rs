@@ -284,7 +284,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         self.steps += 1;
         if self.steps % POLL_EVERY == 0 {
             self.host.poll().map_err(Failure::Host)?;
-            if crate::isolate::stop_requested(self.scope) {
+            if crate::termination::stop_requested(self.scope) {
                 return Err(Failure::Exception);
             }
         }
@@ -468,7 +468,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
-            crate::isolate::without_js(|| run_one::<H>(index, element, data))
+            crate::termination::without_js(|| run_one::<H>(index, element, data))
         }
         fn run_one<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             const BREAK: i32 = 1;
@@ -492,7 +492,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             run.steps += 1;
             // No Ruby interrupts served inside the iteration (see `iterate`):
             // a stop request ends it, and the rest waits until it returns.
-            if run.steps % POLL_EVERY == 0 && crate::isolate::stop_requested(run.isolate) {
+            if run.steps % POLL_EVERY == 0 && crate::termination::stop_requested(run.isolate) {
                 return BREAK;
             }
             CONTINUE
@@ -519,7 +519,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         }
         // Ruby's interrupts are served here, outside V8's iteration.
         self.host.poll().map_err(Failure::Host)?;
-        if crate::isolate::stop_requested(self.scope) {
+        if crate::termination::stop_requested(self.scope) {
             return Err(Failure::Exception);
         }
         Ok(index)
@@ -672,7 +672,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             failed: Option<H::Error>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
-            crate::isolate::without_js(|| read_one::<H>(index, element, data))
+            crate::termination::without_js(|| read_one::<H>(index, element, data))
         }
         fn read_one<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             const BREAK: i32 = 1;

@@ -289,7 +289,7 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
     fn read(&mut self, index: u32, element: v8::Local<'s, v8::Value>) -> Result<(), Failed<H::Error>> {
         self.steps += 1;
         // Ruby's interrupts wait until the iteration returns (see `iterate`).
-        if self.steps % crate::marshal::POLL_EVERY == 0 && crate::isolate::stop_requested(self.isolate) {
+        if self.steps % crate::marshal::POLL_EVERY == 0 && crate::termination::stop_requested(self.isolate) {
             return Err(Failed::Stopped);
         }
         if self.expects_key() {
@@ -338,7 +338,7 @@ pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
         // element's lifetime is the iteration's, as the reader uses it.
         let reader = unsafe { &mut *(data as *mut Reader<H>) };
         let element = unsafe { std::mem::transmute::<v8::Local<v8::Value>, v8::Local<v8::Value>>(element) };
-        match crate::isolate::without_js(|| reader.read(index, element)) {
+        match crate::termination::without_js(|| reader.read(index, element)) {
             Ok(()) => 2,
             Err(e) => {
                 reader.failed = Some(e);

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::isolate::Stopper;
+use crate::termination::Stopper;
 
 struct Entry {
     deadline: Instant,

@@ -1,0 +1,106 @@
+//! Host functions made callable from JS at dotted paths.
+
+use crate::error::{ErrorKind, Failure, JsError};
+use crate::exception::{key, type_name};
+use crate::isolate::{ContextId, HostSlot, Isolate, Realm};
+use crate::path::parse_path;
+
+impl Isolate {
+    /// Makes host function `id` callable from JS at each dotted path (under
+    /// the host namespace, if any), creating missing intermediate objects.
+    /// Paths are all checked before anything is attached.
+    pub fn attach(&self, ctx: ContextId, entries: &[(&str, u32)]) -> Result<(), JsError> {
+        let mut parsed = Vec::with_capacity(entries.len());
+        for (path, id) in entries {
+            let parts = parse_path(path).ok_or_else(|| {
+                JsError::new(
+                    ErrorKind::Runtime,
+                    format!("cannot attach {path:?}: not a plain dotted path of identifiers"),
+                )
+            })?;
+            parsed.push((*path, parts, *id));
+        }
+        let namespace = self.options.host_namespace.clone();
+        self.run::<(), JsError>(Realm::Id(ctx), 0, |tc, _| {
+            let context = tc.get_current_context();
+            let global = context.global(tc);
+            for (path, parts, id) in &parsed {
+                let mut full: Vec<&str> = namespace.iter().map(String::as_str).collect();
+                full.extend(parts.iter().copied());
+                let (last, parents) = full.split_last().unwrap_or((&"", &[]));
+                let mut holder = global;
+                for (i, part) in parents.iter().enumerate() {
+                    let key = key(tc, part)?;
+                    let next = holder.get(tc, key).ok_or(Failure::Exception)?;
+                    holder = if next.is_undefined() {
+                        let created = v8::Object::new(tc);
+                        set_checked(tc, holder, key, created.into(), path, &full[..=i].join("."))?;
+                        created
+                    } else {
+                        next.try_into().map_err(|_| {
+                            let so_far = full[..=i].join(".");
+                            JsError::new(
+                                ErrorKind::Runtime,
+                                format!("cannot attach {path}: {so_far} is {}, not an object", type_name(tc, next)),
+                            )
+                        })?
+                    };
+                }
+                let data = v8::Integer::new_from_unsigned(tc, *id);
+                let function =
+                    v8::Function::builder(host_trampoline).data(data.into()).build(tc).ok_or(Failure::Exception)?;
+                let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
+                function.set_name(name);
+                set_checked(tc, holder, name.into(), function.into(), path, &full.join("."))?;
+            }
+            Ok(())
+        })
+        .map_err(|f| match f {
+            Failure::Js(e) | Failure::Host(e) => e,
+            Failure::Exception => JsError::new(ErrorKind::Runtime, "attach failed"),
+        })
+    }
+}
+
+/// `holder[key] = value`, checked: a frozen holder or a non-writable
+/// property ignores the assignment silently in sloppy mode.
+fn set_checked<E>(
+    tc: &v8::PinScope<'_, '_>,
+    holder: v8::Local<v8::Object>,
+    key: v8::Local<v8::Value>,
+    value: v8::Local<v8::Value>,
+    path: &str,
+    target: &str,
+) -> Result<(), Failure<E>> {
+    holder.set(tc, key, value).ok_or(Failure::Exception)?;
+    let now = holder.get(tc, key).ok_or(Failure::Exception)?;
+    if now.strict_equals(value) {
+        return Ok(());
+    }
+    let message =
+        format!("cannot attach {path}: {target} cannot be assigned (a frozen object or a read-only property)");
+    Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)))
+}
+
+fn host_trampoline<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    // A panic must not unwind into V8's C++ frames: it would abort.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let id = args.data().uint32_value(scope)?;
+        let host = scope.get_slot::<HostSlot>()?.0.clone();
+        Some(host.call(scope, id, &args))
+    }));
+    match outcome {
+        Ok(Some(Some(value))) => rv.set(value),
+        Ok(Some(None)) => {}
+        Ok(None) | Err(_) => {
+            if let Some(message) = v8::String::new(scope, "rusty_racer: internal error in a host function") {
+                let exception = v8::Exception::error(scope, message);
+                scope.throw_exception(exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Reading JS exceptions into `JsError`s, and the tag that marks an
+//! exception as a host callback's error.
+
+use crate::error::{ErrorKind, Failure, JsError};
+use crate::isolate::Isolate;
+
+const HOST_ERROR_KEY: &str = "rusty_racer.host_error";
+
+impl Isolate {
+    /// Marks `exception` as the JS side of host error `id`: if JS lets it
+    /// escape, the operation fails with `ErrorKind::HostError(id)`.
+    pub fn tag_host_error(scope: &v8::PinScope<'_, '_>, exception: v8::Local<v8::Value>, id: u32) {
+        if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
+            let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) else { return };
+            let key = v8::Private::for_api(scope, Some(name));
+            let value = v8::Integer::new_from_unsigned(scope, id);
+            object.set_private(scope, key, value.into());
+        }
+    }
+}
+
+pub(crate) fn key<'s, E>(scope: &v8::PinScope<'s, '_>, name: &str) -> Result<v8::Local<'s, v8::Value>, Failure<E>> {
+    v8::String::new(scope, name).map(Into::into).ok_or(Failure::Exception)
+}
+
+pub(crate) fn type_name(scope: &v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> String {
+    if value.is_null() {
+        "null".into()
+    } else {
+        value.type_of(scope).to_rust_string_lossy(scope)
+    }
+}
+
+/// A JS exception as a `JsError`: its string, and for Error objects the
+/// stack frames recorded when it was created.
+pub(crate) fn js_error(
+    scope: &mut v8::PinScope<'_, '_>,
+    exception: v8::Local<v8::Value>,
+    message: Option<v8::Local<v8::Message>>,
+    kind: ErrorKind,
+) -> JsError {
+    if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
+        if let Some(name) = v8::String::new(scope, HOST_ERROR_KEY) {
+            let key = v8::Private::for_api(scope, Some(name));
+            if let Some(id) =
+                object.get_private(scope, key).filter(|v| v.is_uint32()).and_then(|v| v.uint32_value(scope))
+            {
+                return JsError::new(ErrorKind::HostError(id), "");
+            }
+        }
+    }
+    let text = {
+        v8::tc_scope!(let tc, scope);
+        match exception.to_string(tc) {
+            Some(s) => s.to_rust_string_lossy(tc),
+            None => "<a JavaScript exception whose toString() threw>".to_string(),
+        }
+    };
+    if kind == ErrorKind::Parse {
+        let location = message.map(|m| {
+            let file = m.get_script_resource_name(scope).map(|n| n.to_rust_string_lossy(scope)).unwrap_or_default();
+            let line = m.get_line_number(scope).unwrap_or(0);
+            format!(" at {file}:{line}")
+        });
+        return JsError::new(kind, format!("{text}{}", location.unwrap_or_default()));
+    }
+    let mut frames = Vec::new();
+    if let Some(trace) = v8::Exception::get_stack_trace(scope, exception) {
+        for i in 0..trace.get_frame_count() {
+            let Some(frame) = trace.get_frame(scope, i) else { continue };
+            let file = frame
+                .get_script_name_or_source_url(scope)
+                .map(|n| n.to_rust_string_lossy(scope))
+                .unwrap_or_else(|| "<anonymous>".into());
+            let mut line = format!("{file}:{}:{}", frame.get_line_number(), frame.get_column());
+            if let Some(function) = frame.get_function_name(scope).map(|f| f.to_rust_string_lossy(scope)) {
+                if !function.is_empty() {
+                    line.push_str(&format!(":in '{function}'"));
+                }
+            }
+            frames.push(line);
+        }
+    }
+    JsError { kind, message: text, frames }
+}
