@@ -58,8 +58,10 @@ class CodegenFixtureTest < Minitest::Test
     assert_equal "RustyRacerFixture::Widget.new: size must be an Integer (got String)", e.message
     e = assert_raises(TypeError) { W.new("x", 1, "a", :b) }
     assert_equal "RustyRacerFixture::Widget.new: tags[1] must be a String (got Symbol)", e.message
-    e = assert_raises(TypeError) { W.new("x", mode: :turbo) }
+    e = assert_raises(ArgumentError) { W.new("x", mode: :turbo) }
     assert_equal "RustyRacerFixture::Widget.new: mode must be one of :fast, :safe (got :turbo)", e.message
+    e = assert_raises(TypeError) { W.new("x", mode: "fast") }
+    assert_match(/mode must be one of :fast, :safe \(got /, e.message)
     e = assert_raises(TypeError) { W.new("x", strict: 1) }
     assert_equal "RustyRacerFixture::Widget.new: strict must be true or false (got Integer)", e.message
     e = assert_raises(TypeError) { W.new("x", 1.5) }

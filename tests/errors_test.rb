@@ -4,7 +4,8 @@ require_relative "test_helper"
 
 class ErrorsTest < RustyRacerTest
   def test_hierarchy
-    assert_equal StandardError, RustyRacer::Error.superclass
+    # Ruby's RuntimeError, so `rescue RuntimeError` written for upstream rusty_racer keeps working.
+    assert_equal ::RuntimeError, RustyRacer::Error.superclass
     assert_equal RustyRacer::Error, RustyRacer::EvalError.superclass
     %i[ParseError RuntimeError ScriptTerminatedError V8OutOfMemoryError].each do |name|
       assert_equal RustyRacer::EvalError, RustyRacer.const_get(name).superclass, name
@@ -12,6 +13,17 @@ class ErrorsTest < RustyRacerTest
     %i[SnapshotError PlatformAlreadyInitialized DisposedError InternalError WrongThreadError].each do |name|
       assert_equal RustyRacer::Error, RustyRacer.const_get(name).superclass, name
     end
+  end
+
+  def test_use_after_dispose_is_rescued_as_a_ruby_runtime_error
+    iso = isolate
+    iso.dispose
+    rescued = begin
+      iso.context
+    rescue ::RuntimeError => e
+      e
+    end
+    assert_kind_of RustyRacer::DisposedError, rescued
   end
 
   def test_runtime_error_message_and_backtrace

@@ -67,7 +67,7 @@ class LifecycleTest < RustyRacerTest
   end
 
   def test_isolate_new_validates_its_options
-    e = assert_raises(TypeError) { RustyRacer::Isolate.new(microtasks: :sometimes) }
+    e = assert_raises(ArgumentError) { RustyRacer::Isolate.new(microtasks: :sometimes) }
     assert_equal "RustyRacer::Isolate.new: microtasks must be one of :auto, :explicit (got :sometimes)", e.message
     assert_raises(ArgumentError) { RustyRacer::Isolate.new(memory_limit: -1) }
     assert_raises(ArgumentError) { RustyRacer::Isolate.new(host_namespace: "not a path") }

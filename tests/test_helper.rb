@@ -47,6 +47,25 @@ class RustyRacerTest < Minitest::Test
     lines
   end
 
+  # Runs Ruby `script` (with rusty_racer loaded) in a child process that is
+  # killed after `timeout` seconds; returns [stdout, Process::Status].
+  # For what could hang or take the test runner down if it failed.
+  def run_child(script, timeout: 30, env: {})
+    lib = File.expand_path("../gem/lib", __dir__)
+    IO.popen(env, [RbConfig.ruby, "-I", lib, "-rrusty_racer", "-e", script], err: %i[child out]) do |io|
+      killer = Thread.new do
+        sleep timeout
+        Process.kill("KILL", io.pid)
+      rescue Errno::ESRCH
+        nil
+      end
+      out = io.read
+      killer.kill
+      Process.wait(io.pid) rescue nil # rubocop:disable Style/RescueModifier
+      [out, $?]
+    end
+  end
+
   # Runs the block on another thread and returns what it raised (or returned).
   def on_other_thread
     Thread.new do

@@ -36,10 +36,10 @@ impl Context {
         method: &str,
         source: &str,
         filename: &str,
-        timeout_ms: i64,
+        timeout_ms: Option<i64>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
-        let timeout = non_negative(ruby, method, "timeout_ms", timeout_ms)?;
+        let timeout = timeout_ms.map(|t| non_negative(ruby, method, "timeout_ms", t)).transpose()?;
         self.core.with(ruby, |isolate| isolate.eval(&RubyGate, self.id, source, filename, timeout, convert))
     }
 
@@ -55,7 +55,7 @@ impl Context {
                 &RubyGate,
                 self.id,
                 name,
-                0,
+                None,
                 |scope| {
                     let mut to_js = ToJs::new(ruby, scope, &self.core.state);
                     args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()
@@ -85,14 +85,14 @@ impl ContextApi for Context {
     }
 
     // idl/context.yaml Context#eval
-    fn eval(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: i64) -> Result<Value, Error> {
+    fn eval(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: Option<i64>) -> Result<Value, Error> {
         self.eval_with(ruby, "RustyRacer::Context#eval", &source, &filename, timeout_ms, |scope, value| {
             to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
         })
     }
 
     // idl/context.yaml Context#eval_void
-    fn eval_void(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: i64) -> Result<(), Error> {
+    fn eval_void(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: Option<i64>) -> Result<(), Error> {
         self.eval_with(ruby, "RustyRacer::Context#eval_void", &source, &filename, timeout_ms, |_, _| Ok(()))
     }
 

@@ -10,6 +10,7 @@ use rusty_racer_runtime::{self as runtime, IsolateOptions};
 use crate::context::Context;
 use crate::core::{self, Core};
 use crate::generated::{ErrorClass, IsolateApi, Microtasks};
+use crate::gvl::RubyGate;
 
 #[derive(TypedData)]
 #[magnus(class = "RustyRacer::Isolate", mark, free_immediately, size)]
@@ -84,6 +85,13 @@ impl IsolateApi for Isolate {
         let context = ruby.obj_wrap(Context::new(Arc::clone(&self.core), 0));
         self.context.0.set(Some(context));
         Ok(context)
+    }
+
+    // idl/isolate.yaml Isolate#perform_microtask_checkpoint
+    fn perform_microtask_checkpoint(&self, ruby: &Ruby) -> Result<(), Error> {
+        self.core.with(ruby, |isolate| {
+            isolate.perform_microtask_checkpoint(&RubyGate, 0, None).map_err(runtime::Failure::Js)
+        })
     }
 
     // idl/isolate.yaml Isolate#terminate (any thread)

@@ -87,7 +87,7 @@ impl Handle {
             isolate.call_function(
                 &RubyGate,
                 self.id,
-                0,
+                None,
                 |scope| {
                     let mut to_js = ToJs::new(ruby, scope, state);
                     args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()

@@ -21,7 +21,7 @@ impl Isolate {
             parsed.push((*path, parts, *id));
         }
         let namespace = self.options.host_namespace.clone();
-        self.run::<(), JsError>(Realm::Id(ctx), 0, |tc, _| {
+        self.run::<(), JsError>(Realm::Id(ctx), Some(0), |tc, _| {
             let context = tc.get_current_context();
             let global = context.global(tc);
             for (path, parts, id) in &parsed {

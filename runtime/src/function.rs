@@ -102,24 +102,22 @@ impl Isolate {
         &self,
         gate: &G,
         id: FunctionId,
-        timeout_ms: u64,
+        timeout_ms: Option<u64>,
         args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
-        self.run(Realm::Of(id), timeout_ms, |tc, _| {
+        self.run(Realm::Of(id), timeout_ms, |tc, op| {
             let function = function_local(tc, id).ok_or_else(|| gone(id))?;
             let args = args(tc)?;
             let receiver = v8::undefined(tc).into();
-            let mut result = None;
-            gate.blocking(&self.stopper, &mut || result = function.call(tc, receiver, &args));
-            let value = result.ok_or(Failure::Exception)?;
+            let value = self.run_js(gate, tc, op, |tc| function.call(tc, receiver, &args))?;
             convert(tc, value)
         })
     }
 
     /// The `name` of kept function `id` ("" for an anonymous one).
     pub fn function_name(&self, id: FunctionId) -> Result<String, JsError> {
-        self.run::<String, ()>(Realm::Of(id), 0, |tc, _| {
+        self.run::<String, ()>(Realm::Of(id), Some(0), |tc, _| {
             let function = function_local(tc, id).ok_or_else(|| gone(id))?;
             // A callable Proxy has no name: V8 gives undefined, typed as a string.
             let name: v8::Local<v8::Value> = function.get_name(tc).into();

@@ -114,6 +114,14 @@ pub(crate) struct HostSlot(pub(crate) Rc<dyn HostFunctions>);
 /// A context's number within its isolate; the default context is 0.
 pub type ContextId = usize;
 
+/// What an operation's body needs to know about the operation.
+pub(crate) struct Op {
+    /// Promise jobs run once its JS returns: the outermost operation of an
+    /// isolate with `Microtasks::Auto`. (V8's own policy is always explicit:
+    /// its automatic drain ran outside our deadline and lost terminations.)
+    pub(crate) drain: bool,
+}
+
 /// Where an operation runs: a context by id, or the realm a kept function
 /// was handed out in.
 #[derive(Clone, Copy)]
@@ -176,10 +184,7 @@ impl Isolate {
             params = params.heap_limits(0, options.memory_limit);
         }
         let mut owned = v8::Isolate::new(params);
-        owned.set_microtasks_policy(match options.microtasks {
-            Microtasks::Auto => v8::MicrotasksPolicy::Auto,
-            Microtasks::Explicit => v8::MicrotasksPolicy::Explicit,
-        });
+        owned.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         owned.set_capture_stack_trace_for_uncaught_exceptions(true, 64);
         // SAFETY: nothing non-Send was stored in the isolate yet.
         let shared = match unsafe { owned.try_into_shared() } {
@@ -324,11 +329,12 @@ impl Isolate {
 
     /// Runs `body` in context `ctx` under a TryCatch; a JS failure (thrown,
     /// terminated, out of memory) becomes `Failure::Js` with its details.
+    /// `timeout_ms`: None means the isolate's limit, Some(0) none.
     pub(crate) fn run<R, E>(
         &self,
         realm: Realm,
-        timeout_ms: u64,
-        body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, &Option<Deadline>) -> Result<R, Failure<E>>,
+        timeout_ms: Option<u64>,
+        body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, &Op) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.enter(|isolate, outermost| {
             // A termination requested after the last operation (a late timeout,
@@ -342,7 +348,7 @@ impl Isolate {
                     self.stops_seen.set(generation);
                 }
             }
-            let timeout = if timeout_ms > 0 { timeout_ms } else { self.options.timeout_ms };
+            let timeout = timeout_ms.unwrap_or(self.options.timeout_ms);
             v8::scope!(let scope, isolate);
             let context = match realm {
                 Realm::Id(ctx) => self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)),
@@ -357,55 +363,107 @@ impl Isolate {
             };
             let scope = &mut v8::ContextScope::new(scope, context);
             v8::tc_scope!(let tc, scope);
+            // The deadline covers the body, the promise jobs it drains and the
+            // reading of its error (a thrown object's toString may loop).
             let deadline = (timeout > 0).then(|| watchdog::arm(&self.stopper, Duration::from_millis(timeout)));
-            let out = body(tc, &deadline);
+            let op = Op { drain: outermost && self.options.microtasks == Microtasks::Auto };
+            let out = body(tc, &op);
+            let out = match out {
+                Ok(v) => Ok(v),
+                // A termination wins over whatever failure it caused.
+                Err(Failure::Exception) => Err(Failure::Js(self.caught(tc))),
+                Err(other) if self.stopping(tc) => {
+                    drop(other);
+                    Err(Failure::Js(self.caught(tc)))
+                }
+                Err(other) => Err(other),
+            };
             let fired = deadline.as_ref().is_some_and(Deadline::fired);
             drop(deadline);
             match out {
-                Ok(v) => Ok(v),
-                Err(Failure::Exception) => Err(Failure::Js(self.caught(tc, outermost, fired, timeout))),
-                // A termination wins over whatever failure it caused.
-                Err(other) => {
-                    if tc.has_terminated() || tc.is_execution_terminating() || self.stopper.requested() {
-                        Err(Failure::Js(self.caught(tc, outermost, fired, timeout)))
-                    } else {
-                        Err(other)
-                    }
+                Err(Failure::Js(e)) if e.kind == ErrorKind::Terminated || self.stopping(tc) => {
+                    Err(Failure::Js(self.stopped(tc, outermost, fired, timeout, e)))
                 }
+                other => other,
             }
         })
         .map_err(Failure::Js)?
     }
 
-    /// The error for what `tc` caught (or the termination in progress).
-    fn caught(
-        &self,
-        tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>,
-        outermost: bool,
-        timed_out: bool,
-        timeout: u64,
-    ) -> JsError {
-        if tc.has_terminated() || tc.is_execution_terminating() || self.stopper.requested() {
-            let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
-            if outermost {
-                tc.cancel_terminate_execution();
-                if oom {
-                    self.restore_heap_limit(tc);
-                }
-            }
-            return if oom {
-                JsError::new(ErrorKind::OutOfMemory, "JavaScript ran out of memory (the isolate's memory_limit)")
-            } else if timed_out {
-                JsError::new(ErrorKind::Terminated, format!("JavaScript timed out after {timeout} ms"))
-            } else {
-                JsError::new(ErrorKind::Terminated, "JavaScript was terminated")
-            };
+    /// Whether this isolate's JS is being stopped (terminate, a timeout, the
+    /// heap limit, a Ruby interrupt).
+    pub(crate) fn stopping(&self, isolate: &v8::Isolate) -> bool {
+        isolate.is_execution_terminating() || self.stopper.requested()
+    }
+
+    /// The error for what `tc` caught. A termination comes back as
+    /// `ErrorKind::Terminated` for `stopped` to finish.
+    fn caught(&self, tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>) -> JsError {
+        if tc.has_terminated() || self.stopping(tc) {
+            return JsError::new(ErrorKind::Terminated, "JavaScript was terminated");
         }
         let Some(exception) = tc.exception() else {
             return JsError::new(ErrorKind::Runtime, "JavaScript failed without an exception");
         };
         let message = tc.message();
-        js_error(tc, exception, message, ErrorKind::Runtime)
+        let error = js_error(tc, exception, message, ErrorKind::Runtime);
+        if self.stopping(tc) {
+            // Stopped while the error was read (its toString looped).
+            return JsError::new(ErrorKind::Terminated, "JavaScript was terminated");
+        }
+        error
+    }
+
+    /// The error of a stopped operation, by cause. The outermost operation
+    /// clears the termination (and the promise jobs the stopped JS left)
+    /// and re-arms the heap limit.
+    fn stopped(
+        &self,
+        tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>,
+        outermost: bool,
+        timed_out: bool,
+        timeout: u64,
+        caught: JsError,
+    ) -> JsError {
+        let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
+        if outermost {
+            crate::microtasks::discard(tc);
+            tc.cancel_terminate_execution();
+            if oom {
+                self.restore_heap_limit(tc);
+            }
+        }
+        if oom {
+            JsError::new(ErrorKind::OutOfMemory, "JavaScript ran out of memory (the isolate's memory_limit)")
+        } else if timed_out {
+            JsError { message: format!("JavaScript timed out after {timeout} ms"), ..caught }
+        } else {
+            JsError { kind: ErrorKind::Terminated, ..caught }
+        }
+    }
+
+    /// Runs JS `f` through `gate`; in an operation that drains (see `Op`)
+    /// the promise jobs run right after, before the result is read, so a
+    /// runaway job fails the operation like a runaway script.
+    pub(crate) fn run_js<'s, G: Gate, T, E>(
+        &self,
+        gate: &G,
+        scope: &mut v8::PinScope<'s, '_>,
+        op: &Op,
+        mut f: impl FnMut(&mut v8::PinScope<'s, '_>) -> Option<T>,
+    ) -> Result<T, Failure<E>> {
+        let mut result = None;
+        gate.blocking(&self.stopper, &mut || {
+            result = f(scope);
+            if op.drain && !scope.is_execution_terminating() {
+                crate::microtasks::drain(scope);
+            }
+        });
+        let value = result.ok_or(Failure::Exception)?;
+        if op.drain && self.stopping(scope) {
+            return Err(Failure::Exception);
+        }
+        Ok(value)
     }
 
     /// Compiles and runs `source` as a classic script in `ctx`; `convert`
@@ -416,10 +474,10 @@ impl Isolate {
         ctx: ContextId,
         source: &str,
         filename: &str,
-        timeout_ms: u64,
+        timeout_ms: Option<u64>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
-        self.run(Realm::Id(ctx), timeout_ms, |tc, _| {
+        self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
             let code = v8::String::new(tc, source)
                 .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the source is too long for V8"))?;
             let name = v8::String::new(tc, filename)
@@ -442,9 +500,7 @@ impl Isolate {
                     }
                 }
             };
-            let mut result = None;
-            gate.blocking(&self.stopper, &mut || result = script.run(tc));
-            let value = result.ok_or(Failure::Exception)?;
+            let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
             convert(tc, value)
         })
     }
@@ -456,7 +512,7 @@ impl Isolate {
         gate: &G,
         ctx: ContextId,
         path: &str,
-        timeout_ms: u64,
+        timeout_ms: Option<u64>,
         args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
@@ -465,7 +521,7 @@ impl Isolate {
             return Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)));
         }
         let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
-        self.run(Realm::Id(ctx), timeout_ms, |tc, _| {
+        self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
             let context = tc.get_current_context();
             let mut holder: v8::Local<v8::Object> = context.global(tc);
             let mut walked = 0;
@@ -487,9 +543,7 @@ impl Isolate {
                 JsError::new(ErrorKind::Runtime, format!("{path} is not a function (it is {})", type_name(tc, target)))
             })?;
             let args = args(tc)?;
-            let mut result = None;
-            gate.blocking(&self.stopper, &mut || result = function.call(tc, holder.into(), &args));
-            let value = result.ok_or(Failure::Exception)?;
+            let value = self.run_js(gate, tc, op, |tc| function.call(tc, holder.into(), &args))?;
             convert(tc, value)
         })
     }

@@ -15,6 +15,7 @@ mod function;
 mod isolate;
 mod marshal;
 mod memory;
+mod microtasks;
 mod objects;
 mod path;
 mod platform;

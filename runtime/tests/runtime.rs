@@ -171,8 +171,8 @@ impl HostFunctions for TestHost {
             }
             _ => {
                 let other = NESTED.with(|n| n.borrow().clone())?;
-                let value =
-                    other.eval(&Direct, 0, "6 * 7", "nested.js", 0, |_, v| Ok::<_, Failure<()>>(v.int32_value(scope)));
+                let value = other
+                    .eval(&Direct, 0, "6 * 7", "nested.js", None, |_, v| Ok::<_, Failure<()>>(v.int32_value(scope)));
                 let n = value.ok().flatten()?;
                 Some(v8::Integer::new(scope, n).into())
             }
@@ -197,7 +197,7 @@ fn eval(iso: &Isolate, src: &str) -> Result<Val, JsError> {
 
 fn eval_in(iso: &Isolate, src: &str, file: &str) -> Result<Val, JsError> {
     let mut arena = Arena::default();
-    let out = iso.eval(&Direct, 0, src, file, 0, |scope, v| to_host(scope, v, &mut arena));
+    let out = iso.eval(&Direct, 0, src, file, None, |scope, v| to_host(scope, v, &mut arena));
     match out {
         Ok(i) => Ok(arena.resolve(i)),
         Err(Failure::Js(e)) => Err(e),
@@ -252,7 +252,7 @@ fn shared_references_and_cycles_keep_their_shape() {
     let iso = isolate();
     let mut arena = Arena::default();
     let src = "const o = {n: 1}; const a = [o, o]; a.push(a); a";
-    let out = iso.eval(&Direct, 0, src, "cycle.js", 0, |scope, v| to_host(scope, v, &mut arena)).unwrap();
+    let out = iso.eval(&Direct, 0, src, "cycle.js", None, |scope, v| to_host(scope, v, &mut arena)).unwrap();
     let items = arena.children[out].clone();
     assert_eq!(items.len(), 3);
     assert_eq!(items[0], items[1], "the same object is the same host value");
@@ -287,13 +287,13 @@ fn kept_functions_are_called_and_released() {
     let iso = isolate();
     let mut arena = Arena::default();
     let src = "function namedFn(a, b) { 'use strict'; return a * b + (this === undefined ? 1 : 0) } namedFn";
-    let out = iso.eval(&Direct, 0, src, "f.js", 0, |scope, v| to_host(scope, v, &mut arena)).unwrap();
+    let out = iso.eval(&Direct, 0, src, "f.js", None, |scope, v| to_host(scope, v, &mut arena)).unwrap();
     let Val::Func(id) = arena.resolve(out) else { panic!("not a function") };
     assert_eq!(iso.function_name(id).as_deref(), Ok("namedFn"));
     let got = iso.call_function(
         &Direct,
         id,
-        0,
+        None,
         |scope| Ok::<_, Failure<()>>(vec![v8::Number::new(scope, 6.0).into(), v8::Number::new(scope, 7.0).into()]),
         |scope, v| Ok(v.number_value(scope).unwrap_or_default()),
     );
@@ -340,7 +340,7 @@ fn call_looks_up_dotted_paths_without_evaluating() {
             &Direct,
             0,
             path,
-            0,
+            None,
             |scope| Ok::<_, Failure<()>>(args.iter().map(|a| v8::Number::new(scope, *a).into()).collect()),
             |scope, v| to_host(scope, v, &mut arena),
         )
@@ -383,7 +383,7 @@ fn terminate_and_timeouts_leave_the_isolate_usable() {
     iso.terminate(); // idle: must not poison the next operation
     assert_eq!(eval(&iso, "1"), Ok(Val::Int(1)));
     let mut arena = Arena::default();
-    let e = iso.eval(&Direct, 0, "for (;;) {}", "loop.js", 50, |s, v| to_host(s, v, &mut arena)).unwrap_err();
+    let e = iso.eval(&Direct, 0, "for (;;) {}", "loop.js", Some(50), |s, v| to_host(s, v, &mut arena)).unwrap_err();
     match e {
         Failure::Js(e) => {
             assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript timed out after 50 ms"))
@@ -448,14 +448,14 @@ fn realms_have_their_own_globals() {
     assert_eq!(other, 1);
     let run = |ctx, src: &str| {
         let mut arena = Arena::default();
-        iso.eval(&Direct, ctx, src, "realm.js", 0, |s, v| to_host(s, v, &mut arena)).map(|i| arena.resolve(i)).ok()
+        iso.eval(&Direct, ctx, src, "realm.js", None, |s, v| to_host(s, v, &mut arena)).map(|i| arena.resolve(i)).ok()
     };
     run(0, "var where = 'default'");
     run(other, "var where = 'other'");
     assert_eq!(run(0, "where"), Some(Val::Str("default".into())));
     assert_eq!(run(other, "where"), Some(Val::Str("other".into())));
     assert!(matches!(
-        iso.eval(&Direct, 7, "1", "x.js", 0, |_, _| Ok::<_, Failure<()>>(())),
+        iso.eval(&Direct, 7, "1", "x.js", None, |_, _| Ok::<_, Failure<()>>(())),
         Err(Failure::Js(JsError { kind: ErrorKind::Usage, .. }))
     ));
 }
@@ -507,7 +507,7 @@ fn objects_from_templates_are_plain_objects() {
         &Direct,
         0,
         "JSON.stringify",
-        0,
+        None,
         |scope| {
             let names: [&[u8]; 3] = [b"a", b"b c", b"__proto__"];
             let template = object_template(scope, &names).expect("a template");
@@ -526,7 +526,7 @@ fn objects_from_templates_are_plain_objects() {
     );
     let out = got.ok().map(|i| arena.resolve(i));
     assert_eq!(out, Some(s("[{\"a\":1,\"b c\":\"x\",\"__proto__\":null},{\"a\":1,\"b c\":\"x\",\"__proto__\":null}]")));
-    iso.eval(&Direct, 0, "1", "x.js", 0, |scope, _| {
+    iso.eval(&Direct, 0, "1", "x.js", None, |scope, _| {
         assert!(object_template(scope, &[b"0"]).is_none(), "array indices are elements");
         assert!(object_template(scope, &[b"a", b"a"]).is_none(), "names are unique");
         assert!(object_template(scope, &["\u{e9}".as_bytes()]).is_none(), "ASCII names only");

@@ -53,7 +53,7 @@ pub fn generate(api: &Api) -> TokenStream {
                     let ::rr_glue::SymbolName(name) = ::rr_glue::FromArg::from_arg(ruby, value)?;
                     match name.as_str() {
                         #(#values => Ok(Self::#variants),)*
-                        _ => Err(::rr_glue::Mismatch::Type(::std::format!(":{name}"))),
+                        _ => Err(::rr_glue::Mismatch::Value(::std::format!(":{name}"))),
                     }
                 }
             }
@@ -146,6 +146,8 @@ fn errors(api: &Api) -> TokenStream {
         let name = &e.name;
         let parent = if e.parent == "StandardError" {
             quote! { ruby.exception_standard_error() }
+        } else if e.parent == "::RuntimeError" {
+            quote! { ruby.exception_runtime_error() }
         } else {
             let index = api.module.errors.iter().position(|x| x.name == e.parent).unwrap_or(0);
             quote! { classes[#index] }

@@ -39,9 +39,13 @@ pub struct ValueClass {
 /// The core classes a value class may extend.
 pub const VALUE_PARENTS: &[&str] = &["Hash", "Array", "Object"];
 
+/// Ruby's own classes an error may derive from (`::RuntimeError` is Ruby's,
+/// not a module's error of that name).
+pub const BUILTIN_ERROR_PARENTS: &[&str] = &["StandardError", "::RuntimeError"];
+
 pub struct ErrorDef {
     pub name: String,
-    /// `StandardError` or an error declared before this one.
+    /// One of `BUILTIN_ERROR_PARENTS` or an error declared before this one.
     pub parent: String,
     pub doc: String,
 }
@@ -344,12 +348,16 @@ impl<'a> Checker<'a> {
             if errors.iter().any(|x| x.name == e.name) {
                 return Err(err(mfile, at, &what, "error declared twice".into()));
             }
-            if e.parent != "StandardError" && !errors.iter().any(|x| x.name == e.parent) {
+            if !BUILTIN_ERROR_PARENTS.contains(&e.parent.as_str()) && !errors.iter().any(|x| x.name == e.parent) {
                 return Err(err(
                     mfile,
                     at,
                     &what,
-                    format!("unknown parent error `{}` (StandardError or an error declared above this one)", e.parent),
+                    format!(
+                        "unknown parent error `{}` ({} or an error declared above this one)",
+                        e.parent,
+                        BUILTIN_ERROR_PARENTS.join(", ")
+                    ),
                 ));
             }
             errors.push(ErrorDef { name: e.name.clone(), parent: e.parent.clone(), doc: e.doc.clone() });

@@ -14,12 +14,15 @@ pub trait FromArg: Sized {
     fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch>;
 }
 
-/// Why an argument was refused: the wrong type (TypeError), or the right
-/// type out of range (RangeError). Each holds a description of what was given.
+/// Why an argument was refused: the wrong type (TypeError), the right
+/// type out of range (RangeError), or a value the type does not list (a
+/// Symbol outside an enum: ArgumentError). Each holds a description of
+/// what was given.
 #[derive(Debug)]
 pub enum Mismatch {
     Type(String),
     Range(String),
+    Value(String),
 }
 
 impl From<String> for Mismatch {
@@ -34,6 +37,7 @@ impl Mismatch {
         match self {
             Mismatch::Type(got) => Mismatch::Type(what(got)),
             Mismatch::Range(got) => Mismatch::Range(what(got)),
+            Mismatch::Value(got) => Mismatch::Value(what(got)),
         }
     }
 }
@@ -81,6 +85,7 @@ fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: Mismatch) 
     let (class, got) = match got {
         Mismatch::Type(got) => (ruby.exception_type_error(), got),
         Mismatch::Range(got) => (ruby.exception_range_error(), got),
+        Mismatch::Value(got) => (ruby.exception_arg_error(), got),
     };
     Error::new(class, format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
 }

@@ -93,7 +93,7 @@ impl ::rr_glue::FromArg for Mode {
         match name.as_str() {
             "fast" => Ok(Self::Fast),
             "safe" => Ok(Self::Safe),
-            _ => Err(::rr_glue::Mismatch::Type(::std::format!(":{name}"))),
+            _ => Err(::rr_glue::Mismatch::Value(::std::format!(":{name}"))),
         }
     }
 }

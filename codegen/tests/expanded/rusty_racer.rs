@@ -6,7 +6,9 @@ pub const MODULE_NAME: &str = "RustyRacer";
 /// The module's error classes, created once by `define_errors`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorClass {
-    /// `RustyRacer::Error` < `StandardError`: Base class of every error rusty_racer raises itself.
+    /// `RustyRacer::Error` < `::RuntimeError`: Base class of every error rusty_racer raises itself. A Ruby
+    /// ::RuntimeError, so code that rescues RuntimeError (as written for
+    /// upstream rusty_racer) keeps working.
     Error,
     /// `RustyRacer::EvalError` < `Error`: JavaScript could not be run to completion; the subclasses say why.
     EvalError,
@@ -69,7 +71,7 @@ pub fn define_errors(
     let mut classes: ::std::vec::Vec<::rr_glue::magnus::ExceptionClass> = ::std::vec::Vec::with_capacity(
         11usize,
     );
-    let class = module.define_error("Error", ruby.exception_standard_error())?;
+    let class = module.define_error("Error", ruby.exception_runtime_error())?;
     ::rr_glue::magnus::gc::register_mark_object(class);
     classes.push(class);
     let class = module.define_error("EvalError", classes[0usize])?;
@@ -134,7 +136,7 @@ impl ::rr_glue::FromArg for Microtasks {
         match name.as_str() {
             "auto" => Ok(Self::Auto),
             "explicit" => Ok(Self::Explicit),
-            _ => Err(::rr_glue::Mismatch::Type(::std::format!(":{name}"))),
+            _ => Err(::rr_glue::Mismatch::Value(::std::format!(":{name}"))),
         }
     }
 }
@@ -244,7 +246,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
     fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
-    /// `Context#eval(source, filename: "<eval>", timeout_ms: 0) -> Object` (owner thread)
+    /// `Context#eval(source, filename: "<eval>", timeout_ms: nil) -> Object` (owner thread)
     ///
     /// Runs source as a classic script and returns its completion value, marshalled to Ruby.
     ///
@@ -255,9 +257,9 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         ruby: &::rr_glue::magnus::Ruby,
         source: ::std::string::String,
         filename: ::std::string::String,
-        timeout_ms: i64,
+        timeout_ms: ::std::option::Option<i64>,
     ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
-    /// `Context#eval_void(source, filename: "<eval>", timeout_ms: 0) -> nil` (owner thread)
+    /// `Context#eval_void(source, filename: "<eval>", timeout_ms: nil) -> nil` (owner thread)
     ///
     /// Runs source for its effect and returns nil; the completion value is never marshalled.
     ///
@@ -268,7 +270,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         ruby: &::rr_glue::magnus::Ruby,
         source: ::std::string::String,
         filename: ::std::string::String,
-        timeout_ms: i64,
+        timeout_ms: ::std::option::Option<i64>,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Context#call(name, *args) -> Object` (owner thread)
     ///
@@ -425,12 +427,12 @@ fn __rr_context_eval(
         kw_filename,
         || ::std::string::String::from("<eval>"),
     )?;
-    let timeout_ms: i64 = ::rr_glue::arg_or(
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
         ruby,
         METHOD,
         "timeout_ms",
         kw_timeout_ms,
-        || 0i64,
+        || ::std::option::Option::None,
     )?;
     let source: ::std::string::String = ::rr_glue::arg(
         ruby,
@@ -478,12 +480,12 @@ fn __rr_context_eval_void(
         kw_filename,
         || ::std::string::String::from("<eval>"),
     )?;
-    let timeout_ms: i64 = ::rr_glue::arg_or(
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
         ruby,
         METHOD,
         "timeout_ms",
         kw_timeout_ms,
-        || 0i64,
+        || ::std::option::Option::None,
     )?;
     let source: ::std::string::String = ::rr_glue::arg(
         ruby,
@@ -681,6 +683,20 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         ::rr_glue::magnus::typed_data::Obj<crate::Context>,
         ::rr_glue::magnus::Error,
     >;
+    /// `Isolate#perform_microtask_checkpoint() -> nil` (owner thread)
+    ///
+    /// Runs the queued promise jobs now, in the default context, under the
+    /// isolate's timeout_ms. With `microtasks: :explicit` nothing else runs
+    /// them; with :auto they also run after each outermost eval or call.
+    /// May be called from inside a callback.
+    ///
+    ///
+    /// Raises: ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn perform_microtask_checkpoint(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Isolate#terminate() -> nil` (any thread)
     ///
     /// Stops the JavaScript this isolate is running; the running eval or call
@@ -730,6 +746,11 @@ pub fn define_isolate(
         .define_method(
             "context",
             ::rr_glue::magnus::method!(__rr_isolate_context, - 1),
+        )?;
+    class
+        .define_method(
+            "perform_microtask_checkpoint",
+            ::rr_glue::magnus::method!(__rr_isolate_perform_microtask_checkpoint, - 1),
         )?;
     class
         .define_method(
@@ -859,6 +880,29 @@ fn __rr_isolate_context(
         ::std::option::Option::Some(0usize),
     )?;
     let result = <crate::Isolate as IsolateApi>::context(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#perform_microtask_checkpoint`.
+fn __rr_isolate_perform_microtask_checkpoint(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#perform_microtask_checkpoint";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::perform_microtask_checkpoint(
+        rb_self,
+        ruby,
+    )?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer::Isolate#terminate`.
