@@ -3,8 +3,8 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use magnus::{gc, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData};
-use rr_glue::ThreadToken;
+use magnus::{gc, prelude::*, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData, Value};
+use rr_glue::{Pairs, SymbolName, ThreadToken};
 use rusty_racer_runtime::{self as runtime, IsolateOptions};
 
 use crate::context::Context;
@@ -92,6 +92,46 @@ impl IsolateApi for Isolate {
         self.core.with(ruby, |isolate| {
             isolate.perform_microtask_checkpoint(&RubyGate, 0, None).map_err(runtime::Failure::Js)
         })
+    }
+
+    // idl/isolate.yaml Isolate#heap_statistics
+    fn heap_statistics(&self, ruby: &Ruby) -> Result<Pairs<SymbolName, i64>, Error> {
+        let stats = self.core.with(ruby, |isolate| isolate.heap_statistics().map_err(runtime::Failure::Js))?;
+        Ok(Pairs(stats.into_iter().map(|(name, n)| (SymbolName(name.into()), n as i64)).collect()))
+    }
+
+    // idl/isolate.yaml Isolate#low_memory_notification
+    fn low_memory_notification(&self, ruby: &Ruby) -> Result<(), Error> {
+        self.core.with(ruby, |isolate| isolate.low_memory_notification().map_err(runtime::Failure::Js))
+    }
+
+    // idl/isolate.yaml Isolate#pump_message_loop
+    fn pump_message_loop(&self, ruby: &Ruby) -> Result<(), Error> {
+        self.core.with(ruby, |isolate| isolate.pump_message_loop(&RubyGate).map_err(runtime::Failure::Js))
+    }
+
+    // idl/isolate.yaml Isolate#write_heap_snapshot
+    fn write_heap_snapshot(&self, ruby: &Ruby, path_or_io: Value) -> Result<(), Error> {
+        let snapshot = self.core.with(ruby, |isolate| isolate.heap_snapshot().map_err(runtime::Failure::Js))?;
+        let json = ruby.str_from_slice(&snapshot);
+        if path_or_io.respond_to("write", false)? {
+            path_or_io.funcall::<_, _, Value>("write", (json,))?;
+        } else {
+            let path = magnus::RString::try_convert(path_or_io).map_err(|_| {
+                Error::new(
+                    ruby.exception_type_error(),
+                    format!(
+                        "RustyRacer::Isolate#write_heap_snapshot: path_or_io must be a path String or respond to \
+                         write (got {})",
+                        unsafe { path_or_io.classname() }
+                    ),
+                )
+            })?;
+            ruby.class_object()
+                .const_get::<_, magnus::RClass>("File")?
+                .funcall::<_, _, Value>("binwrite", (path, json))?;
+        }
+        Ok(())
     }
 
     // idl/isolate.yaml Isolate#terminate (any thread)

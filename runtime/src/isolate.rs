@@ -8,14 +8,14 @@ use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::ptr::null_mut;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::exception::{js_error, key, type_name};
 use crate::function::{Forgotten, FunctionId, FunctionTable, Table};
-use crate::memory::{near_heap_limit, OomState};
+use crate::memory::OomState;
 use crate::path::is_plain_path;
 pub use crate::termination::Stopper;
 use crate::termination::{js_refused, StopRequested};
@@ -141,7 +141,7 @@ pub struct Isolate {
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
     pub(crate) options: IsolateOptions,
-    pub(crate) oom: Option<Box<OomState>>,
+    pub(crate) oom: Box<OomState>,
     /// The stack limit last set (per thread it is constant).
     stack_limit: Cell<usize>,
     /// The stop generation the last outermost operation started after.
@@ -180,8 +180,9 @@ impl Isolate {
     pub fn new(options: IsolateOptions, host: Rc<dyn HostFunctions>) -> Result<Self, JsError> {
         crate::platform::initialize();
         let mut params = v8::CreateParams::default();
-        if options.memory_limit > 0 {
-            params = params.heap_limits(0, options.memory_limit);
+        let budget = (options.memory_limit > 0).then(|| crate::memory::BufferBudget::new(options.memory_limit));
+        if let Some(budget) = &budget {
+            params = params.heap_limits(0, options.memory_limit).array_buffer_allocator(budget.allocator());
         }
         let mut owned = v8::Isolate::new(params);
         owned.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
@@ -197,8 +198,7 @@ impl Isolate {
         };
         let stopper =
             Stopper { handle: shared.thread_safe_handle(), requested: Arc::default(), generation: Arc::default() };
-        let oom = (options.memory_limit > 0)
-            .then(|| Box::new(OomState { stopper: stopper.clone(), hit: AtomicBool::new(false) }));
+        let oom = OomState::new(stopper.clone(), budget);
         LIVE.fetch_add(1, Ordering::SeqCst);
         let isolate = Isolate {
             shared: Some(shared),
@@ -215,10 +215,7 @@ impl Isolate {
             v8_isolate.set_slot(HostSlot(host));
             v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
             v8_isolate.set_slot(StopRequested(isolate.stopper.clone()));
-            if let Some(oom) = &isolate.oom {
-                let data = &**oom as *const OomState as *mut c_void;
-                v8_isolate.add_near_heap_limit_callback(near_heap_limit, data);
-            }
+            isolate.oom.install(v8_isolate);
             v8_isolate.set_slot(crate::realm_helpers::Helpers::default());
             v8_isolate.set_slot(crate::objects::Templates::default());
             v8::scope!(let scope, v8_isolate);
@@ -302,6 +299,9 @@ impl Isolate {
             self.release_forgotten(&isolate);
         }
         let result = f(&mut isolate, outermost);
+        if outermost {
+            self.rearm_heap_limit(&mut isolate);
+        }
         drop(guard);
         Ok(result)
     }
@@ -425,16 +425,16 @@ impl Isolate {
         timeout: u64,
         caught: JsError,
     ) -> JsError {
-        let oom = self.oom.as_ref().is_some_and(|o| o.hit.swap(false, Ordering::SeqCst));
+        let oom = self.take_out_of_memory();
         if outermost {
             crate::microtasks::discard(tc);
             tc.cancel_terminate_execution();
             if oom {
-                self.restore_heap_limit(tc);
+                self.recover_from_out_of_memory(tc);
             }
         }
         if oom {
-            JsError::new(ErrorKind::OutOfMemory, "JavaScript ran out of memory (the isolate's memory_limit)")
+            self.out_of_memory_error()
         } else if timed_out {
             JsError { message: format!("JavaScript timed out after {timeout} ms"), ..caught }
         } else {

@@ -45,3 +45,28 @@ impl Isolate {
         })
     }
 }
+
+impl Isolate {
+    /// Runs the platform tasks that are due for this isolate (such as
+    /// FinalizationRegistry cleanups) without waiting for more, then the
+    /// promise jobs, under the isolate's timeout.
+    pub fn pump_message_loop<G: Gate>(&self, gate: &G) -> Result<(), JsError> {
+        let platform = v8::V8::get_current_platform();
+        let outcome = self.run::<(), ()>(Realm::Id(0), None, |tc, _| {
+            gate.blocking(&self.stopper, &mut || {
+                while !tc.is_execution_terminating() && v8::Platform::pump_message_loop(&platform, tc, false) {}
+                if !tc.is_execution_terminating() {
+                    drain(tc);
+                }
+            });
+            if self.stopping(tc) {
+                return Err(Failure::Exception);
+            }
+            Ok(())
+        });
+        outcome.map_err(|f| match f {
+            Failure::Js(e) => e,
+            Failure::Host(()) | Failure::Exception => JsError::new(crate::ErrorKind::Runtime, "platform tasks failed"),
+        })
+    }
+}

@@ -41,8 +41,13 @@ class RbsReflectionTest < RustyRacerTest
     refute_empty errors
     errors.each do |decl|
       klass = RustyRacer.const_get(decl.name.name)
-      parent = decl.super_class.name.name
-      expected = parent == :StandardError ? StandardError : RustyRacer.const_get(parent)
+      parent = decl.super_class.name
+      # `::RuntimeError` is Ruby's; a bare name is the module's own (or StandardError).
+      expected = if parent.namespace.absolute? || parent.name == :StandardError
+                   Object.const_get(parent.name)
+                 else
+                   RustyRacer.const_get(parent.name)
+                 end
       assert_equal expected, klass.superclass, decl.name.name
     end
   end

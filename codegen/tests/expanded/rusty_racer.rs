@@ -697,6 +697,51 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#heap_statistics() -> Hash[Symbol, Integer]` (owner thread)
+    ///
+    /// V8's heap figures in bytes (and the native and detached context
+    /// counts): :used_heap_size, :total_heap_size, :total_physical_size,
+    /// :heap_size_limit, :malloced_memory, :peak_malloced_memory,
+    /// :external_memory, :number_of_native_contexts, :number_of_detached_contexts.
+    #[allow(clippy::too_many_arguments)]
+    fn heap_statistics(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::rr_glue::Pairs<::rr_glue::SymbolName, i64>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Isolate#low_memory_notification() -> nil` (owner thread)
+    ///
+    /// Runs a full garbage collection now.
+    #[allow(clippy::too_many_arguments)]
+    fn low_memory_notification(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#pump_message_loop() -> nil` (owner thread)
+    ///
+    /// Runs the platform tasks that are due (FinalizationRegistry cleanups,
+    /// for one) without waiting for more, then the promise jobs; nothing
+    /// when idle. Under the isolate's timeout_ms.
+    ///
+    ///
+    /// Raises: ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn pump_message_loop(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#write_heap_snapshot(path_or_io) -> nil` (owner thread)
+    ///
+    /// Writes a heap snapshot that Chrome DevTools opens (.heapsnapshot
+    /// JSON) to a file path, or to an IO (anything responding to #write).
+    #[allow(clippy::too_many_arguments)]
+    fn write_heap_snapshot(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        path_or_io: ::rr_glue::magnus::Value,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Isolate#terminate() -> nil` (any thread)
     ///
     /// Stops the JavaScript this isolate is running; the running eval or call
@@ -751,6 +796,26 @@ pub fn define_isolate(
         .define_method(
             "perform_microtask_checkpoint",
             ::rr_glue::magnus::method!(__rr_isolate_perform_microtask_checkpoint, - 1),
+        )?;
+    class
+        .define_method(
+            "heap_statistics",
+            ::rr_glue::magnus::method!(__rr_isolate_heap_statistics, - 1),
+        )?;
+    class
+        .define_method(
+            "low_memory_notification",
+            ::rr_glue::magnus::method!(__rr_isolate_low_memory_notification, - 1),
+        )?;
+    class
+        .define_method(
+            "pump_message_loop",
+            ::rr_glue::magnus::method!(__rr_isolate_pump_message_loop, - 1),
+        )?;
+    class
+        .define_method(
+            "write_heap_snapshot",
+            ::rr_glue::magnus::method!(__rr_isolate_write_heap_snapshot, - 1),
         )?;
     class
         .define_method(
@@ -902,6 +967,96 @@ fn __rr_isolate_perform_microtask_checkpoint(
     let result = <crate::Isolate as IsolateApi>::perform_microtask_checkpoint(
         rb_self,
         ruby,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#heap_statistics`.
+fn __rr_isolate_heap_statistics(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#heap_statistics";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::heap_statistics(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#low_memory_notification`.
+fn __rr_isolate_low_memory_notification(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#low_memory_notification";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::low_memory_notification(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#pump_message_loop`.
+fn __rr_isolate_pump_message_loop(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#pump_message_loop";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::pump_message_loop(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#write_heap_snapshot`.
+fn __rr_isolate_write_heap_snapshot(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#write_heap_snapshot";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["path_or_io"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let path_or_io: ::rr_glue::magnus::Value = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "path_or_io",
+        call.args[0usize],
+    )?;
+    let result = <crate::Isolate as IsolateApi>::write_heap_snapshot(
+        rb_self,
+        ruby,
+        path_or_io,
     )?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
