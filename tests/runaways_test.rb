@@ -47,3 +47,34 @@ class RunawayLoopsTest < RustyRacerTest
     assert_equal 2, ctx.eval("1 + 1")
   end
 end
+
+# Deep recursion is a JS RangeError, never a crash.
+class DeepRecursionTest < RustyRacerTest
+  def test_deep_recursion_raises_a_range_error_however_it_is_entered
+    # In a child: a stack limit V8 gets wrong is a SIGSEGV.
+    out, status = run_child(<<~'RUBY', timeout: 60)
+      ctx = RustyRacer::Isolate.new.context
+      def report(name, ctx)
+        puts "#{name}: returned #{yield.inspect}"
+      rescue RustyRacer::RuntimeError => e
+        puts "#{name}: #{e.class} #{e.message} / #{ctx.eval("6 * 7")}"
+      end
+      report("plain", ctx) { ctx.eval("function down(n) { return down(n + 1) }; down(0)") }
+      caught = ctx.eval("function down2(n) { return down2(n + 1) }; try { down2(0) } catch (e) { e instanceof RangeError }")
+      puts "caught in JS: #{caught}"
+      def deep(n, &blk) = n.zero? ? blk.call : deep(n - 1, &blk)
+      report("under 1500 Ruby frames", ctx) { deep(1500) { ctx.eval("function d3(n) { return d3(n + 1) }; d3(0)") } }
+      ctx.attach("viaCall", proc { |n| ctx.call("viaRuby", n) })
+      ctx.eval("function viaRuby(n) { return n <= 0 ? 0 : 1 + viaCall(n - 1) }")
+      report("through callbacks (call)", ctx) { ctx.call("viaRuby", 100_000) }
+      ctx.attach("viaEval", proc { |n| ctx.eval("viaRuby2(#{n})") })
+      ctx.eval("function viaRuby2(n) { return n <= 0 ? 0 : 1 + viaEval(n - 1) }")
+      report("through callbacks (eval)", ctx) { ctx.call("viaRuby2", 100_000) }
+    RUBY
+    assert_predicate status, :success?, out
+    range_error = "RustyRacer::RuntimeError RangeError: Maximum call stack size exceeded / 42"
+    assert_equal ["plain: #{range_error}", "caught in JS: true", "under 1500 Ruby frames: #{range_error}",
+                  "through callbacks (call): #{range_error}", "through callbacks (eval): #{range_error}"],
+                 out.lines.map(&:chomp)
+  end
+end

@@ -125,14 +125,21 @@ fn raised<'s>(ruby: &Ruby, state: &HostState, e: Error) -> Outcome<'s> {
         ErrorType::Error(class, message) => class.new_instance((ruby.str_new(message),)).ok(),
         ErrorType::Jump(_) => None,
     };
+    // Only a StandardError becomes a JS exception JS may catch. Anything
+    // else (exit, a signal, Thread#kill, throw/break, Timeout's own
+    // exception, NoMemoryError) stops the JS at once and is raised once V8
+    // has unwound.
     match exception {
-        Some(exception) if !exception.is_kind_of(ruby.exception_standard_error()) && is_jump_like(ruby, exception) => {
+        Some(exception) if exception.is_kind_of(ruby.exception_standard_error()) => match describe(ruby, exception) {
+            Ok(message) => Outcome::Raised { message, id: state.add_host_error(ruby, exception).ok() },
+            Err(interrupt) => {
+                gvl::set_pending(ruby, interrupt);
+                Outcome::Interrupt
+            }
+        },
+        Some(exception) => {
             gvl::set_pending(ruby, Error::from(exception));
             Outcome::Interrupt
-        }
-        Some(exception) => {
-            let message = describe(ruby, exception);
-            Outcome::Raised { message, id: state.add_host_error(ruby, exception).ok() }
         }
         None => {
             gvl::set_pending(ruby, e);
@@ -141,26 +148,27 @@ fn raised<'s>(ruby: &Ruby, state: &HostState, e: Error) -> Outcome<'s> {
     }
 }
 
-/// Exceptions that must not be turned into JS errors: the thread is being
-/// killed or the process is exiting.
-fn is_jump_like(ruby: &Ruby, exception: Exception) -> bool {
-    exception.is_kind_of(ruby.exception_system_exit())
-        || exception.is_kind_of(ruby.exception_interrupt())
-        || exception.is_kind_of(ruby.exception_no_mem_error())
-}
-
 /// The exception's message for JS: `message`, else `to_s`, else `inspect`,
-/// else its class name. Each may raise; none may crash.
-fn describe(ruby: &Ruby, exception: Exception) -> String {
+/// else its class name. Each may raise a StandardError (then the next is
+/// tried); anything else raised meanwhile (exit, a signal) is returned to
+/// stop the JS, never turned into a message JS could catch.
+fn describe(ruby: &Ruby, exception: Exception) -> Result<String, Error> {
     for method in ["message", "to_s", "inspect"] {
-        if let Ok(s) =
-            exception.funcall::<_, _, Value>(method, ()).and_then(|v| v.funcall::<_, _, String>("to_str", ()))
-        {
-            return s;
+        match exception.funcall::<_, _, Value>(method, ()).and_then(|v| v.funcall::<_, _, String>("to_str", ())) {
+            Ok(s) => return Ok(s),
+            Err(e) if !is_standard_error(ruby, &e) => return Err(e),
+            Err(_) => {}
         }
     }
-    let _ = ruby;
-    unsafe { exception.classname() }.into_owned()
+    Ok(unsafe { exception.classname() }.into_owned())
+}
+
+fn is_standard_error(ruby: &Ruby, e: &Error) -> bool {
+    match e.error_type() {
+        ErrorType::Exception(exception) => exception.is_kind_of(ruby.exception_standard_error()),
+        ErrorType::Error(class, _) => class.is_inherited(ruby.exception_standard_error()),
+        ErrorType::Jump(_) => false,
+    }
 }
 
 fn throw(scope: &mut v8::PinScope<'_, '_>, message: &str, host_error: Option<u32>) {

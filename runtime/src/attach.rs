@@ -4,6 +4,7 @@ use crate::error::{ErrorKind, Failure, JsError};
 use crate::exception::{key, type_name};
 use crate::isolate::{ContextId, HostSlot, Isolate, Realm};
 use crate::path::parse_path;
+use crate::termination::{stop_now, stop_requested};
 
 impl Isolate {
     /// Makes host function `id` callable from JS at each dotted path (under
@@ -87,12 +88,23 @@ fn host_trampoline<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s, v8::Value>,
 ) {
+    // JS that is being stopped does not reach the host again.
+    if stop_requested(scope) {
+        stop_now(scope);
+        return;
+    }
     // A panic must not unwind into V8's C++ frames: it would abort.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let id = args.data().uint32_value(scope)?;
         let host = scope.get_slot::<HostSlot>()?.0.clone();
         Some(host.call(scope, id, &args))
     }));
+    // Stopped meanwhile (Isolate#terminate or a timeout while the host ran,
+    // a Ruby exit or kill): no more JS runs.
+    if stop_requested(scope) {
+        stop_now(scope);
+        return;
+    }
     match outcome {
         Ok(Some(Some(value))) => rv.set(value),
         Ok(Some(None)) => {}

@@ -51,11 +51,21 @@ pub(crate) fn js_error(
     }
     let text = {
         v8::tc_scope!(let tc, scope);
-        match exception.to_string(tc) {
-            Some(s) => s.to_rust_string_lossy(tc),
-            None => "<a JavaScript exception whose toString() threw>".to_string(),
-        }
+        exception.to_string(tc).map(|s| s.to_rust_string_lossy(tc))
     };
+    // toString runs JS, which fails where the stack is used up (a deep
+    // recursion through callbacks): V8's own message of a built-in error
+    // ("Uncaught RangeError: Maximum call stack size exceeded") needs none.
+    let text = text.unwrap_or_else(|| match message.filter(|_| exception.is_native_error()) {
+        Some(m) => {
+            let text = m.get(scope).to_rust_string_lossy(scope);
+            text.strip_prefix("Uncaught ").map(str::to_string).unwrap_or(text)
+        }
+        None => "<a JavaScript exception whose toString() threw>".to_string(),
+    });
+    // Compiling fails with a SyntaxError, but also with a RangeError when
+    // the stack is used up: that is no fault of the source.
+    let kind = if kind == ErrorKind::Parse && !text.starts_with("SyntaxError") { ErrorKind::Runtime } else { kind };
     if kind == ErrorKind::Parse {
         let location = message.map(|m| {
             let file = m.get_script_resource_name(scope).map(|n| n.to_rust_string_lossy(scope)).unwrap_or_default();

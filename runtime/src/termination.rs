@@ -79,3 +79,18 @@ pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
 pub(crate) fn js_refused() -> bool {
     NO_JS.with(Cell::get) > 0
 }
+
+/// Makes a stop requested while a host callback ran take effect as the
+/// callback returns: entering JS checks for interrupts, so a tiny script
+/// raises the termination here, and it unwinds the JS that called the
+/// host at once, uncatchable (else that JS would run on, and call the host
+/// again, until its next interrupt check).
+pub(crate) fn stop_now(scope: &mut v8::PinScope<'_, '_>) {
+    stop_isolate(scope);
+    if scope.is_execution_terminating() {
+        return;
+    }
+    if let Some(script) = v8::String::new(scope, "0").and_then(|source| v8::Script::compile(scope, source, None)) {
+        let _ = script.run(scope);
+    }
+}
