@@ -6,7 +6,11 @@ require "timeout"
 class ThreadsTest < RustyRacerTest
   OWNER_ONLY = {
     "Isolate#context" => ->(iso, _ctx) { iso.context },
-    "Isolate#dispose" => ->(iso, _ctx) { iso.dispose },
+    "Isolate#perform_microtask_checkpoint" => ->(iso, _ctx) { iso.perform_microtask_checkpoint },
+    "Isolate#heap_statistics" => ->(iso, _ctx) { iso.heap_statistics },
+    "Isolate#low_memory_notification" => ->(iso, _ctx) { iso.low_memory_notification },
+    "Isolate#pump_message_loop" => ->(iso, _ctx) { iso.pump_message_loop },
+    "Isolate#write_heap_snapshot" => ->(iso, _ctx) { iso.write_heap_snapshot("/dev/null") },
     "Context#eval" => ->(_iso, ctx) { ctx.eval("1") },
     "Context#eval_void" => ->(_iso, ctx) { ctx.eval_void("1") },
     "Context#call" => ->(_iso, ctx) { ctx.call("f") },
@@ -24,7 +28,7 @@ class ThreadsTest < RustyRacerTest
       assert_kind_of RustyRacer::WrongThreadError, e, name
       assert_match(/\ARustyRacer::#{name.sub("#", "#")}: called from a thread that does not own it/, e.message)
       assert_match(/confined to the thread that created the isolate/, e.message)
-      assert_match(/only Isolate#terminate, Isolate#disposed\? may be called from any thread/, e.message)
+      assert_match(/only Isolate#terminate, Isolate#dispose, Isolate#disposed\? may be called from any thread/, e.message)
     end
     refute iso.disposed?
     assert_equal 1, ctx.eval("1")
@@ -36,7 +40,7 @@ class ThreadsTest < RustyRacerTest
     killer = Thread.new { sleep 0.1; iso.terminate }
     e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}") }
     killer.join
-    assert_equal "JavaScript was terminated", e.message
+    assert_equal "JavaScript was terminated in <eval>:1:1", e.message
     assert_equal 2, ctx.eval("1 + 1")
   end
 
@@ -50,9 +54,9 @@ class ThreadsTest < RustyRacerTest
   def test_timeouts_per_isolate_and_per_eval
     ctx = context(timeout_ms: 100)
     e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}") }
-    assert_equal "JavaScript timed out after 100 ms", e.message
+    assert_equal "JavaScript timed out after 100 ms in <eval>:1:1", e.message
     e = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("for (;;) {}", timeout_ms: 30) }
-    assert_equal "JavaScript timed out after 30 ms", e.message
+    assert_equal "JavaScript timed out after 30 ms in <eval>:1:1", e.message
     ctx.eval("function spin() { for (;;) {} }")
     assert_raises(RustyRacer::ScriptTerminatedError) { ctx.call("spin") }
     assert_equal 4, ctx.eval("2 + 2"), "usable after timeouts"

@@ -744,6 +744,9 @@ class ValuesTest < RustyRacerTest
     assert_kind_of RustyRacer::ScriptTerminatedError, error,
                    "the timeout did not stop it: all 30,000,000 elements came back after #{elapsed.round(2)} s"
     assert_operator elapsed, :<, 1.8, "stopped after #{elapsed.round(2)} s"
+    # Stopped while the result was read: no JS was running.
+    assert_equal [], error.js_backtrace
+    assert_equal "JavaScript timed out after 100 ms", error.message
     assert_equal 1, ctx.eval("1")
   end
 

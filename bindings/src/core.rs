@@ -24,6 +24,9 @@ pub struct Core {
     /// The isolate's place with the interrupt poller.
     interrupts: gvl::interrupts::Registration,
     pub state: Arc<HostState>,
+    /// Another thread disposed the isolate while an operation ran: the
+    /// owner releases it as the operation returns.
+    dispose_requested: AtomicBool,
 }
 
 // SAFETY: Ruby objects may be touched from any thread, but the generated glue
@@ -139,6 +142,7 @@ impl Core {
             interrupts: gvl::interrupts::Registration::new(isolate.stopper()),
             runtime: RefCell::new(Some(isolate)),
             state,
+            dispose_requested: AtomicBool::new(false),
         });
         // The host points at the Core without owning it: the Core owns the isolate that owns the host.
         let _ = host.core.set(Arc::as_ptr(&core));
@@ -147,7 +151,28 @@ impl Core {
     }
 
     pub fn is_disposed(&self) -> bool {
-        self.runtime.try_borrow().map(|r| r.is_none()).unwrap_or(false)
+        self.dispose_requested.load(Ordering::SeqCst) || self.runtime.try_borrow().map(|r| r.is_none()).unwrap_or(false)
+    }
+
+    /// Releases the runtime isolate and the callables (GVL held; no
+    /// operation of it running). Idempotent.
+    pub fn release_now(&self) {
+        let Ok(mut slot) = self.runtime.try_borrow_mut() else { return };
+        if let Some(isolate) = slot.take() {
+            drop(slot);
+            release(isolate);
+            self.state.release_callables();
+        }
+    }
+
+    /// Isolate#dispose from a thread other than the owner (GVL held).
+    pub fn dispose_from_another_thread(&self) {
+        self.dispose_requested.store(true, Ordering::SeqCst);
+        if self.runtime.try_borrow_mut().is_ok() {
+            self.release_now();
+        } else {
+            self.stopper.stop();
+        }
     }
 
     /// Runs an operation on the runtime isolate and turns its failure into
@@ -175,6 +200,9 @@ impl Core {
                 Err(ErrorClass::InternalError.error(ruby, "a JavaScript exception was not collected"))
             }
         };
+        if outermost && self.dispose_requested.load(Ordering::SeqCst) {
+            self.release_now();
+        }
         if outermost && !runtime::thread_has_entered_isolate() {
             drain_graveyard();
         }
@@ -198,19 +226,23 @@ impl Core {
                 // (Or its message and frames, once it is no longer kept.)
                 return match self.state.host_error(id) {
                     Some(exception) => Error::from(exception),
-                    None => with_backtrace(ruby, ErrorClass::RuntimeError, e.message, &e.frames),
+                    None => with_backtrace(ruby, ErrorClass::RuntimeError, e),
                 };
             }
         };
-        with_backtrace(ruby, class, e.message, &e.frames)
+        with_backtrace(ruby, class, e)
     }
 }
 
-/// `class.new(message)` with `frames` as its backtrace (empty stays empty).
-fn with_backtrace(ruby: &Ruby, class: ErrorClass, message: String, frames: &[String]) -> Error {
-    let built = class.class(ruby).new_instance((ruby.str_new(&message),)).and_then(|exception| {
-        let backtrace = ruby.ary_from_iter(frames.iter().map(|f| ruby.str_new(f)));
-        exception.funcall::<_, _, Value>("set_backtrace", (backtrace,))?;
+/// `class.new(message)` with the JS frames as its backtrace (empty stays
+/// empty); a termination also gets its `js_backtrace` (idl/rusty_racer.yaml).
+fn with_backtrace(ruby: &Ruby, class: ErrorClass, e: JsError) -> Error {
+    let strings = |lines: &[String]| ruby.ary_from_iter(lines.iter().map(|f| ruby.str_new(f)));
+    let built = class.class(ruby).new_instance((ruby.str_new(&e.message),)).and_then(|exception| {
+        exception.funcall::<_, _, Value>("set_backtrace", (strings(&e.frames),))?;
+        if class == ErrorClass::ScriptTerminatedError {
+            exception.funcall::<_, _, Value>("instance_variable_set", ("@js_backtrace", strings(&e.js_backtrace)))?;
+        }
         Ok(exception)
     });
     match built {

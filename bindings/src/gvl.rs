@@ -67,11 +67,11 @@ impl Gate for RubyGate {
     }
 }
 
-/// A thread, outside Ruby, that lets Ruby's interrupts reach running JS.
-/// Every isolate registers once; an operation marks its registration active
-/// for its duration (two atomic stores: no lock, no allocation). While any
-/// is active the thread asks V8, every few milliseconds, to interrupt that
-/// isolate's JS; it parks after a second without any. The interrupt runs on
+/// A poll, outside Ruby (on the runtime's watchdog thread), that lets Ruby's
+/// interrupts reach running JS. Every isolate registers once; an operation
+/// marks its registration active for its duration (atomic stores: no lock,
+/// no allocation). While any is active the poll asks V8, every few
+/// milliseconds, to interrupt that isolate's JS; it stops a second after. The interrupt runs on
 /// the JS thread (`serve`), which alone looks at its own Ruby thread:
 /// - with an interrupt pending (Thread#raise and so Timeout, Thread#kill, a
 ///   signal such as Ctrl-C or SIGCHLD) it takes the GVL if JS released it
@@ -85,8 +85,8 @@ impl Gate for RubyGate {
 ///   other threads run and can terminate the JS.
 pub mod interrupts {
     use std::ffi::c_void;
-    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-    use std::sync::{Arc, Condvar, Mutex, OnceLock};
+    use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex, OnceLock};
     use std::time::{Duration, Instant};
 
     use rusty_racer_runtime::{v8, Stopper};
@@ -113,73 +113,56 @@ pub mod interrupts {
         requested: AtomicBool,
     }
 
-    struct Poller {
-        watched: Mutex<Vec<Arc<Watched>>>,
-        wake: Condvar,
-        parked: AtomicBool,
+    /// The isolates with a registration; polled by the runtime's watchdog
+    /// thread (`rusty_racer_runtime::set_periodic`), every TICK while any
+    /// operation runs and for LINGER after.
+    static WATCHED: OnceLock<Mutex<Vec<Arc<Watched>>>> = OnceLock::new();
+    /// When an operation was last seen running (ms since `epoch()`).
+    static LAST_ACTIVE: AtomicU64 = AtomicU64::new(0);
+
+    fn epoch() -> Instant {
+        static EPOCH: OnceLock<Instant> = OnceLock::new();
+        *EPOCH.get_or_init(Instant::now)
     }
 
-    static POLLER: OnceLock<Option<&'static Poller>> = OnceLock::new();
-
-    fn poller() -> Option<&'static Poller> {
-        *POLLER.get_or_init(|| {
-            let poller: &'static Poller = Box::leak(Box::new(Poller {
-                watched: Mutex::new(Vec::new()),
-                wake: Condvar::new(),
-                parked: AtomicBool::new(false),
-            }));
-            std::thread::Builder::new()
-                .name("rusty_racer-interrupts".into())
-                .spawn(move || poller.run())
-                .ok()
-                .map(|_| poller)
+    fn watched() -> &'static Mutex<Vec<Arc<Watched>>> {
+        WATCHED.get_or_init(|| {
+            rusty_racer_runtime::set_periodic(rusty_racer_runtime::Periodic { job: poll, every: TICK });
+            Mutex::new(Vec::new())
         })
     }
 
-    impl Poller {
-        fn run(&self) {
-            let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
-            let mut last_active = Instant::now();
-            loop {
-                let mut any = false;
-                for w in watched.iter().filter(|w| w.active.load(Ordering::SeqCst)) {
-                    any = true;
-                    let interrupted = {
-                        let thread = w.thread.lock().unwrap_or_else(|e| e.into_inner());
-                        // SAFETY: the thread is inside the operation (while the lock
-                        // is held it cannot leave it); a racy read of its flags is benign.
-                        *thread != 0 && unsafe { rb_sys::rb_thread_interrupted(*thread as rb_sys::VALUE) } != 0
-                    };
-                    if !interrupted || w.serving.load(Ordering::SeqCst) {
-                        w.pending.store(0, Ordering::SeqCst);
-                    } else if w.pending.fetch_add(1, Ordering::SeqCst) + 1 >= GRACE {
-                        w.pending.store(0, Ordering::SeqCst);
-                        w.stopper.stop();
-                    }
-                    if !w.requested.swap(true, Ordering::SeqCst) {
-                        let data = Arc::into_raw(Arc::clone(w)) as *mut c_void;
-                        if !w.stopper.handle().request_interrupt(serve, data) {
-                            // SAFETY: V8 did not take it (the isolate is gone).
-                            drop(unsafe { Arc::from_raw(data as *const Watched) });
-                        }
-                    }
+    /// One poll of every running operation; whether to poll again.
+    fn poll() -> bool {
+        let watched = watched().lock().unwrap_or_else(|e| e.into_inner());
+        let mut any = false;
+        for w in watched.iter().filter(|w| w.active.load(Ordering::SeqCst)) {
+            any = true;
+            let interrupted = {
+                let thread = w.thread.lock().unwrap_or_else(|e| e.into_inner());
+                // SAFETY: the thread is inside the operation (while the lock
+                // is held it cannot leave it); a racy read of its flags is benign.
+                *thread != 0 && unsafe { rb_sys::rb_thread_interrupted(*thread as rb_sys::VALUE) } != 0
+            };
+            if !interrupted || w.serving.load(Ordering::SeqCst) {
+                w.pending.store(0, Ordering::SeqCst);
+            } else if w.pending.fetch_add(1, Ordering::SeqCst) + 1 >= GRACE {
+                w.pending.store(0, Ordering::SeqCst);
+                w.stopper.stop();
+            }
+            if !w.requested.swap(true, Ordering::SeqCst) {
+                let data = Arc::into_raw(Arc::clone(w)) as *mut c_void;
+                if !w.stopper.handle().request_interrupt(serve, data) {
+                    // SAFETY: V8 did not take it (the isolate is gone).
+                    drop(unsafe { Arc::from_raw(data as *const Watched) });
                 }
-                if any {
-                    last_active = Instant::now();
-                } else if last_active.elapsed() > LINGER {
-                    self.parked.store(true, Ordering::SeqCst);
-                    // An operation that began before `parked` was set is seen
-                    // here; one that begins after it sees `parked` and wakes us.
-                    if !watched.iter().any(|w| w.active.load(Ordering::SeqCst)) {
-                        watched = self.wake.wait(watched).unwrap_or_else(|e| e.into_inner());
-                    }
-                    self.parked.store(false, Ordering::SeqCst);
-                    last_active = Instant::now();
-                    continue;
-                }
-                watched = self.wake.wait_timeout(watched, TICK).map(|r| r.0).unwrap_or_else(|e| e.into_inner().0);
             }
         }
+        let now = epoch().elapsed().as_millis() as u64;
+        if any {
+            LAST_ACTIVE.store(now, Ordering::SeqCst);
+        }
+        any || now.saturating_sub(LAST_ACTIVE.load(Ordering::SeqCst)) < LINGER.as_millis() as u64
     }
 
     /// An isolate's place in the poller's list, for as long as it exists.
@@ -187,7 +170,6 @@ pub mod interrupts {
 
     impl Registration {
         pub fn new(stopper: Stopper) -> Self {
-            let Some(poller) = poller() else { return Registration(None) };
             let watched = Arc::new(Watched {
                 active: AtomicBool::new(false),
                 thread: Mutex::new(0),
@@ -196,14 +178,14 @@ pub mod interrupts {
                 stopper,
                 requested: AtomicBool::new(false),
             });
-            poller.watched.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&watched));
+            super::interrupts::watched().lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&watched));
             Registration(Some(watched))
         }
 
         /// Marks an operation of this isolate running on the calling Ruby
         /// thread until the guard drops. GVL held.
         pub fn begin(&self) -> Active<'_> {
-            if let (Some(w), Some(poller)) = (&self.0, poller()) {
+            if let Some(w) = &self.0 {
                 // SAFETY: GVL held.
                 *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = unsafe { rb_sys::rb_thread_current() } as usize;
                 // A request V8 dropped (none is served while no JS runs, and a
@@ -211,10 +193,7 @@ pub mod interrupts {
                 w.requested.store(false, Ordering::SeqCst);
                 w.pending.store(0, Ordering::SeqCst);
                 w.active.store(true, Ordering::SeqCst);
-                if poller.parked.load(Ordering::SeqCst) {
-                    let _list = poller.watched.lock().unwrap_or_else(|e| e.into_inner());
-                    poller.wake.notify_one();
-                }
+                rusty_racer_runtime::wake_periodic();
             }
             Active(self.0.as_deref())
         }
@@ -222,8 +201,8 @@ pub mod interrupts {
 
     impl Drop for Registration {
         fn drop(&mut self) {
-            let (Some(w), Some(poller)) = (self.0.take(), poller()) else { return };
-            poller.watched.lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &w));
+            let Some(w) = self.0.take() else { return };
+            watched().lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &w));
         }
     }
 

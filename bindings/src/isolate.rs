@@ -8,7 +8,7 @@ use rr_glue::{Pairs, SymbolName, ThreadToken};
 use rusty_racer_runtime::{self as runtime, IsolateOptions};
 
 use crate::context::Context;
-use crate::core::{self, Core};
+use crate::core::Core;
 use crate::generated::{ErrorClass, IsolateApi, Microtasks};
 use crate::gvl::RubyGate;
 
@@ -140,20 +140,23 @@ impl IsolateApi for Isolate {
         Ok(())
     }
 
-    // idl/isolate.yaml Isolate#dispose
+    // idl/isolate.yaml Isolate#dispose (any thread)
     fn dispose(&self, ruby: &Ruby) -> Result<(), Error> {
-        let Ok(mut slot) = self.core.runtime.try_borrow_mut() else {
+        if rr_glue::current_thread() != self.core.owner {
+            // The owner may be inside an operation: stop it; it releases the
+            // isolate as the operation returns. If idle, release it here.
+            self.core.dispose_from_another_thread();
+            return Ok(());
+        }
+        let Ok(slot) = self.core.runtime.try_borrow_mut() else {
             return Err(ErrorClass::Error.error(
                 ruby,
                 "RustyRacer::Isolate#dispose: cannot dispose an isolate while one of its operations is running \
                  (from inside its own callback); dispose it after the operation returns",
             ));
         };
-        if let Some(isolate) = slot.take() {
-            drop(slot);
-            core::release(isolate);
-            self.core.state.release_callables();
-        }
+        drop(slot);
+        self.core.release_now();
         Ok(())
     }
 

@@ -26,11 +26,14 @@ pub struct JsError {
     pub message: String,
     /// "file:line:column" or "file:line:column:in 'function'", innermost first.
     pub frames: Vec<String>,
+    /// For a termination: the JS stack where it landed, innermost first,
+    /// as "function (file:line:column)" (or "file:line:column").
+    pub js_backtrace: Vec<String>,
 }
 
 impl JsError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        JsError { kind, message: message.into(), frames: Vec::new() }
+        JsError { kind, message: message.into(), frames: Vec::new(), js_backtrace: Vec::new() }
     }
 }
 

@@ -74,22 +74,60 @@ pub(crate) fn js_error(
         });
         return JsError::new(kind, format!("{text}{}", location.unwrap_or_default()));
     }
-    let mut frames = Vec::new();
-    if let Some(trace) = v8::Exception::get_stack_trace(scope, exception) {
-        for i in 0..trace.get_frame_count() {
-            let Some(frame) = trace.get_frame(scope, i) else { continue };
-            let file = frame
-                .get_script_name_or_source_url(scope)
-                .map(|n| n.to_rust_string_lossy(scope))
-                .unwrap_or_else(|| "<anonymous>".into());
-            let mut line = format!("{file}:{}:{}", frame.get_line_number(), frame.get_column());
-            if let Some(function) = frame.get_function_name(scope).map(|f| f.to_rust_string_lossy(scope)) {
-                if !function.is_empty() {
-                    line.push_str(&format!(":in '{function}'"));
-                }
-            }
-            frames.push(line);
+    let frames = v8::Exception::get_stack_trace(scope, exception)
+        .map(|trace| frames_of(scope, trace).iter().map(Frame::ruby_style).collect())
+        .unwrap_or_default();
+    JsError { kind, message: text, frames, js_backtrace: Vec::new() }
+}
+
+/// One JS stack frame.
+#[derive(Clone, Debug)]
+pub(crate) struct Frame {
+    function: String,
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+impl Frame {
+    /// As in a Ruby backtrace: "file:line:column:in 'function'".
+    pub(crate) fn ruby_style(&self) -> String {
+        let Frame { function, file, line, column } = self;
+        if function.is_empty() {
+            format!("{file}:{line}:{column}")
+        } else {
+            format!("{file}:{line}:{column}:in '{function}'")
         }
     }
-    JsError { kind, message: text, frames }
+
+    /// As in a JS stack: "function (file:line:column)".
+    pub(crate) fn js_style(&self) -> String {
+        let Frame { function, file, line, column } = self;
+        if function.is_empty() {
+            format!("{file}:{line}:{column}")
+        } else {
+            format!("{function} ({file}:{line}:{column})")
+        }
+    }
+}
+
+pub(crate) fn frames_of(scope: &v8::PinScope<'_, '_>, trace: v8::Local<v8::StackTrace>) -> Vec<Frame> {
+    (0..trace.get_frame_count())
+        .filter_map(|i| trace.get_frame(scope, i))
+        .map(|frame| Frame {
+            function: frame.get_function_name(scope).map(|f| f.to_rust_string_lossy(scope)).unwrap_or_default(),
+            file: frame
+                .get_script_name_or_source_url(scope)
+                .map(|n| n.to_rust_string_lossy(scope))
+                .unwrap_or_else(|| "<anonymous>".into()),
+            line: frame.get_line_number(),
+            column: frame.get_column(),
+        })
+        .filter(|frame| frame.file != crate::realm_helpers::HELPERS_FILE)
+        .collect()
+}
+
+/// The JS stack running now (innermost first), e.g. where a stop lands.
+pub(crate) fn current_frames(scope: &v8::PinScope<'_, '_>) -> Vec<Frame> {
+    v8::StackTrace::current_stack_trace(scope, 32).map(|trace| frames_of(scope, trace)).unwrap_or_default()
 }

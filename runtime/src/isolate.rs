@@ -18,7 +18,7 @@ use crate::function::{Forgotten, FunctionId, FunctionTable, Table};
 use crate::memory::OomState;
 use crate::path::is_plain_path;
 pub use crate::termination::Stopper;
-use crate::termination::{js_refused, StopRequested};
+use crate::termination::{js_refused, landed_frames, LandedAt, StopRequested};
 use crate::watchdog::{self, Deadline};
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -144,8 +144,6 @@ pub struct Isolate {
     pub(crate) oom: Box<OomState>,
     /// The stack limit last set (per thread it is constant).
     stack_limit: Cell<usize>,
-    /// The stop generation the last outermost operation started after.
-    stops_seen: Cell<u64>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -196,8 +194,7 @@ impl Isolate {
                 return Err(JsError::new(ErrorKind::Usage, message));
             }
         };
-        let stopper =
-            Stopper { handle: shared.thread_safe_handle(), requested: Arc::default(), generation: Arc::default() };
+        let stopper = Stopper::new(shared.thread_safe_handle());
         let oom = OomState::new(stopper.clone(), budget);
         LIVE.fetch_add(1, Ordering::SeqCst);
         let isolate = Isolate {
@@ -209,12 +206,12 @@ impl Isolate {
             options,
             oom,
             stack_limit: Cell::new(0),
-            stops_seen: Cell::new(0),
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
             v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
             v8_isolate.set_slot(StopRequested(isolate.stopper.clone()));
+            v8_isolate.set_slot(LandedAt::default());
             isolate.oom.install(v8_isolate);
             v8_isolate.set_slot(crate::realm_helpers::Helpers::default());
             v8_isolate.set_slot(crate::objects::Templates::default());
@@ -342,10 +339,10 @@ impl Isolate {
             // through the Stopper, so only then is V8's (locked) flag touched.
             if outermost {
                 let generation = self.stopper.generation.load(Ordering::SeqCst);
-                if generation != self.stops_seen.get() {
+                if generation != self.stopper.seen.load(Ordering::SeqCst) {
                     isolate.cancel_terminate_execution();
                     self.stopper.requested.store(false, Ordering::SeqCst);
-                    self.stops_seen.set(generation);
+                    self.stopper.seen.store(generation, Ordering::SeqCst);
                 }
             }
             let timeout = timeout_ms.unwrap_or(self.options.timeout_ms);
@@ -426,6 +423,7 @@ impl Isolate {
         caught: JsError,
     ) -> JsError {
         let oom = self.take_out_of_memory();
+        let landed = landed_frames(tc, &self.stopper);
         if outermost {
             crate::microtasks::discard(tc);
             tc.cancel_terminate_execution();
@@ -434,11 +432,18 @@ impl Isolate {
             }
         }
         if oom {
-            self.out_of_memory_error()
-        } else if timed_out {
-            JsError { message: format!("JavaScript timed out after {timeout} ms"), ..caught }
-        } else {
-            JsError { kind: ErrorKind::Terminated, ..caught }
+            return self.out_of_memory_error();
+        }
+        let what = if timed_out { format!("JavaScript timed out after {timeout} ms") } else { caught.message };
+        let message = match landed.first() {
+            Some(frame) => format!("{what} in {}", frame.js_style()),
+            None => what,
+        };
+        JsError {
+            kind: ErrorKind::Terminated,
+            message,
+            frames: landed.iter().map(|f| f.ruby_style()).collect(),
+            js_backtrace: landed.iter().map(|f| f.js_style()).collect(),
         }
     }
 

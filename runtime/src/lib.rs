@@ -39,3 +39,4 @@ pub use realm_helpers::new_set;
 pub use stack::remaining as stack_remaining;
 pub use termination::{stop_isolate, without_js};
 pub use v8;
+pub use watchdog::{set_periodic, wake_periodic, Periodic};

@@ -24,6 +24,10 @@ const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
 const JOIN_JS: &str =
     "((call, join) => { const ajoin = call.bind(join); return (items) => ajoin(items, ''); })(Function.prototype.call, Array.prototype.join)";
 
+/// The helpers' script name: their frames are left out of the stacks
+/// users see.
+pub(crate) const HELPERS_FILE: &str = "rusty_racer:helpers";
+
 /// A realm's helpers.
 pub(crate) struct RealmHelpers {
     pub(crate) context: v8::Global<v8::Context>,
@@ -46,7 +50,9 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
     let parts = (|| {
         let source = v8::String::new(scope, &source)?;
-        let made = v8::Script::compile(scope, source, None)?.run(scope)?;
+        let name = v8::String::new(scope, HELPERS_FILE)?;
+        let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, None, false, false, false, None);
+        let made = v8::Script::compile(scope, source, Some(&origin))?.run(scope)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
         (0..6).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
@@ -88,4 +94,11 @@ pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>
     let make = helper(scope, |h| &h.new_set)?;
     let undefined = v8::undefined(scope).into();
     make.call(scope, undefined, &[items.into()])
+}
+
+/// Some realm of the isolate (the first made), to enter where no context
+/// is at hand (a V8 interrupt).
+pub(crate) fn any_context<'s>(scope: &v8::PinScope<'s, '_, ()>) -> Option<v8::Local<'s, v8::Context>> {
+    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
+    helpers.first().map(|h| v8::Local::new(scope, &h.context))
 }

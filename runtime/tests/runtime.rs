@@ -386,7 +386,11 @@ fn terminate_and_timeouts_leave_the_isolate_usable() {
     let e = iso.eval(&Direct, 0, "for (;;) {}", "loop.js", Some(50), |s, v| to_host(s, v, &mut arena)).unwrap_err();
     match e {
         Failure::Js(e) => {
-            assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript timed out after 50 ms"))
+            assert_eq!(
+                (e.kind, e.message.as_str()),
+                (ErrorKind::Terminated, "JavaScript timed out after 50 ms in loop.js:1:1")
+            );
+            assert_eq!(e.js_backtrace, ["loop.js:1:1"]);
         }
         _ => panic!(),
     }
@@ -398,7 +402,7 @@ fn terminate_and_timeouts_leave_the_isolate_usable() {
     });
     let e = eval(&iso, "for (;;) {}").unwrap_err();
     killer.join().unwrap();
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript was terminated"));
+    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Terminated, "JavaScript was terminated in test.js:1:1"));
     assert_eq!(eval(&iso, "3"), Ok(Val::Int(3)));
 }
 

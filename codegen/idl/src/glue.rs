@@ -152,8 +152,13 @@ fn errors(api: &Api) -> TokenStream {
             let index = api.module.errors.iter().position(|x| x.name == e.parent).unwrap_or(0);
             quote! { classes[#index] }
         };
+        let readers = e.attributes.iter().map(|a| {
+            let attr = &a.name;
+            quote! { class.funcall::<_, _, ::rr_glue::magnus::Value>("attr_reader", (ruby.to_symbol(#attr),))?; }
+        });
         quote! {
             let class = module.define_error(#name, #parent)?;
+            #(#readers)*
             ::rr_glue::magnus::gc::register_mark_object(class);
             classes.push(class);
         }

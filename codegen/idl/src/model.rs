@@ -48,6 +48,14 @@ pub struct ErrorDef {
     /// One of `BUILTIN_ERROR_PARENTS` or an error declared before this one.
     pub parent: String,
     pub doc: String,
+    /// Readers of instance variables (`@name`) the extension sets.
+    pub attributes: Vec<Attribute>,
+}
+
+pub struct Attribute {
+    pub name: String,
+    pub ty: Type,
+    pub doc: String,
 }
 
 pub struct EnumDef {
@@ -360,7 +368,16 @@ impl<'a> Checker<'a> {
                     ),
                 ));
             }
-            errors.push(ErrorDef { name: e.name.clone(), parent: e.parent.clone(), doc: e.doc.clone() });
+            let mut attributes = Vec::new();
+            for a in &e.attributes {
+                if !is_method_name(&a.name) || a.name.ends_with(['?', '!', '=']) {
+                    return Err(err(mfile, at, &what, format!("attribute `{}` is not a plain method name", a.name)));
+                }
+                let ty = parse_type(&a.ty, &self.enum_names, &[])
+                    .map_err(|m| err(mfile, at, &what, format!("attribute {}: {m}", a.name)))?;
+                attributes.push(Attribute { name: a.name.clone(), ty, doc: a.doc.clone() });
+            }
+            errors.push(ErrorDef { name: e.name.clone(), parent: e.parent.clone(), doc: e.doc.clone(), attributes });
         }
 
         let mut value_classes: Vec<ValueClass> = Vec::new();

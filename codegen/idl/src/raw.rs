@@ -52,6 +52,18 @@ pub struct RawError {
     pub name: String,
     pub parent: String,
     pub doc: String,
+    /// Read-only attributes the extension sets on raised instances.
+    #[serde(default)]
+    pub attributes: Vec<RawAttribute>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttribute {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: String,
 }
 
 #[derive(Deserialize)]

@@ -23,7 +23,12 @@ pub fn generate(api: &Api, source: &str) -> String {
     }
     for e in &m.errors {
         comment(&mut out, "  ", &e.doc);
-        let _ = writeln!(out, "  class {} < {}\n  end\n", e.name, e.parent);
+        let _ = writeln!(out, "  class {} < {}", e.name, e.parent);
+        for a in &e.attributes {
+            comment(&mut out, "    ", &a.doc);
+            let _ = writeln!(out, "    attr_reader {}: {}", a.name, a.ty.rbs(&enums, false));
+        }
+        let _ = writeln!(out, "  end\n");
     }
     for v in &m.value_classes {
         comment(&mut out, "  ", &v.doc);

@@ -110,7 +110,10 @@ fn the_real_idl_declares_what_the_issue_lists() {
     ] {
         assert!(errors.contains(&(name.into(), parent.into())), "{name} < {parent}");
     }
-    assert_eq!(api.thread_safe_methods(), vec!["Isolate#terminate".to_string(), "Isolate#disposed?".to_string()]);
+    assert_eq!(
+        api.thread_safe_methods(),
+        vec!["Isolate#terminate".to_string(), "Isolate#dispose".to_string(), "Isolate#disposed?".to_string()]
+    );
 }
 
 /// This package's directory, read when the test runs: a test binary reused

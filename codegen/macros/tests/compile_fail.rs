@@ -4,7 +4,7 @@
 //! mistake and `expected.txt`, the text the error must contain. Each case is
 //! compiled as its own binary in a scratch crate that uses the macro.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 #[test]

@@ -19,7 +19,10 @@ pub enum ErrorClass {
     /// or "42" for `throw 42`); the backtrace holds the JS frames as
     /// "file:line:column" or "file:line:column:in 'function'".
     RuntimeError,
-    /// `RustyRacer::ScriptTerminatedError` < `EvalError`: The script was stopped by Isolate#terminate or by a timeout.
+    /// `RustyRacer::ScriptTerminatedError` < `EvalError`: The script was stopped by Isolate#terminate, a timeout or a Ruby
+    /// interrupt. The message names the function it was stopped in
+    /// ("JavaScript timed out after 50 ms in spin (app.js:3:11)"), and the
+    /// backtrace holds those frames.
     ScriptTerminatedError,
     /// `RustyRacer::V8OutOfMemoryError` < `EvalError`: The script exceeded the isolate's memory limit.
     V8OutOfMemoryError,
@@ -84,6 +87,12 @@ pub fn define_errors(
     ::rr_glue::magnus::gc::register_mark_object(class);
     classes.push(class);
     let class = module.define_error("ScriptTerminatedError", classes[1usize])?;
+    class
+        .funcall::<
+            _,
+            _,
+            ::rr_glue::magnus::Value,
+        >("attr_reader", (ruby.to_symbol("js_backtrace"),))?;
     ::rr_glue::magnus::gc::register_mark_object(class);
     classes.push(class);
     let class = module.define_error("V8OutOfMemoryError", classes[1usize])?;
@@ -381,7 +390,7 @@ fn __rr_context_guard(
             ::rr_glue::wrong_thread(
                 ErrorClass::WrongThreadError.class(ruby),
                 method,
-                "Isolate#terminate, Isolate#disposed?",
+                "Isolate#terminate, Isolate#dispose, Isolate#disposed?",
             ),
         );
     }
@@ -752,11 +761,12 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
-    /// `Isolate#dispose() -> nil` (owner thread)
+    /// `Isolate#dispose() -> nil` (any thread)
     ///
     /// Releases V8's memory now. Idempotent. Later use of the isolate or its
     /// contexts raises DisposedError; disposing from inside one of its own
-    /// callbacks raises Error.
+    /// callbacks raises Error. From another thread while JS runs, the running
+    /// operation is stopped and the isolate released as it returns.
     ///
     ///
     /// Raises: Error.
@@ -852,7 +862,7 @@ fn __rr_isolate_guard(
             ::rr_glue::wrong_thread(
                 ErrorClass::WrongThreadError.class(ruby),
                 method,
-                "Isolate#terminate, Isolate#disposed?",
+                "Isolate#terminate, Isolate#dispose, Isolate#disposed?",
             ),
         );
     }
@@ -1086,7 +1096,6 @@ fn __rr_isolate_dispose(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Isolate#dispose";
-    __rr_isolate_guard(ruby, rb_self, METHOD, true, false)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -1230,7 +1239,7 @@ fn __rr_j_s_function_guard(
             ::rr_glue::wrong_thread(
                 ErrorClass::WrongThreadError.class(ruby),
                 method,
-                "Isolate#terminate, Isolate#disposed?",
+                "Isolate#terminate, Isolate#dispose, Isolate#disposed?",
             ),
         );
     }
