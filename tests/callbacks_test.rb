@@ -33,11 +33,30 @@ class CallbacksTest < RustyRacerTest
     assert_raises(RustyRacer::RuntimeError) { ctx.attach("bad path", -> {}) }
   end
 
-  def test_host_namespace
-    ctx = context(host_namespace: "host")
+  def test_host_namespace_holds_the_helpers_and_attach_paths_stay_global
+    ctx = context(host_namespace: "NS")
+    assert_equal "function", ctx.eval("typeof NS.drainMicrotasks")
     ctx.attach("twice", ->(x) { x * 2 })
-    assert_equal 4, ctx.eval("host.twice(2)")
-    assert_equal "undefined", ctx.eval("typeof twice")
+    ctx.attach("NS.fn", -> { 1 })
+    ctx.attach("Helpers.greet", -> { "hi" })
+    assert_equal [4, 1, "hi", "undefined"], ctx.eval("[twice(2), NS.fn(), Helpers.greet(), typeof NS.twice]")
+  end
+
+  def test_without_a_host_namespace_there_is_no_such_global
+    ctx = context
+    ctx.attach("twice", ->(x) { x * 2 })
+    assert_equal [4, false], ctx.eval("[twice(2), Object.keys(globalThis).includes('NS')]")
+  end
+
+  def test_a_dotted_host_namespace_creates_nested_objects
+    ctx = context(host_namespace: "app.host")
+    assert_equal %w[object function undefined],
+                 ctx.eval("[typeof app, typeof app.host.drainMicrotasks, typeof globalThis['app.host']]")
+  end
+
+  def test_drain_microtasks_runs_the_queued_jobs_from_js
+    ctx = context(host_namespace: "NS", microtasks: :explicit)
+    assert_equal [0, 1], ctx.eval("let n = 0; Promise.resolve().then(() => n++); const before = n; NS.drainMicrotasks(); [before, n]")
   end
 
   def test_ruby_exception_is_catchable_in_js

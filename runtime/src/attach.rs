@@ -7,8 +7,8 @@ use crate::path::parse_path;
 use crate::termination::{stop_now, stop_requested};
 
 impl Isolate {
-    /// Makes host function `id` callable from JS at each dotted path (under
-    /// the host namespace, if any), creating missing intermediate objects.
+    /// Makes host function `id` callable from JS at each dotted path
+    /// (relative to `globalThis`), creating missing intermediate objects.
     /// Paths are all checked before anything is attached.
     pub fn attach(&self, ctx: ContextId, entries: &[(&str, u32)]) -> Result<(), JsError> {
         let mut parsed = Vec::with_capacity(entries.len());
@@ -21,38 +21,16 @@ impl Isolate {
             })?;
             parsed.push((*path, parts, *id));
         }
-        let namespace = self.options.host_namespace.clone();
         self.run::<(), JsError>(Realm::Id(ctx), Some(0), |tc, _| {
-            let context = tc.get_current_context();
-            let global = context.global(tc);
             for (path, parts, id) in &parsed {
-                let mut full: Vec<&str> = namespace.iter().map(String::as_str).collect();
-                full.extend(parts.iter().copied());
-                let (last, parents) = full.split_last().unwrap_or((&"", &[]));
-                let mut holder = global;
-                for (i, part) in parents.iter().enumerate() {
-                    let key = key(tc, part)?;
-                    let next = holder.get(tc, key).ok_or(Failure::Exception)?;
-                    holder = if next.is_undefined() {
-                        let created = v8::Object::new(tc);
-                        set_checked(tc, holder, key, created.into(), path, &full[..=i].join("."))?;
-                        created
-                    } else {
-                        next.try_into().map_err(|_| {
-                            let so_far = full[..=i].join(".");
-                            JsError::new(
-                                ErrorKind::Runtime,
-                                format!("cannot attach {path}: {so_far} is {}, not an object", type_name(tc, next)),
-                            )
-                        })?
-                    };
-                }
+                let (last, parents) = parts.split_last().unwrap_or((&"", &[]));
+                let holder = holder_at(tc, parents, path)?;
                 let data = v8::Integer::new_from_unsigned(tc, *id);
                 let function =
                     v8::Function::builder(host_trampoline).data(data.into()).build(tc).ok_or(Failure::Exception)?;
                 let name = v8::String::new(tc, last).ok_or(Failure::Exception)?;
                 function.set_name(name);
-                set_checked(tc, holder, name.into(), function.into(), path, &full.join("."))?;
+                set_checked(tc, holder, name.into(), function.into(), path, path)?;
             }
             Ok(())
         })
@@ -61,6 +39,63 @@ impl Isolate {
             Failure::Exception => JsError::new(ErrorKind::Runtime, "attach failed"),
         })
     }
+
+    /// Installs the host namespace (`IsolateOptions::host_namespace`, a
+    /// dotted path: its objects are created) in context `ctx`, holding the
+    /// gem's helpers: `drainMicrotasks()` runs the queued promise jobs.
+    pub(crate) fn install_host_namespace(&self, ctx: ContextId) -> Result<(), JsError> {
+        let Some(namespace) = self.options.host_namespace.clone() else { return Ok(()) };
+        let parts = parse_path(&namespace).ok_or_else(|| {
+            JsError::new(ErrorKind::Usage, format!("host_namespace {namespace:?} is not a dotted path of identifiers"))
+        })?;
+        self.run::<(), JsError>(Realm::Id(ctx), Some(0), |tc, _| {
+            let holder = holder_at(tc, &parts, &namespace)?;
+            let function = v8::Function::builder(drain_microtasks).build(tc).ok_or(Failure::Exception)?;
+            let name = v8::String::new(tc, "drainMicrotasks").ok_or(Failure::Exception)?;
+            function.set_name(name);
+            set_checked(tc, holder, name.into(), function.into(), &namespace, &format!("{namespace}.drainMicrotasks"))
+        })
+        .map_err(|f| match f {
+            Failure::Js(e) | Failure::Host(e) => e,
+            Failure::Exception => JsError::new(ErrorKind::Runtime, "installing the host namespace failed"),
+        })
+    }
+}
+
+/// The object at `parts` under `globalThis`, creating the missing ones.
+fn holder_at<'s, E>(
+    tc: &mut v8::PinScope<'s, '_>,
+    parts: &[&str],
+    path: &str,
+) -> Result<v8::Local<'s, v8::Object>, Failure<E>> {
+    let mut holder = tc.get_current_context().global(tc);
+    for (i, part) in parts.iter().enumerate() {
+        let key = key(tc, part)?;
+        let next = holder.get(tc, key).ok_or(Failure::Exception)?;
+        holder = if next.is_undefined() {
+            let created = v8::Object::new(tc);
+            set_checked(tc, holder, key, created.into(), path, &parts[..=i].join("."))?;
+            created
+        } else {
+            next.try_into().map_err(|_| {
+                let so_far = parts[..=i].join(".");
+                JsError::new(
+                    ErrorKind::Runtime,
+                    format!("cannot attach {path}: {so_far} is {}, not an object", type_name(tc, next)),
+                )
+            })?
+        };
+    }
+    Ok(holder)
+}
+
+/// `drainMicrotasks()` of the host namespace.
+fn drain_microtasks<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    crate::microtasks::drain(scope);
 }
 
 /// `holder[key] = value`, checked: a frozen holder or a non-writable

@@ -70,7 +70,8 @@ pub struct IsolateOptions {
     /// Heap limit in bytes; 0 means V8's default.
     pub memory_limit: usize,
     pub microtasks: Microtasks,
-    /// Host functions are attached under `globalThis[host_namespace]`.
+    /// A dotted path: the object there (created) holds the gem's JS
+    /// helpers (`drainMicrotasks()`). Attached functions do not go there.
     pub host_namespace: Option<String>,
 }
 
@@ -220,6 +221,7 @@ impl Isolate {
             crate::realm_helpers::install_helper(scope, context);
             isolate.contexts.borrow_mut().push(v8::Global::new(scope, context));
         })?;
+        isolate.install_host_namespace(0)?;
         Ok(isolate)
     }
 
@@ -322,6 +324,7 @@ impl Isolate {
             contexts.push(v8::Global::new(scope, context));
             contexts.len() - 1
         })
+        .and_then(|id| self.install_host_namespace(id).map(|()| id))
     }
 
     /// Runs `body` in context `ctx` under a TryCatch; a JS failure (thrown,
