@@ -11,7 +11,7 @@ crates = File.join(__dir__, "ext/rusty_racer/crates")
 if File.directory?(File.join(repo, "runtime")) && File.exist?(File.join(repo, "Cargo.lock"))
   require "fileutils"
   FileUtils.rm_rf(crates)
-  %w[Cargo.lock idl runtime/Cargo.toml runtime/src bindings/Cargo.toml bindings/src
+  %w[Cargo.lock idl runtime/Cargo.toml runtime/src bindings/Cargo.toml bindings/build.rs bindings/src
      codegen/idl/Cargo.toml codegen/idl/src codegen/macros/Cargo.toml codegen/macros/src
      codegen/support/Cargo.toml codegen/support/src].each do |part|
     FileUtils.mkdir_p(File.dirname(File.join(crates, part)))

@@ -10,6 +10,7 @@ mod isolate;
 mod js_function;
 mod module;
 mod pins;
+mod platform;
 mod values;
 
 mod generated {
@@ -20,6 +21,7 @@ pub use context::Context;
 pub use isolate::Isolate;
 pub use js_function::JSFunction;
 pub use module::RustyRacer;
+pub use platform::Platform;
 
 #[magnus::init(name = "rusty_racer")]
 fn init(ruby: &magnus::Ruby) -> Result<(), magnus::Error> {

@@ -208,6 +208,7 @@ pub fn init(
     define_context(ruby, module)?;
     define_isolate(ruby, module)?;
     define_j_s_function(ruby, module)?;
+    define_platform(ruby, module)?;
     Ok(module)
 }
 ///Glue for `RustyRacer.live_isolate_count`.
@@ -1370,6 +1371,104 @@ fn __rr_j_s_function_to_proc(
 fn __rr_j_s_function_impl_is(_: &crate::JSFunction)
 where
     crate::JSFunction: JSFunctionApi,
+{}
+/// `RustyRacer::Platform`, implemented by `crate::Platform`.
+///
+/// Process-wide V8 settings. V8 starts (and its flags freeze) with the first
+/// Isolate; settings made before that apply to every isolate.
+pub trait PlatformApi: Sized + ::rr_glue::magnus::TypedData {
+    /// `Platform.set_flags!(*flags) -> nil` (any thread)
+    ///
+    /// Sets V8 flags for when V8 starts: each Symbol or String `name` becomes
+    /// `--name`, each `name: value` pair `--name=value` (true: `--name`,
+    /// false: `--no-name`). `:single_threaded` also picks V8's single-threaded
+    /// platform (no worker threads: isolates keep working in forked
+    /// children). Raises PlatformAlreadyInitialized once V8 has started, and
+    /// ArgumentError for a flag with a NUL byte or over 256 characters.
+    ///
+    ///
+    /// Raises: PlatformAlreadyInitialized.
+    #[allow(clippy::too_many_arguments)]
+    fn set_flags_bang(
+        ruby: &::rr_glue::magnus::Ruby,
+        flags: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Platform.initialized?() -> Boolean` (any thread)
+    ///
+    /// Whether V8 has started in this process.
+    #[allow(clippy::too_many_arguments)]
+    fn is_initialized(
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Platform` under `module`.
+pub fn define_platform(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Platform", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class
+        .define_singleton_method(
+            "set_flags!",
+            ::rr_glue::magnus::method!(__rr_platform_s_set_flags_bang, - 1),
+        )?;
+    class
+        .define_singleton_method(
+            "initialized?",
+            ::rr_glue::magnus::method!(__rr_platform_s_is_initialized, - 1),
+        )?;
+    Ok(class)
+}
+///Glue for `RustyRacer::Platform.set_flags!`.
+fn __rr_platform_s_set_flags_bang(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: ::rr_glue::magnus::RClass,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Platform.set_flags!";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["flags"],
+        0usize,
+        ::std::option::Option::None,
+    )?;
+    let flags: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "flags",
+        &call.args[0usize.min(call.args.len())..],
+    )?;
+    let result = <crate::Platform as PlatformApi>::set_flags_bang(ruby, flags)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Platform.initialized?`.
+fn __rr_platform_s_is_initialized(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: ::rr_glue::magnus::RClass,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Platform.initialized?";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Platform as PlatformApi>::is_initialized(ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_platform_impl_is(_: &crate::Platform)
+where
+    crate::Platform: PlatformApi,
 {}
 #[allow(dead_code)]
 fn __rr_module_impl_is(_: &crate::RustyRacer)
