@@ -131,4 +131,23 @@ class MemoryTest < RustyRacerTest
     assert_includes JSON.parse(io.string).keys, "nodes"
     assert_raises(TypeError) { iso.write_heap_snapshot(42) }
   end
+
+  def test_dropped_isolates_are_collected_before_memory_balloons
+    # In a child, to read its own RSS. Each isolate costs ~1.4 MB outside
+    # Ruby's heap; reported to Ruby's GC, dropped ones are collected early.
+    out, status = run_child(<<~'RUBY', timeout: 120)
+      rss = -> { File.read("/proc/self/status")[/VmRSS:\s+(\d+)/, 1].to_i / 1024 }
+      most = 0
+      2000.times do
+        RustyRacer::Isolate.new.context.eval("1 + 1")
+        most = [most, RustyRacer.live_isolate_count].max
+      end
+      GC.start
+      puts "#{rss.call} #{most}"
+    RUBY
+    assert_predicate status, :success?, out
+    rss_mb, most_live = out.split.map(&:to_i)
+    assert_operator rss_mb, :<, 300, "RSS after 2,000 dropped isolates"
+    assert_operator most_live, :<, 200, "undisposed isolates alive at once"
+  end
 end
