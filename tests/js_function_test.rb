@@ -235,38 +235,49 @@ class CallableReleaseTest < RustyRacerTest
     assert_equal 10, ctx.eval("f(5)"), "the latest one is called"
   end
 
-  # Created in a method so that no stale stack slot of the test keeps it.
-  def attach_capturing(ctx, name)
-    captured = Object.new
-    ctx.attach(name, -> { captured.object_id })
-    WeakRef.new(captured)
-  end
-
-  def collected?(ref)
-    5.times do
-      GC.start(full_mark: true, immediate_sweep: true)
-      return true unless ref.weakref_alive?
+  # In a child process: Ruby's GC scans machine stacks conservatively, and
+  # a stale word left by earlier tests (seen after a Fiber ran inside a
+  # callback) can keep one object alive by chance.
+  COLLECTED = <<~'RUBY'
+    require "weakref"
+    def attach_capturing(ctx, name)
+      captured = Object.new
+      ctx.attach(name, -> { captured.object_id })
+      WeakRef.new(captured)
     end
-    false
-  end
+    def collected?(ref)
+      5.times do
+        GC.start(full_mark: true, immediate_sweep: true)
+        return true unless ref.weakref_alive?
+      end
+      false
+    end
+  RUBY
 
   def test_a_replaced_callable_becomes_collectable
-    ctx = context
-    ref = attach_capturing(ctx, "g")
-    assert ref.weakref_alive?, "alive while attached"
-    ctx.eval("g()")
-    refute collected?(ref), "attached callables are kept"
-    ctx.attach("g", -> { 2 })
-    assert collected?(ref), "the replaced lambda (and what it captured) is still alive"
-    assert_equal 2, ctx.eval("g()")
+    out, status = run_child(COLLECTED + <<~'RUBY')
+      ctx = RustyRacer::Isolate.new.context
+      ref = attach_capturing(ctx, "g")
+      ctx.eval("g()")
+      puts "kept while attached: #{!collected?(ref)}"
+      ctx.attach("g", -> { 2 })
+      puts "collected once replaced: #{collected?(ref)}"
+      puts ctx.eval("g()")
+    RUBY
+    assert_predicate status, :success?, out
+    assert_equal ["kept while attached: true", "collected once replaced: true", "2"], out.lines.map(&:chomp)
   end
 
   def test_after_dispose_attached_callables_become_collectable
-    iso = isolate
-    ref = attach_capturing(iso.context, "h")
-    iso.context.eval("h()")
-    refute collected?(ref), "attached callables are kept while the isolate lives"
-    iso.dispose
-    assert collected?(ref), "what an attached lambda captured is still alive after dispose"
+    out, status = run_child(COLLECTED + <<~'RUBY')
+      iso = RustyRacer::Isolate.new
+      ref = attach_capturing(iso.context, "h")
+      iso.context.eval("h()")
+      puts "kept while the isolate lives: #{!collected?(ref)}"
+      iso.dispose
+      puts "collected after dispose: #{collected?(ref)}"
+    RUBY
+    assert_predicate status, :success?, out
+    assert_equal ["kept while the isolate lives: true", "collected after dispose: true"], out.lines.map(&:chomp)
   end
 end

@@ -74,11 +74,4 @@ class LifecycleTest < RustyRacerTest
     assert_raises(TypeError) { RustyRacer::Context.allocate }
   end
 
-  def test_fibers_get_a_clear_error
-    ctx = context
-    e = Fiber.new { ctx.eval("1") rescue $! }.resume
-    assert_kind_of RustyRacer::Error, e
-    assert_match(/cannot run on a Fiber's stack/, e.message)
-    assert_equal 1, ctx.eval("1")
-  end
 end

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use magnus::rb_sys::FromRawValue;
 use magnus::{gc, prelude::*, Error, Exception, RArray, Ruby, Value};
 use rr_glue::ThreadToken;
 use rusty_racer_runtime::{self as runtime, ErrorKind, Failure, JsError};
@@ -58,6 +59,9 @@ pub struct HostState {
     /// keep it and throw it again later): `host_errors[id - errors_base]`.
     host_errors: Cell<Option<RArray>>,
     errors_base: Cell<u32>,
+    /// Fibers inside one of the isolate's callbacks (which may yield out of
+    /// them): kept alive while V8's frames are on their stacks.
+    fibers: Cell<Option<RArray>>,
 }
 
 /// How many callback exceptions stay findable after their operation.
@@ -69,7 +73,7 @@ unsafe impl Sync for HostState {}
 
 impl HostState {
     pub fn mark(&self, marker: &gc::Marker) {
-        for array in [self.callables.get(), self.host_errors.get()].into_iter().flatten() {
+        for array in [self.callables.get(), self.host_errors.get(), self.fibers.get()].into_iter().flatten() {
             marker.mark(array);
         }
     }
@@ -112,6 +116,26 @@ impl HostState {
         let callables = Self::array(ruby, &self.callables);
         let errors = Self::array(ruby, &self.host_errors);
         ruby.ary_from_iter([callables, errors])
+    }
+
+    /// Holds the current Fiber while a callback runs on it.
+    pub fn hold_current_fiber(&self, ruby: &Ruby) -> Result<(), Error> {
+        // SAFETY: GVL held.
+        let fiber = unsafe { Value::from_raw(rb_sys::rb_fiber_current()) };
+        Self::array(ruby, &self.fibers).push(fiber)
+    }
+
+    /// Lets go of the current Fiber once its callback returned.
+    pub fn release_current_fiber(&self, ruby: &Ruby) -> Result<(), Error> {
+        // SAFETY: GVL held.
+        let fiber = unsafe { Value::from_raw(rb_sys::rb_fiber_current()) };
+        let fibers = Self::array(ruby, &self.fibers);
+        // The last hold of this Fiber (callbacks nest LIFO on one Fiber).
+        let index: Option<usize> = fibers.funcall("rindex", (fiber,))?;
+        if let Some(index) = index {
+            fibers.funcall::<_, _, Value>("delete_at", (index,))?;
+        }
+        Ok(())
     }
 
     pub fn callable(&self, id: u32) -> Option<Value> {
@@ -158,6 +182,11 @@ impl Core {
         let _ = host.core.set(Arc::as_ptr(&core));
         core.report(ISOLATE_EXTERNAL_BYTES);
         Ok(core)
+    }
+
+    /// Open operations of the isolate (0 once disposed).
+    pub fn operation_depth(&self) -> u32 {
+        self.runtime.try_borrow().ok().and_then(|r| r.as_ref().map(runtime::Isolate::operation_depth)).unwrap_or(0)
     }
 
     pub fn is_disposed(&self) -> bool {
@@ -311,7 +340,7 @@ unsafe impl Send for Buried {}
 
 /// Collected isolates waiting in the graveyard.
 pub fn buried_count() -> usize {
-    GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).len()
+    GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner()).len() + SUSPENDED_LEAKS.load(Ordering::SeqCst)
 }
 
 pub fn drain_graveyard() {
@@ -326,10 +355,21 @@ impl Drop for Core {
     fn drop(&mut self) {
         if let Some(isolate) = self.runtime.get_mut().take() {
             self.report(0);
+            if isolate.is_busy() {
+                // An operation never resumed (its Fiber yielded inside a
+                // callback and was dropped): V8's lock and frames belong to
+                // it, so the isolate cannot be released. Counted as leaked.
+                std::mem::forget(isolate);
+                SUSPENDED_LEAKS.fetch_add(1, Ordering::SeqCst);
+                return;
+            }
             release(isolate);
         }
     }
 }
+
+/// Isolates left with an operation suspended forever (see `Drop for Core`).
+static SUSPENDED_LEAKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Releases a runtime isolate now if this thread is not inside another
 /// isolate's operation, else at the next safe point. Never blocks: nobody

@@ -50,6 +50,14 @@ impl HostFunctions for RubyHost {
             throw(scope, "rusty_racer: the isolate is not ready", None);
             return None;
         };
+        // SAFETY: JS calls the host only inside the Core's operations (see `core`).
+        let core_ref = unsafe { &*core };
+        let depth = core_ref.operation_depth();
+        // On a Fiber's stack the callback may yield out of the Fiber, leaving
+        // this operation suspended: the Fiber is held (its stack, with V8's
+        // frames on it, must outlive them) until the callback returns.
+        let held =
+            rusty_racer_runtime::on_fiber_stack() && gvl::with_gvl(|ruby| state.hold_current_fiber(ruby)).is_ok();
         let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
             let Some(callable) = state.callable(id) else {
                 return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
@@ -82,6 +90,22 @@ impl HostFunctions for RubyHost {
                 None => callable.funcall(LazyId::get_inner_with(&CALL, ruby), &small[..count]),
             };
             std::hint::black_box(&small);
+            // Resumed inside a later operation of this isolate (the Fiber
+            // yielded in the callable and was resumed from another
+            // operation's callback): that operation's V8 frames and handle
+            // scopes sit above ours, so neither the result may be made nor
+            // the callback return now. Park the Fiber again until it is
+            // safe, and let the operation that resumed it raise.
+            while core_ref.operation_depth() != depth {
+                if let Err(e) = fiber::park_until_safe(ruby) {
+                    // Nothing safe is left: going on would corrupt V8's state.
+                    eprintln!(
+                        "rusty_racer: host function {id} was resumed inside another operation of its isolate and \
+                         could not be suspended again ({e}); stopping the process rather than corrupting memory"
+                    );
+                    std::process::abort();
+                }
+            }
             match result {
                 Ok(value) => match to_js(ruby, scope, state, value) {
                     Ok(js) => Outcome::Value(js),
@@ -91,6 +115,13 @@ impl HostFunctions for RubyHost {
             }
         });
 
+        if held {
+            let _ = gvl::with_gvl(|ruby| state.release_current_fiber(ruby));
+        }
+        if fiber::take_conflict() {
+            throw(scope, fiber::CONFLICT, None);
+            return None;
+        }
         match outcome {
             Ok(Outcome::Value(v)) => Some(v),
             Ok(Outcome::Pending) => None,
@@ -114,6 +145,32 @@ impl HostFunctions for RubyHost {
                 None
             }
         }
+    }
+}
+
+mod fiber {
+    use std::cell::Cell;
+
+    use magnus::{prelude::*, Error, RClass, Ruby, Value};
+
+    pub const CONFLICT: &str = "rusty_racer: a Fiber suspended inside a callback of this isolate was resumed inside \
+        another operation of the same isolate; it cannot continue there (V8's frames of that operation sit above its \
+        own) and stays suspended: resume it after this operation returns";
+
+    thread_local! {
+        /// A parked Fiber just gave control back to the callback that resumed it.
+        static CONFLICT_NOTED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn take_conflict() -> bool {
+        CONFLICT_NOTED.with(|c| c.replace(false))
+    }
+
+    /// Yields back to whoever resumed this Fiber, noting why.
+    pub fn park_until_safe(ruby: &Ruby) -> Result<(), Error> {
+        CONFLICT_NOTED.with(|c| c.set(true));
+        let fiber: RClass = ruby.class_object().const_get("Fiber")?;
+        fiber.funcall::<_, _, Value>("yield", ()).map(|_| ())
     }
 }
 

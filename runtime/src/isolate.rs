@@ -143,8 +143,10 @@ pub struct Isolate {
     active: Cell<RawIsolate>,
     pub(crate) options: IsolateOptions,
     pub(crate) oom: Box<OomState>,
-    /// The stack limit last set (per thread it is constant).
-    stack_limit: Cell<usize>,
+    /// Operations of this isolate open on this thread (nested ones count).
+    depth: Cell<u32>,
+    /// The stack last given V8 (it changes with the thread or Fiber).
+    stack: Cell<crate::stack::StackInUse>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -206,7 +208,8 @@ impl Isolate {
             active: Cell::new(null_mut()),
             options,
             oom,
-            stack_limit: Cell::new(0),
+            stack: Cell::new(Default::default()),
+            depth: Cell::new(0),
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
@@ -225,9 +228,17 @@ impl Isolate {
         Ok(isolate)
     }
 
-    /// Whether an operation of this isolate is on this thread's stack.
+    /// Whether an operation of this isolate is on this thread's stack (or
+    /// suspended: a Fiber yielded inside one of its callbacks).
     pub fn is_busy(&self) -> bool {
         !self.active.get().is_null()
+    }
+
+    /// How many operations of this isolate are open, nested ones counted.
+    /// A host callback that finds a different count on return than on
+    /// entry was resumed (a Fiber) inside a later operation.
+    pub fn operation_depth(&self) -> u32 {
+        self.depth.get()
     }
 
     /// Stops running JS (any thread). Does nothing to an idle isolate: each
@@ -252,13 +263,14 @@ impl Isolate {
                  inside V8 where JavaScript must not run; run it after the operation returns",
             ));
         }
-        if !crate::stack::on_thread_stack() {
+        let Ok(stack) = crate::stack::in_use() else {
             return Err(JsError::new(
                 ErrorKind::Usage,
-                "JavaScript cannot run on a Fiber's stack: V8 aborts the process if JS overflows or is interrupted \
-                 off the thread's own stack; call it outside the Fiber",
+                "JavaScript cannot run on a Fiber's stack off the main thread: V8 checks that JS runs on its \
+                 thread's own stack and aborts the process otherwise; call it outside the Fiber (Fibers of the \
+                 main thread work)",
             ));
-        }
+        };
         let prev = ENTERED.with(Cell::get);
         let mine = self.active.get();
         let guard = if mine.is_null() {
@@ -287,17 +299,25 @@ impl Isolate {
         // SAFETY: the isolate is locked by this thread and entered; nested
         // operations derive their scopes from it as V8's C++ API allows.
         let mut isolate = unsafe { isolate_at(guard.raw) };
+        // V8's own per-thread limit is wrong on Ruby's threads, and a Fiber
+        // has a stack of its own: the limit follows the stack in use (the
+        // Locker keeps it per thread, so it changes only with the stack).
+        let enclosing = self.stack.replace(stack);
+        if enclosing != stack {
+            stack.enter(&mut isolate);
+        }
         if outermost {
-            // V8's own per-thread limit is wrong on Ruby's threads; the Locker
-            // keeps ours per thread, so setting it once per thread suffices.
-            let limit = crate::stack::limit_for_current_thread();
-            if self.stack_limit.get() != limit {
-                crate::stack::set_limit(&mut isolate, limit);
-                self.stack_limit.set(limit);
-            }
             self.release_forgotten(&isolate);
         }
+        self.depth.set(self.depth.get() + 1);
         let result = f(&mut isolate, outermost);
+        self.depth.set(self.depth.get() - 1);
+        // A nested operation on another stack (a Fiber resumed in a
+        // callback) gives the enclosing one its stack back.
+        if !outermost && enclosing != stack {
+            enclosing.enter(&mut isolate);
+            self.stack.set(enclosing);
+        }
         if outermost {
             self.rearm_heap_limit(&mut isolate);
         }

@@ -6,6 +6,7 @@
 //! archive exports it; each outermost operation sets the limit from the
 //! current stack pointer and the thread's stack bounds.
 
+use std::cell::Cell;
 use std::ffi::c_void;
 
 unsafe extern "C" {
@@ -41,23 +42,128 @@ pub fn thread_stack() -> Option<(usize, usize)> {
     }
 }
 
-/// Whether the current frame is on this thread's own stack (not a Fiber's).
-/// V8 aborts the process if JS overflows or is interrupted on another stack.
-pub fn on_thread_stack() -> bool {
-    let here = 0u8;
-    let here = &here as *const u8 as usize;
-    STACK.with(|s| s.is_none_or(|(bottom, size)| (bottom..bottom + size).contains(&here)))
+thread_local! {
+    /// Fiber stacks met on this thread, as (lowest address, size): Ruby's
+    /// fiber pool reuses them, so each is looked up in /proc once.
+    static FIBER_STACKS: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The stack limit for JS on this thread: the thread's own stack less a
-/// margin (the same for every call, so it is set once per thread).
-pub fn limit_for_current_thread() -> usize {
+/// Fiber stacks remembered per thread (older ones are looked up again).
+const FIBER_STACKS_KEPT: usize = 64;
+
+/// Why JS cannot run on the current stack.
+pub struct ForeignStack;
+
+fn here() -> usize {
+    let here = 0u8;
+    &here as *const u8 as usize
+}
+
+fn is_main_thread() -> bool {
+    // SAFETY: plain syscalls.
+    unsafe { libc::getpid() == libc::gettid() }
+}
+
+/// The mapping of this process holding `addr`, as (lowest address, size).
+fn mapping_of(addr: usize) -> Option<(usize, usize)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines().find_map(|line| {
+        let (start, end) = line.split(' ').next()?.split_once('-')?;
+        let (start, end) = (usize::from_str_radix(start, 16).ok()?, usize::from_str_radix(end, 16).ok()?);
+        (start..end).contains(&addr).then_some((start, end - start))
+    })
+}
+
+/// The stack limit for JS on the stack in use: the lowest address of that
+/// stack plus a margin. On the thread's own stack that is the same for
+/// every call. On the main thread a Fiber's stack (Fiber, Enumerator) is
+/// found in the process's mappings: its limit then follows that stack. On
+/// other threads V8 cannot run JS on a Fiber's stack (its check that JS
+/// runs on the thread's stack fails and aborts): `ForeignStack`.
+pub fn in_use() -> Result<StackInUse, ForeignStack> {
+    let here = here();
+    let thread = |limit| StackInUse { limit, fiber: (0, 0) };
     match STACK.with(|s| *s) {
-        Some((bottom, _)) => bottom.saturating_add(MARGIN),
-        None => {
-            let here = 0u8;
-            (&here as *const u8 as usize).saturating_sub(FALLBACK_JS_STACK)
+        Some((bottom, size)) if (bottom..bottom + size).contains(&here) => Ok(thread(bottom.saturating_add(MARGIN))),
+        None => Ok(thread(here.saturating_sub(FALLBACK_JS_STACK))),
+        Some(_) if !is_main_thread() => Err(ForeignStack),
+        Some(_) => {
+            let known = FIBER_STACKS.with(|f| f.borrow().iter().copied().find(|(b, s)| (*b..b + s).contains(&here)));
+            let (bottom, size) = match known {
+                Some(stack) => stack,
+                None => {
+                    let stack = mapping_of(here).ok_or(ForeignStack)?;
+                    FIBER_STACKS.with(|f| {
+                        let mut f = f.borrow_mut();
+                        if f.len() == FIBER_STACKS_KEPT {
+                            f.remove(0);
+                        }
+                        f.push(stack);
+                    });
+                    stack
+                }
+            };
+            // A small fiber stack still leaves JS a little room.
+            let margin = MARGIN.min(size / 4);
+            Ok(StackInUse { limit: bottom.saturating_add(margin), fiber: (bottom + size, bottom) })
         }
+    }
+}
+
+/// Whether the current frame is on a stack other than the thread's own
+/// (a Fiber's).
+pub fn on_fiber_stack() -> bool {
+    let here = here();
+    STACK.with(|s| s.is_some_and(|(bottom, size)| !(bottom..bottom + size).contains(&here)))
+}
+
+/// The stack an operation runs on: its JS limit, and for a Fiber's stack
+/// its bounds as (start, lowest address) for V8 (else (0, 0)).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct StackInUse {
+    pub limit: usize,
+    fiber: (usize, usize),
+}
+
+thread_local! {
+    /// The Fiber stack V8 is told it runs on (see the wraps below), or (0, 0).
+    static FIBER_BOUNDS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
+impl StackInUse {
+    /// Makes V8 see this stack as the thread's: its checks that JS runs on
+    /// the thread's stack (`Isolate::IsOnCentralStack`, which aborts the
+    /// process when it fails) read the stack's start and reserved limit.
+    pub fn enter(&self, isolate: &mut v8::Isolate) {
+        FIBER_BOUNDS.with(|b| b.set(self.fiber));
+        set_limit(isolate, self.limit);
+    }
+}
+
+// V8 reads the thread's stack bounds through these two (uncached calls
+// into platform-posix from the rest of V8). The extension and the runtime
+// tests link with `--wrap` for both (bindings/build.rs, runtime/build.rs): on a Fiber's stack
+// the Fiber's bounds are returned.
+unsafe extern "C" {
+    fn __real__ZN2v84base5Stack13GetStackStartEv() -> usize;
+    fn __real__ZN2v84base5Stack21GetReservedStackLimitEv() -> usize;
+}
+
+/// `v8::base::Stack::GetStackStart()`, wrapped.
+#[unsafe(no_mangle)]
+pub extern "C" fn __wrap__ZN2v84base5Stack13GetStackStartEv() -> usize {
+    match FIBER_BOUNDS.with(Cell::get) {
+        (0, _) => unsafe { __real__ZN2v84base5Stack13GetStackStartEv() },
+        (start, _) => start,
+    }
+}
+
+/// `v8::base::Stack::GetReservedStackLimit()`, wrapped.
+#[unsafe(no_mangle)]
+pub extern "C" fn __wrap__ZN2v84base5Stack21GetReservedStackLimitEv() -> usize {
+    match FIBER_BOUNDS.with(Cell::get) {
+        (0, _) => unsafe { __real__ZN2v84base5Stack21GetReservedStackLimitEv() },
+        (_, lowest) => lowest,
     }
 }
 
