@@ -7,7 +7,7 @@
 //! After `fork` only the forking thread exists in the child: every entry
 //! point checks the process id and starts a new thread in a new child.
 
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -36,6 +36,10 @@ pub struct Periodic {
 
 struct State {
     entries: Vec<Entry>,
+    /// When the thread wakes next by itself (None: not until notified). An
+    /// entry due later needs no wake-up: the thread looks again by then.
+    /// (A wake-up per operation cost more than the operation.)
+    wakes_at: Option<Instant>,
 }
 
 /// The periodic job is to run (it asked to go on, or was woken). Read by
@@ -45,6 +49,7 @@ static TICKING: AtomicBool = AtomicBool::new(false);
 struct Watchdog {
     state: Mutex<State>,
     wake: Condvar,
+    /// The `FORKS` count of the process it runs in.
     pid: u32,
 }
 
@@ -55,24 +60,40 @@ static STARTING: Mutex<()> = Mutex::new(());
 /// The host's periodic job, carried into forked children.
 static PERIODIC: OnceLock<Periodic> = OnceLock::new();
 
+/// Bumped in every forked child (a `pthread_atfork` handler): cheaper to
+/// check per operation than the process id (getpid is a system call).
+static FORKS: AtomicU32 = AtomicU32::new(0);
+
+extern "C" fn forked_child() {
+    FORKS.fetch_add(1, Ordering::SeqCst);
+}
+
 /// The watchdog of this process, started on first use (and again in a
 /// forked child). None if no thread could be spawned.
 fn watchdog() -> Option<&'static Watchdog> {
-    let pid = std::process::id();
+    let pid = FORKS.load(Ordering::Acquire);
     let current = CURRENT.load(Ordering::Acquire);
     // SAFETY: set below from a leaked Box, never freed.
     if let Some(dog) = unsafe { current.as_ref() }.filter(|d| d.pid == pid) {
         return Some(dog);
     }
     let _starting = STARTING.lock().unwrap_or_else(|e| e.into_inner());
+    static AT_FORK: std::sync::Once = std::sync::Once::new();
+    // SAFETY: registers a handler that only bumps an atomic.
+    AT_FORK.call_once(|| unsafe {
+        libc::pthread_atfork(None, None, Some(forked_child));
+    });
     // SAFETY: as above.
     if let Some(dog) = unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.filter(|d| d.pid == pid) {
         return Some(dog);
     }
     // In a forked child the parent's entries belong to operations that are
     // not running here: a new watchdog starts empty.
-    let dog: &'static Watchdog =
-        Box::leak(Box::new(Watchdog { state: Mutex::new(State { entries: Vec::new() }), wake: Condvar::new(), pid }));
+    let dog: &'static Watchdog = Box::leak(Box::new(Watchdog {
+        state: Mutex::new(State { entries: Vec::new(), wakes_at: None }),
+        wake: Condvar::new(),
+        pid,
+    }));
     std::thread::Builder::new().name("rusty_racer-watchdog".into()).spawn(move || dog.run()).ok()?;
     CURRENT.store(dog as *const Watchdog as *mut Watchdog, Ordering::Release);
     Some(dog)
@@ -128,6 +149,7 @@ impl Watchdog {
                 (true, None) => Some(next_tick),
                 (false, d) => d,
             };
+            state.wakes_at = next;
             state = match next {
                 Some(at) => match self.wake.wait_timeout(state, at.saturating_duration_since(Instant::now())) {
                     Ok((guard, _)) => guard,
@@ -140,8 +162,12 @@ impl Watchdog {
 
     fn add(&self, entry: Entry) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let sooner = state.wakes_at.is_none_or(|at| entry.deadline < at);
         state.entries.push(entry);
-        self.wake.notify_one();
+        if sooner {
+            state.wakes_at = Some(Instant::now());
+            self.wake.notify_one();
+        }
     }
 }
 
@@ -210,5 +236,5 @@ pub fn wake_periodic() {
 /// Whether this process's watchdog thread exists (not only a parent's).
 fn started_here() -> bool {
     // SAFETY: a leaked Box, never freed.
-    unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.is_some_and(|d| d.pid == std::process::id())
+    unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.is_some_and(|d| d.pid == FORKS.load(Ordering::Acquire))
 }
