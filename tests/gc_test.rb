@@ -40,6 +40,25 @@ class GcTest < RustyRacerTest
     other&.kill
   end
 
+  def test_fibers_stops_and_non_local_exits_under_gc_stress
+    iso = RustyRacer::Isolate.new
+    ctx = iso.context
+    ctx.attach("pause", proc { |x| Fiber.yield(x) + 1 })
+    ctx.attach("leave", proc { throw :out, 7 })
+    GC.stress = true
+    fiber = Fiber.new { ctx.eval("[pause('a'), 'x'.repeat(3)]") }
+    assert_equal "a", fiber.resume
+    assert_equal [2, "xxx"], fiber.resume(1)
+    assert_equal 7, catch(:out) { ctx.eval("try { leave() } catch (e) { 'caught' }") }
+    error = assert_raises(RustyRacer::ScriptTerminatedError) { ctx.eval("function spin() { for (;;) {} }; spin()", timeout_ms: 20) }
+    assert_match(/in spin/, error.message)
+    assert_equal ["spin (<eval>:1:19)"], error.js_backtrace.first(1)
+    assert_kind_of Hash, iso.heap_statistics
+  ensure
+    GC.stress = false
+    iso&.dispose
+  end
+
   def test_everything_survives_gc_compact
     ctx = context
     ctx.attach("greet", ->(n) { "hi #{n}" })

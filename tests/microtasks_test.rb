@@ -79,6 +79,19 @@ class MicrotasksTest < RustyRacerTest
     assert_equal 1, ctx.eval("globalThis.n = 0; Promise.resolve().then(() => n++); flush(); n")
   end
 
+  def test_a_callback_may_run_inside_a_checkpoint_and_run_one_itself
+    iso = isolate(microtasks: :explicit)
+    ctx = iso.context
+    ctx.attach("fromJob", proc do
+      ctx.eval("Promise.resolve().then(() => log.push('inner job'))")
+      iso.perform_microtask_checkpoint # already inside one: V8 runs the new job in the same drain
+      ctx.eval("log.push('callback'); 1")
+    end)
+    ctx.eval("globalThis.log = []; Promise.resolve().then(() => { fromJob(); log.push('job') })")
+    iso.perform_microtask_checkpoint
+    assert_equal ["callback", "job", "inner job"], ctx.eval("log")
+  end
+
   def test_microtasks_option_is_checked
     assert_raises(ArgumentError) { RustyRacer::Isolate.new(microtasks: :sometimes) }
     assert_raises(TypeError) { RustyRacer::Isolate.new(microtasks: "auto") }
