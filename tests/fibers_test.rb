@@ -124,4 +124,40 @@ class FibersTest < RustyRacerTest
     assert_match(/cannot run on a Fiber's stack off the main thread/, error.first.message)
     assert_equal 1, error.last
   end
+
+  def test_an_operation_on_a_fiber_leaves_other_isolates_on_the_thread_stack
+    a = context
+    b = context
+    b.eval("1")
+    Fiber.new { a.eval("1") }.resume
+    # V8 reads the stack bounds again (GC, throwing): the Fiber's no longer apply.
+    assert_equal "caught", b.eval("try { throw 1 } catch (e) { 'caught' }")
+    assert_raises(RustyRacer::RuntimeError) { b.eval("throw new Error('x')") }
+    assert_equal 3, b.eval("new Array(1e5).fill(1).length && 3")
+  end
+
+  def test_resuming_inside_an_operation_of_another_isolate_raises_there
+    a = context
+    b = context
+    a.attach("pause", proc { Fiber.yield(:paused); 5 })
+    fiber = Fiber.new { a.eval("pause() + 1") }
+    fiber.resume
+    b.attach("resumeIt", proc { fiber.resume })
+    assert_match(/resumed inside another operation/, b.eval("try { resumeIt(); 'went on' } catch (e) { e.message }"))
+    assert_equal 6, fiber.resume
+  end
+
+  def test_deeply_nested_values_on_a_fiber_stack_raise_or_convert_but_never_crash
+    out, status = run_child(<<~'RUBY')
+      ctx = RustyRacer::Isolate.new.context
+      r = Fiber.new do
+        ctx.eval("let o = {}; let c = o; for (let i = 0; i < 9999; i++) { c.n = {}; c = c.n }; o").class
+      rescue RustyRacer::Error => e
+        e.class
+      end.resume
+      puts r, ctx.eval("6 * 7")
+    RUBY
+    assert_predicate status, :success?, out
+    assert_includes [%w[Hash 42], %w[RustyRacer::Error 42]], out.lines.map(&:chomp)
+  end
 end

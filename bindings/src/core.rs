@@ -184,11 +184,6 @@ impl Core {
         Ok(core)
     }
 
-    /// Open operations of the isolate (0 once disposed).
-    pub fn operation_depth(&self) -> u32 {
-        self.runtime.try_borrow().ok().and_then(|r| r.as_ref().map(runtime::Isolate::operation_depth)).unwrap_or(0)
-    }
-
     pub fn is_disposed(&self) -> bool {
         self.dispose_requested.load(Ordering::SeqCst) || self.runtime.try_borrow().map(|r| r.is_none()).unwrap_or(false)
     }

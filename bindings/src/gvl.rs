@@ -232,12 +232,20 @@ pub mod interrupts {
                 return; // other Ruby threads run already, and nothing is pending here
             }
             watched.serving.store(true, Ordering::SeqCst);
-            let served = rusty_racer_runtime::without_js(|| super::with_gvl(|_| super::check_interrupts()));
+            // The exception is kept (marked) before the GVL may be released
+            // again: a Ruby value on this stack is below what Ruby's GC scans.
+            // (with_gvl keeps the exception of a non-local exit itself.)
+            let served = rusty_racer_runtime::without_js(|| {
+                super::with_gvl(|ruby| match super::check_interrupts() {
+                    Ok(()) => false,
+                    Err(e) => {
+                        super::set_pending(ruby, e);
+                        true
+                    }
+                })
+            });
             watched.serving.store(false, Ordering::SeqCst);
-            if let Ok(Err(e)) | Err(e) = served {
-                // SAFETY: with_gvl returned: the GVL is as before; set_pending
-                // needs it, so take it again if JS had released it.
-                let _ = super::with_gvl(|ruby| super::set_pending(ruby, e));
+            if !matches!(served, Ok(false)) {
                 // SAFETY: the isolate is running on this thread (V8 calls us from it).
                 rusty_racer_runtime::stop_isolate(&unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) });
             }

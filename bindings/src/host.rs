@@ -50,9 +50,7 @@ impl HostFunctions for RubyHost {
             throw(scope, "rusty_racer: the isolate is not ready", None);
             return None;
         };
-        // SAFETY: JS calls the host only inside the Core's operations (see `core`).
-        let core_ref = unsafe { &*core };
-        let depth = core_ref.operation_depth();
+        let operation = rusty_racer_runtime::innermost_operation();
         // On a Fiber's stack the callback may yield out of the Fiber, leaving
         // this operation suspended: the Fiber is held (its stack, with V8's
         // frames on it, must outlive them) until the callback returns.
@@ -96,12 +94,15 @@ impl HostFunctions for RubyHost {
             // scopes sit above ours, so neither the result may be made nor
             // the callback return now. Park the Fiber again until it is
             // safe, and let the operation that resumed it raise.
-            while core_ref.operation_depth() != depth {
+            while rusty_racer_runtime::innermost_operation() != operation {
                 if let Err(e) = fiber::park_until_safe(ruby) {
-                    // Nothing safe is left: going on would corrupt V8's state.
+                    // Nothing safe is left (this is the thread's root Fiber,
+                    // which cannot yield): returning would corrupt V8's state.
                     eprintln!(
-                        "rusty_racer: host function {id} was resumed inside another operation of its isolate and \
-                         could not be suspended again ({e}); stopping the process rather than corrupting memory"
+                        "rusty_racer: host function {id} is returning while an operation begun inside it is \
+                         suspended in a Fiber (or it was resumed inside another operation), and it cannot be \
+                         suspended again ({e}); stopping the process rather than corrupting memory. Finish \
+                         operations begun in Fibers before the callback that began them returns."
                     );
                     std::process::abort();
                 }

@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::ptr::null_mut;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +53,38 @@ thread_local! {
 /// Whether an operation of some isolate is running on this thread.
 pub fn thread_has_entered_isolate() -> bool {
     !ENTERED.with(Cell::get).is_null()
+}
+
+thread_local! {
+    /// The operations (of any isolate) open on this thread, innermost last.
+    static OPEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+static NEXT_OPERATION: AtomicU64 = AtomicU64::new(1);
+
+fn open_operation() -> u64 {
+    let token = NEXT_OPERATION.fetch_add(1, Ordering::Relaxed);
+    OPEN.with(|o| o.borrow_mut().push(token));
+    token
+}
+
+fn close_operation(token: u64) {
+    OPEN.with(|o| {
+        let mut open = o.borrow_mut();
+        match open.iter().rposition(|t| *t == token) {
+            Some(i) => {
+                open.remove(i);
+            }
+            None => debug_assert!(false, "operation {token} closed twice"),
+        }
+    });
+}
+
+/// The innermost operation open on this thread (0: none). A host callback
+/// that finds another one on return than on entry was resumed (its Fiber
+/// yielded inside it) within a later operation: V8's frames of that one sit
+/// above the callback's, so it must not return yet.
+pub fn innermost_operation() -> u64 {
+    OPEN.with(|o| o.borrow().last().copied().unwrap_or(0))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,8 +175,6 @@ pub struct Isolate {
     active: Cell<RawIsolate>,
     pub(crate) options: IsolateOptions,
     pub(crate) oom: Box<OomState>,
-    /// Operations of this isolate open on this thread (nested ones count).
-    depth: Cell<u32>,
     /// The stack last given V8 (it changes with the thread or Fiber).
     stack: Cell<crate::stack::StackInUse>,
 }
@@ -209,7 +239,6 @@ impl Isolate {
             options,
             oom,
             stack: Cell::new(Default::default()),
-            depth: Cell::new(0),
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
@@ -232,13 +261,6 @@ impl Isolate {
     /// suspended: a Fiber yielded inside one of its callbacks).
     pub fn is_busy(&self) -> bool {
         !self.active.get().is_null()
-    }
-
-    /// How many operations of this isolate are open, nested ones counted.
-    /// A host callback that finds a different count on return than on
-    /// entry was resumed (a Fiber) inside a later operation.
-    pub fn operation_depth(&self) -> u32 {
-        self.depth.get()
     }
 
     /// Stops running JS (any thread). Does nothing to an idle isolate: each
@@ -309,9 +331,9 @@ impl Isolate {
         if outermost {
             self.release_forgotten(&isolate);
         }
-        self.depth.set(self.depth.get() + 1);
+        let token = open_operation();
         let result = f(&mut isolate, outermost);
-        self.depth.set(self.depth.get() - 1);
+        close_operation(token);
         // A nested operation on another stack (a Fiber resumed in a
         // callback) gives the enclosing one its stack back.
         if !outermost && enclosing != stack {
@@ -363,8 +385,8 @@ impl Isolate {
             if outermost {
                 let generation = self.stopper.generation.load(Ordering::SeqCst);
                 if generation != self.stopper.seen.load(Ordering::SeqCst) {
+                    let _starting = self.stopper.starting.lock().unwrap_or_else(|e| e.into_inner());
                     isolate.cancel_terminate_execution();
-                    self.stopper.requested.store(false, Ordering::SeqCst);
                     self.stopper.seen.store(generation, Ordering::SeqCst);
                 }
             }

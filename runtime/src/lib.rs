@@ -28,8 +28,8 @@ mod watchdog;
 pub use error::{ErrorKind, Failure, JsError};
 pub use function::{function_local, FunctionId};
 pub use isolate::{
-    live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions, Isolate, IsolateOptions,
-    Microtasks, Stopper,
+    innermost_operation, live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions,
+    Isolate, IsolateOptions, Microtasks, Stopper,
 };
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};

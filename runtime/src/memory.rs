@@ -69,7 +69,12 @@ impl Isolate {
     /// At the end of an outermost operation: the heap limit back where it
     /// was if a refused buffer raised it.
     pub(crate) fn rearm_heap_limit(&self, isolate: &mut v8::Isolate) {
-        if self.oom.raised.swap(false, Ordering::SeqCst) {
+        // The limit was hit but the operation was not stopped by it (its JS
+        // finished before the stop landed): recover all the same, so the
+        // raised limit and the flag do not outlive it.
+        if self.oom.hit.swap(false, Ordering::SeqCst) {
+            self.recover_from_out_of_memory(isolate);
+        } else if self.oom.raised.swap(false, Ordering::SeqCst) {
             self.rearm(isolate);
         }
     }
@@ -122,11 +127,18 @@ fn buffer_layout(len: usize) -> Option<std::alloc::Layout> {
 
 impl BufferBudget {
     fn reserve(&self, len: usize) -> bool {
-        self.used
+        let reserved = self
+            .used
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
                 used.checked_add(len).filter(|total| *total <= self.limit)
             })
-            .is_ok()
+            .is_ok();
+        if reserved {
+            // V8 retries a refused buffer after collecting garbage: once it
+            // fits, a later heap-limit call is the heap's again.
+            self.refused.store(false, Ordering::SeqCst);
+        }
+        reserved
     }
 
     fn allocate(&self, len: usize, zeroed: bool) -> *mut c_void {

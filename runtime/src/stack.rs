@@ -149,21 +149,32 @@ unsafe extern "C" {
     fn __real__ZN2v84base5Stack21GetReservedStackLimitEv() -> usize;
 }
 
+/// The Fiber stack V8 was told of, if the caller runs on it now (an
+/// operation that ran on a Fiber leaves the bounds set; they apply only
+/// while the stack in use is that Fiber's).
+fn fiber_in_use() -> Option<(usize, usize)> {
+    let (start, lowest) = FIBER_BOUNDS.with(Cell::get);
+    let here = here();
+    (start != 0 && (lowest..start).contains(&here)).then_some((start, lowest))
+}
+
 /// `v8::base::Stack::GetStackStart()`, wrapped.
 #[unsafe(no_mangle)]
 pub extern "C" fn __wrap__ZN2v84base5Stack13GetStackStartEv() -> usize {
-    match FIBER_BOUNDS.with(Cell::get) {
-        (0, _) => unsafe { __real__ZN2v84base5Stack13GetStackStartEv() },
-        (start, _) => start,
+    match fiber_in_use() {
+        Some((start, _)) => start,
+        // SAFETY: the wrapped function itself.
+        None => unsafe { __real__ZN2v84base5Stack13GetStackStartEv() },
     }
 }
 
 /// `v8::base::Stack::GetReservedStackLimit()`, wrapped.
 #[unsafe(no_mangle)]
 pub extern "C" fn __wrap__ZN2v84base5Stack21GetReservedStackLimitEv() -> usize {
-    match FIBER_BOUNDS.with(Cell::get) {
-        (0, _) => unsafe { __real__ZN2v84base5Stack21GetReservedStackLimitEv() },
-        (_, lowest) => lowest,
+    match fiber_in_use() {
+        Some((_, lowest)) => lowest,
+        // SAFETY: the wrapped function itself.
+        None => unsafe { __real__ZN2v84base5Stack21GetReservedStackLimitEv() },
     }
 }
 
@@ -182,6 +193,10 @@ pub fn remaining() -> usize {
     let here = &here as *const u8 as usize;
     STACK.with(|s| match *s {
         Some((bottom, size)) if (bottom..bottom + size).contains(&here) => here - bottom,
-        _ => usize::MAX,
+        // A Fiber's stack, as found when its operation began.
+        Some(_) => FIBER_STACKS
+            .with(|f| f.borrow().iter().copied().find(|(b, s)| (*b..b + s).contains(&here)))
+            .map_or(usize::MAX, |(bottom, _)| here - bottom),
+        None => usize::MAX,
     })
 }

@@ -3,7 +3,7 @@
 //! where no JavaScript may run at all.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::exception::{current_frames, Frame};
@@ -19,7 +19,14 @@ use crate::exception::{current_frames, Frame};
 #[derive(Clone)]
 pub struct Stopper {
     pub(crate) handle: v8::IsolateHandle,
-    pub(crate) requested: Arc<AtomicBool>,
+    /// The latest stop request's number: the running operation is asked to
+    /// stop when it is above `seen` (a flag set apart from the count could
+    /// land after an operation started and cleared it).
+    pub(crate) last_request: Arc<AtomicU64>,
+    /// Held by `force` across its check and V8 call, and by an operation
+    /// start across clearing the termination and advancing `seen`: a stale
+    /// force cannot terminate the operation that starts meanwhile.
+    pub(crate) starting: Arc<std::sync::Mutex<()>>,
     /// Counts stop requests: an operation that sees a new one when it
     /// starts clears V8's termination flag (and only then takes V8's lock
     /// for it), so a late stop never carries over to a later operation.
@@ -38,7 +45,8 @@ impl Stopper {
     pub(crate) fn new(handle: v8::IsolateHandle) -> Self {
         Stopper {
             handle,
-            requested: Arc::default(),
+            last_request: Arc::default(),
+            starting: Arc::default(),
             generation: Arc::default(),
             seen: Arc::default(),
             landed: Arc::default(),
@@ -56,7 +64,7 @@ impl Stopper {
         // sees the first count (and clears what it can), or the second one
         // makes the next operation clear what landed after its start.
         let serial = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        self.requested.store(true, Ordering::SeqCst);
+        self.last_request.fetch_max(serial, Ordering::SeqCst);
         let landing = Box::into_raw(Box::new(Landing { stopper: self.clone(), serial }));
         if !self.handle.request_interrupt(land, landing.cast()) {
             // SAFETY: V8 did not take it (the isolate is gone).
@@ -68,13 +76,15 @@ impl Stopper {
 
     /// Terminates directly if request `serial` is current and has not landed.
     pub(crate) fn force(&self, serial: u64) {
+        let _starting = self.starting.lock().unwrap_or_else(|e| e.into_inner());
         if self.seen.load(Ordering::SeqCst) < serial && self.landed.load(Ordering::SeqCst) < serial {
             self.handle.terminate_execution();
         }
     }
 
+    /// Whether the running operation was asked to stop.
     pub fn requested(&self) -> bool {
-        self.requested.load(Ordering::SeqCst)
+        self.last_request.load(Ordering::SeqCst) > self.seen.load(Ordering::SeqCst)
     }
 
     pub fn handle(&self) -> &v8::IsolateHandle {
@@ -171,8 +181,7 @@ pub(crate) struct StopRequested(pub(crate) Stopper);
 
 /// Whether the isolate of `scope` was asked to stop during this operation.
 pub(crate) fn stop_requested(scope: &v8::Isolate) -> bool {
-    scope.is_execution_terminating()
-        || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.requested.load(Ordering::Relaxed))
+    scope.is_execution_terminating() || scope.get_slot::<StopRequested>().is_some_and(|s| s.0.requested())
 }
 
 /// Whether `without_js` is in force on this thread.
