@@ -58,4 +58,29 @@ class ForkTest < RustyRacerTest
     out, = run_forking("default")
     assert_equal EXPECTED, out.lines.map(&:chomp), out
   end
+
+  def test_fork_while_another_thread_runs_js
+    out, status = run_child(<<~'RUBY', timeout: 60)
+      $stdout.sync = true
+      require "timeout"
+      busy = Thread.new { RustyRacer::Isolate.new.context.eval("for (;;) {}", timeout_ms: 3000) rescue :stopped }
+      sleep 0.3 # the poll of that operation runs now
+      pid = fork do
+        ctx = RustyRacer::Isolate.new.context
+        begin
+          Timeout.timeout(0.2) { ctx.eval("for (;;) {}") }
+        rescue Timeout::Error
+          puts "child: Timeout stopped the JS"
+        end
+        puts "child: #{ctx.eval("6 * 7")}"
+        exit!(0)
+      end
+      Process.wait(pid)
+      puts "child exit #{$?.exitstatus}"
+      puts "parent thread: #{busy.value}"
+    RUBY
+    assert_predicate status, :success?, out
+    assert_equal ["child: Timeout stopped the JS", "child: 42", "child exit 0", "parent thread: stopped"],
+                 out.lines.map(&:chomp)
+  end
 end

@@ -128,8 +128,45 @@ pub mod interrupts {
     fn watched() -> &'static Mutex<Vec<Arc<Watched>>> {
         WATCHED.get_or_init(|| {
             rusty_racer_runtime::set_periodic(rusty_racer_runtime::Periodic { job: poll, every: TICK });
+            // SAFETY: the handlers only lock and unlock our own mutexes.
+            unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child)) };
             Mutex::new(Vec::new())
         })
+    }
+
+    type Held = (std::sync::MutexGuard<'static, Vec<Arc<Watched>>>, Vec<std::sync::MutexGuard<'static, usize>>);
+
+    thread_local! {
+        /// The poll's locks, taken by the forking thread across `fork`: the
+        /// child then never finds one held by the (parent's) watchdog thread.
+        static HELD_ACROSS_FORK: std::cell::RefCell<Option<Held>> = const { std::cell::RefCell::new(None) };
+    }
+
+    extern "C" fn before_fork() {
+        let Some(list) = WATCHED.get() else { return };
+        let list = list.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the entries live as long as the list holds them, and the
+        // list is locked until after the fork.
+        let threads =
+            list.iter().map(|w| unsafe { &*Arc::as_ptr(w) }.thread.lock().unwrap_or_else(|e| e.into_inner())).collect();
+        HELD_ACROSS_FORK.with(|h| *h.borrow_mut() = Some((list, threads)));
+    }
+
+    extern "C" fn after_fork_in_parent() {
+        HELD_ACROSS_FORK.with(|h| drop(h.borrow_mut().take()));
+    }
+
+    /// In the child only the forking thread exists: operations that were
+    /// running on other threads are not, and their thread VALUEs are stale.
+    extern "C" fn after_fork_in_child() {
+        HELD_ACROSS_FORK.with(|h| {
+            if let Some((list, mut threads)) = h.borrow_mut().take() {
+                for (w, thread) in list.iter().zip(threads.iter_mut()) {
+                    w.active.store(false, Ordering::SeqCst);
+                    **thread = 0;
+                }
+            }
+        });
     }
 
     /// One poll of every running operation; whether to poll again.
