@@ -160,4 +160,14 @@ class FibersTest < RustyRacerTest
     assert_predicate status, :success?, out
     assert_includes [%w[Hash 42], %w[RustyRacer::Error 42]], out.lines.map(&:chomp)
   end
+
+  def test_two_isolates_on_two_fibers_taking_turns
+    a = context
+    b = context
+    on_b = Fiber.new { loop { Fiber.yield b.eval("try { throw 1 } catch (e) { new Array(1e5).fill(1).length }") } }
+    on_a = Fiber.new { loop { Fiber.yield a.eval("try { throw 1 } catch (e) { 2 }") } }
+    assert_equal [100_000, 2, 100_000, 2], [on_b.resume, on_a.resume, on_b.resume, on_a.resume]
+    assert_operator b.eval(RECURSION_DEPTH), :>, 1000
+    assert_equal 100_000, on_b.resume
+  end
 end

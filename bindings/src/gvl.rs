@@ -134,7 +134,9 @@ pub mod interrupts {
         })
     }
 
-    type Held = (std::sync::MutexGuard<'static, Vec<Arc<Watched>>>, Vec<std::sync::MutexGuard<'static, usize>>);
+    /// The entries' thread locks (dropped first), the list's lock, and the
+    /// forking Ruby thread (0 if none).
+    type Held = (Vec<std::sync::MutexGuard<'static, usize>>, std::sync::MutexGuard<'static, Vec<Arc<Watched>>>, usize);
 
     thread_local! {
         /// The poll's locks, taken by the forking thread across `fork`: the
@@ -149,7 +151,16 @@ pub mod interrupts {
         // list is locked until after the fork.
         let threads =
             list.iter().map(|w| unsafe { &*Arc::as_ptr(w) }.thread.lock().unwrap_or_else(|e| e.into_inner())).collect();
-        HELD_ACROSS_FORK.with(|h| *h.borrow_mut() = Some((list, threads)));
+        // SAFETY: plain reads of Ruby's thread state; fork is called from
+        // a Ruby thread holding the GVL, or from a native one (then 0).
+        let forking = unsafe {
+            if rb_sys::ruby_native_thread_p() != 0 {
+                rb_sys::rb_thread_current() as usize
+            } else {
+                0
+            }
+        };
+        HELD_ACROSS_FORK.with(|h| *h.borrow_mut() = Some((threads, list, forking)));
     }
 
     extern "C" fn after_fork_in_parent() {
@@ -160,11 +171,17 @@ pub mod interrupts {
     /// running on other threads are not, and their thread VALUEs are stale.
     extern "C" fn after_fork_in_child() {
         HELD_ACROSS_FORK.with(|h| {
-            if let Some((list, mut threads)) = h.borrow_mut().take() {
+            if let Some((mut threads, list, forking)) = h.borrow_mut().take() {
                 for (w, thread) in list.iter().zip(threads.iter_mut()) {
-                    w.active.store(false, Ordering::SeqCst);
-                    **thread = 0;
+                    // The forking thread's own operation (fork inside a
+                    // callback) goes on in the child.
+                    if forking == 0 || **thread != forking {
+                        w.active.store(false, Ordering::SeqCst);
+                        **thread = 0;
+                    }
                 }
+                drop(threads);
+                drop(list);
             }
         });
     }

@@ -61,22 +61,27 @@ thread_local! {
 }
 static NEXT_OPERATION: AtomicU64 = AtomicU64::new(1);
 
-fn open_operation() -> u64 {
-    let token = NEXT_OPERATION.fetch_add(1, Ordering::Relaxed);
-    OPEN.with(|o| o.borrow_mut().push(token));
-    token
+/// An operation on `OPEN` while it runs (closed on every way out, a
+/// panic included).
+struct OpenOperation(u64);
+
+impl OpenOperation {
+    fn new() -> Self {
+        let token = NEXT_OPERATION.fetch_add(1, Ordering::Relaxed);
+        OPEN.with(|o| o.borrow_mut().push(token));
+        OpenOperation(token)
+    }
 }
 
-fn close_operation(token: u64) {
-    OPEN.with(|o| {
-        let mut open = o.borrow_mut();
-        match open.iter().rposition(|t| *t == token) {
-            Some(i) => {
+impl Drop for OpenOperation {
+    fn drop(&mut self) {
+        OPEN.with(|o| {
+            let mut open = o.borrow_mut();
+            if let Some(i) = open.iter().rposition(|t| *t == self.0) {
                 open.remove(i);
             }
-            None => debug_assert!(false, "operation {token} closed twice"),
-        }
-    });
+        });
+    }
 }
 
 /// The innermost operation open on this thread (0: none). A host callback
@@ -324,6 +329,9 @@ impl Isolate {
         // V8's own per-thread limit is wrong on Ruby's threads, and a Fiber
         // has a stack of its own: the limit follows the stack in use (the
         // Locker keeps it per thread, so it changes only with the stack).
+        // The Fiber bounds are per thread, not per isolate: claimed by every
+        // operation, whichever isolate ran on another stack meanwhile.
+        let bounds = stack.claim_bounds();
         let enclosing = self.stack.replace(stack);
         if enclosing != stack {
             stack.enter(&mut isolate);
@@ -331,9 +339,10 @@ impl Isolate {
         if outermost {
             self.release_forgotten(&isolate);
         }
-        let token = open_operation();
-        let result = f(&mut isolate, outermost);
-        close_operation(token);
+        let result = {
+            let _open = OpenOperation::new();
+            f(&mut isolate, outermost)
+        };
         // A nested operation on another stack (a Fiber resumed in a
         // callback) gives the enclosing one its stack back.
         if !outermost && enclosing != stack {
@@ -343,6 +352,7 @@ impl Isolate {
         if outermost {
             self.rearm_heap_limit(&mut isolate);
         }
+        crate::stack::restore_bounds(bounds);
         drop(guard);
         Ok(result)
     }
@@ -467,7 +477,8 @@ impl Isolate {
         timeout: u64,
         caught: JsError,
     ) -> JsError {
-        let oom = self.take_out_of_memory();
+        // Only the outermost operation recovers, so only it consumes the mark.
+        let oom = if outermost { self.take_out_of_memory() } else { self.out_of_memory_pending() };
         let landed = landed_frames(tc, &self.stopper);
         if outermost {
             crate::microtasks::discard(tc);

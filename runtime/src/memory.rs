@@ -66,9 +66,18 @@ impl Isolate {
         self.oom.hit.swap(false, Ordering::SeqCst)
     }
 
+    /// The same, for a nested operation: the outermost one recovers.
+    pub(crate) fn out_of_memory_pending(&self) -> bool {
+        self.oom.hit.load(Ordering::SeqCst)
+    }
+
     /// At the end of an outermost operation: the heap limit back where it
     /// was if a refused buffer raised it.
     pub(crate) fn rearm_heap_limit(&self, isolate: &mut v8::Isolate) {
+        // A buffer refused in this operation says nothing of later ones.
+        if let Some(budget) = &self.oom.budget {
+            budget.refused.store(false, Ordering::SeqCst);
+        }
         // The limit was hit but the operation was not stopped by it (its JS
         // finished before the stop landed): recover all the same, so the
         // raised limit and the flag do not outlive it.

@@ -138,6 +138,18 @@ impl StackInUse {
         FIBER_BOUNDS.with(|b| b.set(self.fiber));
         set_limit(isolate, self.limit);
     }
+
+    /// Tells V8 (through the wraps) which stack this thread runs on now,
+    /// whatever isolate ran last; returns what was told before, for the
+    /// operation to put back when it ends.
+    pub fn claim_bounds(&self) -> (usize, usize) {
+        FIBER_BOUNDS.with(|b| b.replace(self.fiber))
+    }
+}
+
+/// Puts back the bounds `StackInUse::claim_bounds` returned.
+pub fn restore_bounds(bounds: (usize, usize)) {
+    FIBER_BOUNDS.with(|b| b.set(bounds));
 }
 
 // V8 reads the thread's stack bounds through these two (uncached calls
