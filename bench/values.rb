@@ -253,3 +253,12 @@ results.each { |shape, cols| cols["mini-racer"] = peer.fetch(shape, {}) }
 print_table(results)
 print_failures(results)
 print_targets(results)
+
+# What Ruby itself needs to make the 10k short strings of the "ascii" shape
+# from one buffer (String#split), beside the native return: a floor no
+# marshalling can beat by much.
+joined = ruby_data["ascii"].join(" ")
+split_ms = per_op_ms { joined.split(" ") }
+native_ms = per_op_ms { ctx.call("get_ascii") }
+puts format("floor: Ruby's String#split into the same 10k strings %.3f ms; native return %.3f ms (%.2fx the floor)",
+            split_ms, native_ms, native_ms / split_ms)
