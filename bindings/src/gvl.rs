@@ -220,7 +220,7 @@ pub mod interrupts {
     }
 
     /// An isolate's place in the poller's list, for as long as it exists.
-    pub struct Registration(Option<Arc<Watched>>);
+    pub struct Registration(Arc<Watched>);
 
     impl Registration {
         pub fn new(stopper: Stopper) -> Self {
@@ -233,42 +233,38 @@ pub mod interrupts {
                 requested: AtomicBool::new(false),
             });
             super::interrupts::watched().lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&watched));
-            Registration(Some(watched))
+            Registration(watched)
         }
 
         /// Marks an operation of this isolate running on the calling Ruby
         /// thread until the guard drops. GVL held.
         pub fn begin(&self) -> Active<'_> {
-            if let Some(w) = &self.0 {
-                // SAFETY: GVL held.
-                *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = unsafe { rb_sys::rb_thread_current() } as usize;
-                // A request V8 dropped (none is served while no JS runs, and a
-                // Locker resets V8's interrupt flags) must not block new ones.
-                w.requested.store(false, Ordering::SeqCst);
-                w.pending.store(0, Ordering::SeqCst);
-                w.active.store(true, Ordering::SeqCst);
-                rusty_racer_runtime::wake_periodic();
-            }
-            Active(self.0.as_deref())
+            let w = &*self.0;
+            // SAFETY: GVL held.
+            *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = unsafe { rb_sys::rb_thread_current() } as usize;
+            // A request V8 dropped (none is served while no JS runs, and a
+            // Locker resets V8's interrupt flags) must not block new ones.
+            w.requested.store(false, Ordering::SeqCst);
+            w.pending.store(0, Ordering::SeqCst);
+            w.active.store(true, Ordering::SeqCst);
+            rusty_racer_runtime::wake_periodic();
+            Active(w)
         }
     }
 
     impl Drop for Registration {
         fn drop(&mut self) {
-            let Some(w) = self.0.take() else { return };
-            watched().lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &w));
+            watched().lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &self.0));
         }
     }
 
     /// An operation in progress (see `Registration::begin`).
-    pub struct Active<'a>(Option<&'a Watched>);
+    pub struct Active<'a>(&'a Watched);
 
     impl Drop for Active<'_> {
         fn drop(&mut self) {
-            if let Some(w) = self.0 {
-                w.active.store(false, Ordering::SeqCst);
-                *w.thread.lock().unwrap_or_else(|e| e.into_inner()) = 0;
-            }
+            self.0.active.store(false, Ordering::SeqCst);
+            *self.0.thread.lock().unwrap_or_else(|e| e.into_inner()) = 0;
         }
     }
 

@@ -34,10 +34,7 @@ impl Isolate {
             }
             Ok(())
         })
-        .map_err(|f| match f {
-            Failure::Js(e) | Failure::Host(e) => e,
-            Failure::Exception => JsError::new(ErrorKind::Runtime, "attach failed"),
-        })
+        .map_err(|f| f.into_js_error("attach failed"))
     }
 
     /// Installs the host namespace (`IsolateOptions::host_namespace`, a
@@ -55,10 +52,7 @@ impl Isolate {
             function.set_name(name);
             set_checked(tc, holder, name.into(), function.into(), &namespace, &format!("{namespace}.drainMicrotasks"))
         })
-        .map_err(|f| match f {
-            Failure::Js(e) | Failure::Host(e) => e,
-            Failure::Exception => JsError::new(ErrorKind::Runtime, "installing the host namespace failed"),
-        })
+        .map_err(|f| f.into_js_error("installing the host namespace failed"))
     }
 }
 

@@ -56,6 +56,17 @@ pub enum Failure<E> {
     Exception,
 }
 
+impl Failure<JsError> {
+    /// The error of an operation whose host side is the runtime itself:
+    /// `what` says what failed when V8 left no exception to read.
+    pub(crate) fn into_js_error(self, what: &str) -> JsError {
+        match self {
+            Failure::Js(e) | Failure::Host(e) => e,
+            Failure::Exception => JsError::new(ErrorKind::Runtime, what),
+        }
+    }
+}
+
 impl<E> From<JsError> for Failure<E> {
     fn from(e: JsError) -> Self {
         Failure::Js(e)

@@ -34,7 +34,7 @@ pub use isolate::{
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
-pub use platform::{initialize, initialized, set_flags, single_threaded, FlagError, MAX_FLAG_LENGTH};
+pub use platform::{initialize, initialized, set_flags, FlagError, MAX_FLAG_LENGTH};
 pub use realm_helpers::new_set;
 pub use stack::{on_fiber_stack, remaining as stack_remaining};
 pub use termination::{stop_isolate, without_js};

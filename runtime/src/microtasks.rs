@@ -32,41 +32,40 @@ impl Isolate {
         ctx: ContextId,
         timeout_ms: Option<u64>,
     ) -> Result<(), JsError> {
-        let outcome = self.run::<(), ()>(Realm::Id(ctx), timeout_ms, |tc, _| {
-            gate.blocking(&self.stopper, &mut || drain(tc));
-            if self.stopping(tc) {
-                return Err(Failure::Exception);
-            }
-            Ok(())
-        });
-        outcome.map_err(|f| match f {
-            Failure::Js(e) => e,
-            Failure::Host(()) | Failure::Exception => JsError::new(crate::ErrorKind::Runtime, "microtasks failed"),
-        })
+        self.run_tasks(gate, ctx, timeout_ms, "microtasks failed", drain)
     }
-}
 
-impl Isolate {
     /// Runs the platform tasks that are due for this isolate (such as
     /// FinalizationRegistry cleanups) without waiting for more, then the
     /// promise jobs, under the isolate's timeout.
     pub fn pump_message_loop<G: Gate>(&self, gate: &G) -> Result<(), JsError> {
         let platform = v8::V8::get_current_platform();
-        let outcome = self.run::<(), ()>(Realm::Id(0), None, |tc, _| {
-            gate.blocking(&self.stopper, &mut || {
-                while !tc.is_execution_terminating() && v8::Platform::pump_message_loop(&platform, tc, false) {}
-                if !tc.is_execution_terminating() {
-                    drain(tc);
-                }
-            });
+        self.run_tasks(gate, 0, None, "platform tasks failed", |tc| {
+            while !tc.is_execution_terminating() && v8::Platform::pump_message_loop(&platform, tc, false) {}
+            if !tc.is_execution_terminating() {
+                drain(tc);
+            }
+        })
+    }
+
+    /// Runs `tasks` (JS that V8's queues hold, not a script) as an
+    /// operation: through the gate, under the deadline, a stop meanwhile
+    /// failing it like a stopped script.
+    fn run_tasks<G: Gate>(
+        &self,
+        gate: &G,
+        ctx: ContextId,
+        timeout_ms: Option<u64>,
+        what: &str,
+        mut tasks: impl for<'s, 'i> FnMut(&mut v8::PinScope<'s, 'i>),
+    ) -> Result<(), JsError> {
+        self.run::<(), JsError>(Realm::Id(ctx), timeout_ms, |tc, _| {
+            gate.blocking(&self.stopper, &mut || tasks(tc));
             if self.stopping(tc) {
                 return Err(Failure::Exception);
             }
             Ok(())
-        });
-        outcome.map_err(|f| match f {
-            Failure::Js(e) => e,
-            Failure::Host(()) | Failure::Exception => JsError::new(crate::ErrorKind::Runtime, "platform tasks failed"),
         })
+        .map_err(|f| f.into_js_error(what))
     }
 }

@@ -97,8 +97,3 @@ pub fn initialize() {
         STARTED.store(true, Ordering::SeqCst);
     });
 }
-
-/// Whether V8 runs on the single-threaded platform (no worker threads).
-pub fn single_threaded() -> bool {
-    PENDING.lock().unwrap_or_else(|e| e.into_inner()).single_threaded
-}
