@@ -37,7 +37,7 @@ impl Drop for Handle {
         // the V8 handle at its next operation, under its lock.
         if let Ok(runtime) = self.core.runtime.try_borrow() {
             if let Some(isolate) = runtime.as_ref() {
-                isolate.forget_function(self.id);
+                isolate.forget(rusty_racer_runtime::HandleKind::Function, self.id);
             }
         }
     }

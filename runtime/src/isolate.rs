@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cache::CompileSettings;
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::exception::{js_error, key, type_name};
-use crate::function::{Forgotten, FunctionId, FunctionTable, Table};
+use crate::function::FunctionId;
+use crate::kept::{Forgotten, HandleKind};
 use crate::memory::OomState;
 use crate::path::is_plain_path;
 pub use crate::termination::Stopper;
@@ -145,6 +147,14 @@ pub trait HostFunctions: 'static {
         id: u32,
         args: &v8::FunctionCallbackArguments<'s>,
     ) -> Option<v8::Local<'s, v8::Value>>;
+
+    /// JS imports `specifier`, from the script or module at `referrer_url`
+    /// in realm `ctx`: by `import()`, or statically from a module that
+    /// `import()` loads. Called on the isolate's thread, inside V8.
+    fn import(&self, specifier: &str, referrer_url: &str, ctx: ContextId) -> crate::module::Resolution {
+        let _ = (specifier, referrer_url, ctx);
+        crate::module::Resolution::Throw { message: "import() is not supported by this host".into(), host_error: None }
+    }
 }
 
 pub(crate) struct HostSlot(pub(crate) Rc<dyn HostFunctions>);
@@ -166,6 +176,8 @@ pub(crate) struct Op {
 pub(crate) enum Realm {
     Id(ContextId),
     Of(FunctionId),
+    /// The realm a kept script or module was compiled in.
+    Kept(HandleKind, u32),
 }
 
 pub struct Isolate {
@@ -173,8 +185,8 @@ pub struct Isolate {
     /// Terminates this isolate and says so to code that runs no JS (the
     /// marshalling walk): V8's own flag is set only once JS sees it.
     pub(crate) stopper: Stopper,
-    /// JS functions the host let go of, released at the next lock.
-    pub(crate) forgotten: Arc<Forgotten>,
+    /// Kept handles the host let go of, released at the next lock.
+    pub(crate) forgotten: Forgotten,
     contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
@@ -238,7 +250,7 @@ impl Isolate {
         let isolate = Isolate {
             shared: Some(shared),
             stopper,
-            forgotten: Arc::default(),
+            forgotten: Forgotten::default(),
             contexts: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
             options,
@@ -247,7 +259,9 @@ impl Isolate {
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
-            v8_isolate.set_slot(FunctionTable::new(Arc::clone(&isolate.forgotten)));
+            v8_isolate.set_slot(crate::function::Table::default());
+            v8_isolate.set_slot(crate::script::Table::default());
+            crate::module::install(v8_isolate);
             v8_isolate.set_slot(StopRequested(isolate.stopper.clone()));
             v8_isolate.set_slot(LandedAt::default());
             isolate.oom.install(v8_isolate);
@@ -357,13 +371,28 @@ impl Isolate {
         Ok(result)
     }
 
-    /// Drops the JS functions the host forgot (with the lock held).
-    fn release_forgotten(&self, isolate: &v8::Isolate) {
-        if self.forgotten.any.load(Ordering::Relaxed) {
-            if let Some(mut table) = isolate.get_slot::<Table>().and_then(|t| t.try_borrow_mut().ok()) {
-                table.release_forgotten();
+    /// Drops the handles the host forgot (with the lock held).
+    pub(crate) fn release_forgotten(&self, isolate: &v8::Isolate) {
+        if !self.forgotten.any.load(Ordering::Relaxed) {
+            return;
+        }
+        for (kind, id) in self.forgotten.take() {
+            let released = match kind {
+                HandleKind::Function => release::<crate::function::Kept>(isolate, id),
+                HandleKind::Script => release::<crate::script::Kept>(isolate, id),
+                HandleKind::Module => crate::module::release(isolate, id),
+            };
+            if !released {
+                // Its table is in use further up this thread's stack: later.
+                self.forgotten.push(kind, id);
             }
         }
+    }
+
+    /// Lets kept handle `id` go: any thread, no lock (released at the next
+    /// operation, on the thread that holds the lock).
+    pub fn forget(&self, kind: HandleKind, id: u32) {
+        self.forgotten.push(kind, id);
     }
 
     /// Creates a new context (realm) and returns its id.
@@ -405,11 +434,22 @@ impl Isolate {
             let context = match realm {
                 Realm::Id(ctx) => self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)),
                 Realm::Of(id) => crate::function::context_of(scope, id),
+                Realm::Kept(kind, id) => {
+                    let ctx = match kind {
+                        HandleKind::Script => crate::script::realm_of(scope, id),
+                        _ => crate::module::realm_of(scope, id),
+                    };
+                    ctx.and_then(|c| self.contexts.borrow().get(c).map(|c| v8::Local::new(scope, c)))
+                }
             };
             let Some(context) = context else {
                 let what = match realm {
                     Realm::Id(ctx) => format!("no context {ctx}"),
                     Realm::Of(id) => format!("JS function {id} is no longer kept by this isolate"),
+                    Realm::Kept(kind, _) => format!(
+                        "the {} has been disposed",
+                        if kind == HandleKind::Script { "script" } else { "module" }
+                    ),
                 };
                 return Err(Failure::Js(JsError::new(ErrorKind::Usage, what)));
             };
@@ -539,28 +579,7 @@ impl Isolate {
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
-            let code = v8::String::new(tc, source)
-                .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the source is too long for V8"))?;
-            let name = v8::String::new(tc, filename)
-                .ok_or_else(|| JsError::new(ErrorKind::Runtime, "RangeError: the filename is too long for V8"))?;
-            let origin = v8::ScriptOrigin::new(tc, name.into(), 0, 0, false, 0, None, false, false, false, None);
-            let script = {
-                v8::tc_scope!(let compile, tc);
-                match v8::Script::compile(compile, code, Some(&origin)) {
-                    Some(script) => script,
-                    None if compile.has_terminated() || compile.is_execution_terminating() => {
-                        return Err(Failure::Exception);
-                    }
-                    None => {
-                        let exception = compile.exception();
-                        let message = compile.message();
-                        return Err(Failure::Js(match exception {
-                            Some(e) => js_error(compile, e, message, ErrorKind::Parse),
-                            None => JsError::new(ErrorKind::Parse, "SyntaxError"),
-                        }));
-                    }
-                }
-            };
+            let (script, _) = crate::script::compile(tc, source, filename, &CompileSettings::default())?;
             let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
             convert(tc, value)
         })
@@ -618,5 +637,18 @@ impl Drop for Isolate {
         self.contexts.get_mut().clear();
         drop(shared);
         LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Removes entry `id` from the kept-handle table of `E`s (false: the table
+/// is borrowed further up this thread's stack).
+fn release<E: 'static>(isolate: &v8::Isolate, id: u32) -> bool {
+    match isolate.get_slot::<RefCell<crate::kept::Slab<E>>>().map(RefCell::try_borrow_mut) {
+        Some(Ok(mut table)) => {
+            table.remove(id);
+            true
+        }
+        Some(Err(_)) => false,
+        None => true,
     }
 }

@@ -9,33 +9,41 @@
 //! (JS calls into host callables) and `HostValues` (build host values).
 
 mod attach;
+mod cache;
 mod error;
 mod exception;
 mod function;
 mod isolate;
+mod kept;
 mod marshal;
 mod memory;
 mod microtasks;
+mod module;
 mod objects;
 mod path;
 mod platform;
 mod realm_helpers;
+mod script;
 mod stack;
 mod tape;
 mod termination;
 mod watchdog;
 
+pub use cache::{cached_data_version_tag, CompileSettings, Compiled};
 pub use error::{ErrorKind, Failure, JsError};
 pub use function::{function_local, FunctionId};
 pub use isolate::{
     innermost_operation, live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions,
     Isolate, IsolateOptions, Microtasks, Stopper,
 };
+pub use kept::HandleKind;
 pub use marshal::{to_host, HostValues, MAX_DEPTH};
+pub use module::{ModuleId, ModuleStatus, Resolution, Resolver};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::{initialize, initialized, set_flags, FlagError, MAX_FLAG_LENGTH};
 pub use realm_helpers::new_set;
+pub use script::ScriptId;
 pub use stack::{on_fiber_stack, remaining as stack_remaining};
 pub use termination::{stop_isolate, without_js};
 pub use v8;

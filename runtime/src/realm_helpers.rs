@@ -73,6 +73,14 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
 }
 
 /// One of the current realm's helpers (None: the realm has none).
+/// The number of the current context (its helpers are installed in the
+/// order contexts are made, so their place is its id).
+pub(crate) fn current_realm(scope: &v8::PinScope<'_, '_>) -> Option<usize> {
+    let current = scope.get_current_context();
+    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
+    helpers.iter().position(|h| h.context == current)
+}
+
 pub(crate) fn helper<'s, T>(
     scope: &v8::PinScope<'s, '_>,
     which: impl Fn(&RealmHelpers) -> &v8::Global<T>,

@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use rusty_racer_runtime::{
-    object_from_template, object_template, to_host, v8, Direct, ErrorKind, Failure, HostFunctions, HostValues, Isolate,
-    IsolateOptions, JsError,
+    object_from_template, object_template, to_host, v8, CompileSettings, Direct, ErrorKind, Failure, HostFunctions,
+    HostValues, Isolate, IsolateOptions, JsError, ModuleStatus, Resolution,
 };
 
 /// A host value tree, for checking what the walk produces.
@@ -148,9 +148,15 @@ struct TestHost;
 
 thread_local! {
     static NESTED: std::cell::RefCell<Option<Rc<Isolate>>> = const { std::cell::RefCell::new(None) };
+    /// Modules `import()` finds, by specifier.
+    static IMPORTABLE: std::cell::RefCell<std::collections::HashMap<String, u32>> = std::cell::RefCell::default();
 }
 
 impl HostFunctions for TestHost {
+    fn import(&self, specifier: &str, _referrer: &str, _ctx: usize) -> Resolution {
+        IMPORTABLE.with(|m| m.borrow().get(specifier).copied()).map_or(Resolution::NotFound, Resolution::Module)
+    }
+
     fn call<'s>(
         &self,
         scope: &mut v8::PinScope<'s, '_>,
@@ -299,7 +305,7 @@ fn kept_functions_are_called_and_released() {
     );
     assert_eq!(got.ok(), Some(43.0));
     assert_eq!(iso.kept_function_count(), 1);
-    iso.forget_function(id);
+    iso.forget(rusty_racer_runtime::HandleKind::Function, id);
     assert_eq!(iso.kept_function_count(), 0);
     let e = iso.function_name(id).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Usage);
@@ -538,4 +544,118 @@ fn objects_from_templates_are_plain_objects() {
         Ok::<_, Failure<()>>(())
     })
     .unwrap();
+}
+
+fn run_script(iso: &Isolate, id: u32) -> Result<Val, JsError> {
+    let mut arena = Arena::default();
+    match iso.run_script(&Direct, id, None, |scope, v| to_host(scope, v, &mut arena)) {
+        Ok(i) => Ok(arena.resolve(i)),
+        Err(Failure::Js(e)) => Err(e),
+        Err(_) => panic!("unexpected failure"),
+    }
+}
+
+fn namespace(iso: &Isolate, id: u32) -> Result<Val, JsError> {
+    let mut arena = Arena::default();
+    match iso.module_namespace(id, |scope, v| to_host(scope, v, &mut arena)) {
+        Ok(i) => Ok(arena.resolve(i)),
+        Err(Failure::Js(e)) => Err(e),
+        Err(_) => panic!("unexpected failure"),
+    }
+}
+
+#[test]
+fn scripts_rerun_and_caches_round_trip_or_are_rejected() {
+    let _s = serial();
+    let iso = isolate();
+    let source = "var runs = (globalThis.runs || 0) + 1; function f(x) { return x * 2 } runs";
+    let produce = CompileSettings { produce_cache: true, ..Default::default() };
+    let compiled = iso.compile_script(0, source, "s.js", &produce).unwrap();
+    assert_eq!(run_script(&iso, compiled.id).unwrap(), Val::Int(1));
+    assert_eq!(run_script(&iso, compiled.id).unwrap(), Val::Int(2));
+    let cold = compiled.cached_data.expect("a cache");
+    let warm = iso.script_code_cache(compiled.id).unwrap().expect("a warm cache");
+
+    let other = isolate();
+    let consume = |blob: &[u8], src: &str| {
+        let settings = CompileSettings { cached_data: Some(blob), eager: true, ..Default::default() };
+        other.compile_script(0, src, "s.js", &settings).unwrap()
+    };
+    let used = consume(&cold, source);
+    assert!(!used.cache_rejected);
+    assert_eq!(run_script(&other, used.id).unwrap(), Val::Int(1));
+    assert!(!consume(&warm, source).cache_rejected);
+    // Same length, other code: V8 alone would accept the cache.
+    let edited = source.replace("x * 2", "x * 3");
+    let refused = consume(&cold, &edited);
+    assert!(refused.cache_rejected);
+    run_script(&other, refused.id).unwrap();
+    assert_eq!(eval(&other, "f(2)").unwrap(), Val::Int(6));
+    for damaged in [&cold[..cold.len() / 2], &b"garbage"[..], &[]] {
+        assert!(consume(damaged, source).cache_rejected);
+    }
+    let mut flipped = cold.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x40;
+    assert!(consume(&flipped, source).cache_rejected);
+
+    let error = iso.compile_script(0, "let = ;", "bad.js", &CompileSettings::default()).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Parse);
+    assert!(error.message.contains("bad.js:1"), "{}", error.message);
+}
+
+#[test]
+fn modules_link_evaluate_and_import() {
+    let _s = serial();
+    let iso = isolate();
+    let none = CompileSettings::default();
+    let dep = iso.compile_module(0, "export let n = 40; export function two() { return 2 }", "dep.js", &none).unwrap();
+    let main = iso
+        .compile_module(
+            0,
+            "import { n, two } from './dep.js'; export const sum = n + two(); export const url = import.meta.url;",
+            "main.js",
+            &none,
+        )
+        .unwrap();
+    assert_eq!(iso.module_status(main.id).unwrap(), ModuleStatus::Uninstantiated);
+    assert!(iso.module_graph_async(main.id).is_err());
+    assert!(iso.evaluate_module(&Direct, main.id, None).is_err());
+    let mut asked = Vec::new();
+    let mut resolver = |specifier: &str, referrer: &str| {
+        asked.push((specifier.to_string(), referrer.to_string()));
+        Resolution::Module(dep.id)
+    };
+    iso.instantiate_module(main.id, &mut resolver).unwrap();
+    assert_eq!(asked, vec![("./dep.js".to_string(), "main.js".to_string())]);
+    assert!(!iso.module_graph_async(main.id).unwrap());
+    // Before evaluation a `let` binding is in its temporal dead zone.
+    let early = namespace(&iso, dep.id).unwrap_err();
+    assert!(early.message.contains("before initialization"), "{}", early.message);
+    iso.evaluate_module(&Direct, main.id, None).unwrap();
+    assert_eq!(iso.module_status(main.id).unwrap(), ModuleStatus::Evaluated);
+    let Val::Hash(exports) = namespace(&iso, main.id).unwrap() else { panic!("not a hash") };
+    assert_eq!(exports, vec![(s("sum"), Val::Int(42)), (s("url"), s("main.js"))]);
+
+    let missing = iso.compile_module(0, "import './nowhere.js';", "m.js", &none).unwrap();
+    let error = iso.instantiate_module(missing.id, &mut |_: &str, _: &str| Resolution::NotFound).unwrap_err();
+    assert!(error.message.contains("\"./nowhere.js\" imported from m.js"), "{}", error.message);
+
+    let lazy = iso.compile_module(0, "export default 7; await 0;", "<compile_module>", &none).unwrap();
+    IMPORTABLE.with(|m| m.borrow_mut().insert("lazy".into(), lazy.id));
+    let got = eval(&iso, "let got; import('lazy').then(ns => got = [ns.default]); 0").unwrap();
+    assert_eq!(got, Val::Int(0));
+    assert_eq!(eval(&iso, "got[0]").unwrap(), Val::Int(7));
+    let rejected = eval(&iso, "let why; import('nope').catch(e => why = String(e)); 0").unwrap();
+    assert_eq!(rejected, Val::Int(0));
+    let Val::Str(why) = eval(&iso, "why").unwrap() else { panic!() };
+    assert!(why.contains("\"nope\""), "{why}");
+
+    let throws = iso.compile_module(0, "throw new Error('boom')", "t.js", &none).unwrap();
+    iso.instantiate_module(throws.id, &mut |_: &str, _: &str| Resolution::NotFound).unwrap();
+    for _ in 0..2 {
+        let error = iso.evaluate_module(&Direct, throws.id, None).unwrap_err();
+        assert!(error.message.contains("boom"), "{}", error.message);
+    }
+    assert_eq!(iso.module_status(throws.id).unwrap(), ModuleStatus::Errored);
 }
