@@ -2,14 +2,16 @@
 
 use std::sync::Arc;
 
-use magnus::{gc, DataTypeFunctions, Error, Ruby, TypedData, Value};
-use rr_glue::{Callable, Pairs, ThreadToken};
-use rusty_racer_runtime::{to_host, v8, ContextId, Failure};
+use magnus::{gc, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData, Value};
+use rr_glue::{Binary, Callable, Pairs, ThreadToken};
+use rusty_racer_runtime::{to_host, v8, CompileSettings, ContextId, Failure};
 
 use crate::core::Core;
+use crate::es_module::Module;
 use crate::generated::ContextApi;
 use crate::gvl::RubyGate;
 use crate::isolate::non_negative;
+use crate::script::Script;
 use crate::values::{RubyValues, ToJs};
 
 #[derive(TypedData)]
@@ -75,6 +77,10 @@ impl Context {
     }
 }
 
+fn settings(cached_data: &Option<Binary>, produce_cache: bool, eager: bool) -> CompileSettings<'_> {
+    CompileSettings { cached_data: cached_data.as_ref().map(|b| b.0.as_slice()), produce_cache, eager }
+}
+
 impl ContextApi for Context {
     fn guard_owner_thread(&self) -> ThreadToken {
         self.core.owner
@@ -114,6 +120,40 @@ impl ContextApi for Context {
     // idl/context.yaml Context#attach_many
     fn attach_many(&self, ruby: &Ruby, functions: Pairs<String, Callable>) -> Result<(), Error> {
         self.attach_all(ruby, &functions.0)
+    }
+
+    // idl/context.yaml Context#compile
+    fn compile(
+        &self,
+        ruby: &Ruby,
+        source: String,
+        filename: String,
+        cached_data: Option<Binary>,
+        produce_cache: bool,
+        eager: bool,
+    ) -> Result<Obj<Script>, Error> {
+        let settings = settings(&cached_data, produce_cache, eager);
+        let compiled = self.core.with(ruby, |isolate| {
+            isolate.compile_script(self.id, &source, &filename, &settings).map_err(Failure::Js)
+        })?;
+        Ok(ruby.obj_wrap(Script::new(Arc::clone(&self.core), compiled)))
+    }
+
+    // idl/context.yaml Context#compile_module
+    fn compile_module(
+        &self,
+        ruby: &Ruby,
+        source: String,
+        filename: String,
+        cached_data: Option<Binary>,
+        produce_cache: bool,
+        eager: bool,
+    ) -> Result<Obj<Module>, Error> {
+        let settings = settings(&cached_data, produce_cache, eager);
+        let compiled = self.core.with(ruby, |isolate| {
+            isolate.compile_module(self.id, &source, &filename, &settings).map_err(Failure::Js)
+        })?;
+        Ok(Module::wrap(ruby, Arc::clone(&self.core), compiled))
     }
 
     // idl/context.yaml Context#id

@@ -62,6 +62,8 @@ pub struct HostState {
     /// Fibers inside one of the isolate's callbacks (which may yield out of
     /// them): kept alive while V8's frames are on their stacks.
     fibers: Cell<Option<RArray>>,
+    /// Isolate#dynamic_import_resolver.
+    import_resolver: Cell<Option<Value>>,
 }
 
 /// How many callback exceptions stay findable after their operation.
@@ -75,6 +77,9 @@ impl HostState {
     pub fn mark(&self, marker: &gc::Marker) {
         for array in [self.callables.get(), self.host_errors.get(), self.fibers.get()].into_iter().flatten() {
             marker.mark(array);
+        }
+        if let Some(resolver) = self.import_resolver.get() {
+            marker.mark(resolver);
         }
     }
 
@@ -101,9 +106,20 @@ impl HostState {
         Ok(id)
     }
 
+    pub fn import_resolver(&self) -> Option<Value> {
+        self.import_resolver.get()
+    }
+
+    /// Sets (or with None clears) Isolate#dynamic_import_resolver. Marked
+    /// by the objects that mark this state, so it survives GC.compact.
+    pub fn set_import_resolver(&self, resolver: Option<Value>) {
+        self.import_resolver.set(resolver);
+    }
+
     /// Lets go of every callable (the isolate is gone): what they captured
     /// becomes collectable.
     pub fn release_callables(&self) {
+        self.import_resolver.set(None);
         if let Some(callables) = self.callables.get() {
             let _ = callables.funcall::<_, _, Value>("clear", ());
         }

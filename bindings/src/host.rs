@@ -4,7 +4,7 @@
 //! it escape, the operation raises the original Ruby exception.
 
 use magnus::{error::ErrorType, prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
-use rusty_racer_runtime::{to_host, v8, Failure, HostFunctions, Isolate};
+use rusty_racer_runtime::{to_host, v8, ContextId, Failure, HostFunctions, Isolate, Resolution};
 
 use crate::core::{Core, HostState};
 use crate::gvl;
@@ -39,6 +39,13 @@ enum Outcome<'s> {
 }
 
 impl HostFunctions for RubyHost {
+    fn import(&self, specifier: &str, referrer_url: &str, ctx: ContextId) -> Resolution {
+        match self.core.get() {
+            Some(&core) => crate::es_module::dynamic_import(core, &self.state, specifier, referrer_url, ctx),
+            None => Resolution::Throw { message: "rusty_racer: the isolate is not ready".into(), host_error: None },
+        }
+    }
+
     fn call<'s>(
         &self,
         scope: &mut v8::PinScope<'s, '_>,
@@ -172,6 +179,16 @@ mod fiber {
         CONFLICT_NOTED.with(|c| c.set(true));
         let fiber: RClass = ruby.class_object().const_get("Fiber")?;
         fiber.funcall::<_, _, Value>("yield", ()).map(|_| ())
+    }
+}
+
+/// A resolver's Ruby exception, as the import's error: a StandardError is
+/// thrown as a JS Error tagged with it (re-raised with its own class if JS
+/// lets it escape); anything else stops the JS.
+pub fn raised_from_import(ruby: &Ruby, state: &HostState, e: Error) -> Resolution {
+    match raised(ruby, state, e) {
+        Outcome::Raised { message, id } => Resolution::Throw { message, host_error: id },
+        _ => Resolution::Stop,
     }
 }
 

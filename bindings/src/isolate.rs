@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use magnus::{gc, prelude::*, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData, Value};
-use rr_glue::{Pairs, SymbolName, ThreadToken};
+use rr_glue::{Callable, Pairs, SymbolName, ThreadToken};
 use rusty_racer_runtime::{self as runtime, IsolateOptions};
 
 use crate::context::Context;
@@ -158,6 +158,17 @@ impl IsolateApi for Isolate {
         drop(slot);
         self.core.release_now();
         Ok(())
+    }
+
+    // idl/isolate.yaml Isolate#dynamic_import_resolver=
+    fn set_dynamic_import_resolver(&self, _: &Ruby, resolver: Option<Callable>) -> Result<(), Error> {
+        self.core.state.set_import_resolver(resolver.map(|c| c.0));
+        Ok(())
+    }
+
+    // idl/isolate.yaml Isolate#dynamic_import_resolver
+    fn dynamic_import_resolver(&self, ruby: &Ruby) -> Result<Value, Error> {
+        Ok(self.core.state.import_resolver().unwrap_or_else(|| ruby.qnil().as_value()))
     }
 
     // idl/isolate.yaml Isolate#disposed? (any thread)

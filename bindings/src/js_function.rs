@@ -5,23 +5,19 @@ use std::sync::Arc;
 
 use magnus::{gc, prelude::*, DataTypeFunctions, Error, Ruby, TypedData, Value};
 use rr_glue::ThreadToken;
-use rusty_racer_runtime::{v8, Failure, FunctionId};
+use rusty_racer_runtime::{v8, Failure, FunctionId, HandleKind};
 
 use crate::core::{Core, HostState};
 use crate::generated::{ErrorClass, JSFunctionApi};
 use crate::gvl::RubyGate;
+use crate::kept::KeptHandle;
 use crate::values::{function_in, RubyValues, ToJs};
 
 #[derive(TypedData)]
 #[magnus(class = "RustyRacer::JSFunction", mark, free_immediately, size)]
 pub struct JSFunction {
-    handle: Arc<Handle>,
-}
-
-/// A kept JS function; shared with the Procs `to_proc` makes.
-struct Handle {
-    core: Arc<Core>,
-    id: FunctionId,
+    /// Shared with the Procs `to_proc` makes.
+    handle: Arc<KeptHandle>,
 }
 
 impl DataTypeFunctions for JSFunction {
@@ -31,21 +27,9 @@ impl DataTypeFunctions for JSFunction {
     }
 }
 
-impl Drop for Handle {
-    fn drop(&mut self) {
-        // On whatever thread the GC runs: only queued; the isolate releases
-        // the V8 handle at its next operation, under its lock.
-        if let Ok(runtime) = self.core.runtime.try_borrow() {
-            if let Some(isolate) = runtime.as_ref() {
-                isolate.forget(rusty_racer_runtime::HandleKind::Function, self.id);
-            }
-        }
-    }
-}
-
 impl JSFunction {
     pub fn new(core: Arc<Core>, id: FunctionId) -> Self {
-        JSFunction { handle: Arc::new(Handle { core, id }) }
+        JSFunction { handle: Arc::new(KeptHandle::new(core, HandleKind::Function, id)) }
     }
 
     pub fn from_value(ruby: &Ruby, value: Value) -> Option<&'static JSFunction> {
@@ -75,7 +59,18 @@ impl JSFunction {
     }
 }
 
-impl Handle {
+/// Calls through the handle a JSFunction shares with its Procs.
+trait Call {
+    fn call_with<R>(
+        &self,
+        ruby: &Ruby,
+        args: &[Value],
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
+    ) -> Result<R, Error>;
+    fn call(&self, ruby: &Ruby, args: &[Value]) -> Result<Value, Error>;
+}
+
+impl Call for KeptHandle {
     fn call_with<R>(
         &self,
         ruby: &Ruby,
@@ -125,7 +120,7 @@ impl JSFunctionApi for JSFunction {
 
     // idl/js_function.yaml JSFunction#name
     fn name(&self, ruby: &Ruby) -> Result<String, Error> {
-        let Handle { core, id } = &*self.handle;
+        let KeptHandle { core, id, .. } = &*self.handle;
         core.with(ruby, |isolate| isolate.function_name(*id).map_err(Failure::Js))
     }
 

@@ -4,13 +4,16 @@
 
 mod context;
 mod core;
+mod es_module;
 mod gvl;
 mod host;
 mod isolate;
 mod js_function;
+mod kept;
 mod module;
 mod pins;
 mod platform;
+mod script;
 mod values;
 
 mod generated {
@@ -18,10 +21,12 @@ mod generated {
 }
 
 pub use context::Context;
+pub use es_module::Module;
 pub use isolate::Isolate;
 pub use js_function::JSFunction;
 pub use module::RustyRacer;
 pub use platform::Platform;
+pub use script::Script;
 
 #[magnus::init(name = "rusty_racer")]
 fn init(ruby: &magnus::Ruby) -> Result<(), magnus::Error> {

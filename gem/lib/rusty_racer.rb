@@ -11,3 +11,4 @@ rescue LoadError => e
   raise LoadError, "rusty_racer's extension is not built (#{e.message}); run bin/setup in the checkout, " \
                    "or install the gem so its extconf builds it"
 end
+require_relative "rusty_racer/file_resolver"

@@ -580,6 +580,7 @@ impl Isolate {
     ) -> Result<R, Failure<E>> {
         self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
             let (script, _) = crate::script::compile(tc, source, filename, &CompileSettings::default())?;
+            let script = script.bind_to_current_context(tc);
             let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
             convert(tc, value)
         })

@@ -603,6 +603,15 @@ impl Isolate {
         })
     }
 
+    /// Kept module `id`'s URL (its filename, or the specifier `import()`
+    /// loaded it by when that was a placeholder like "<compile_module>").
+    pub fn module_url(&self, id: ModuleId) -> Result<String, JsError> {
+        self.enter(|isolate, _| {
+            let table = isolate.get_slot::<Table>().ok_or_else(gone)?.borrow();
+            Ok(table.kept.get(id).ok_or_else(gone)?.url.clone())
+        })?
+    }
+
     pub fn module_status(&self, id: ModuleId) -> Result<ModuleStatus, JsError> {
         self.run::<_, JsError>(Realm::Kept(HandleKind::Module, id), Some(0), |tc, _| Ok(status_of(kept(tc, id)?.0)))
             .map_err(|f| f.into_js_error("reading the status failed"))

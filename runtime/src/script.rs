@@ -14,7 +14,10 @@ use crate::kept::{HandleKind, Slab};
 pub type ScriptId = u32;
 
 pub(crate) struct Kept {
-    script: v8::Global<v8::Script>,
+    /// Bound to its realm afresh for each run: V8 fails a CHECK (and so
+    /// aborts) running one bound script twice once it declared a
+    /// top-level `let` or `const`.
+    script: v8::Global<v8::UnboundScript>,
     ctx: ContextId,
     source_hash: u64,
 }
@@ -30,14 +33,14 @@ fn gone() -> JsError {
     JsError::new(ErrorKind::Usage, "the script has been disposed")
 }
 
-/// Compiles `source` as a classic script in the current context; the
-/// second value tells whether a given cache was rejected.
+/// Compiles `source` as a classic script; the second value tells whether a
+/// given cache was rejected.
 pub(crate) fn compile<'s, E>(
     tc: &mut v8::PinScope<'s, '_>,
     source: &str,
     filename: &str,
     settings: &CompileSettings<'_>,
-) -> Result<(v8::Local<'s, v8::Script>, bool), Failure<E>> {
+) -> Result<(v8::Local<'s, v8::UnboundScript>, bool), Failure<E>> {
     let code = cache::v8_string(tc, source, "source")?;
     let name = cache::v8_string(tc, filename, "filename")?;
     let origin = cache::origin(tc, name, false);
@@ -47,7 +50,7 @@ pub(crate) fn compile<'s, E>(
         v8::tc_scope!(let compile, tc);
         let unbound = v8::script_compiler::compile_unbound_script(compile, &mut src, options, NoCacheReason::NoReason);
         match unbound {
-            Some(unbound) => unbound.bind_to_current_context(compile),
+            Some(unbound) => unbound,
             None => return Err(cache::compile_failure(compile)),
         }
     };
@@ -84,7 +87,7 @@ impl Isolate {
             let (script, cache_rejected) = compile(tc, source, filename, settings)?;
             let cached_data = settings
                 .produce_cache
-                .then(|| script.get_unbound_script(tc).create_code_cache())
+                .then(|| script.create_code_cache())
                 .flatten()
                 .map(|bytes| cache::wrap(CacheKind::Script, source_hash, &bytes));
             let kept = Kept { script: v8::Global::new(tc, script), ctx, source_hash };
@@ -108,6 +111,7 @@ impl Isolate {
                 let table = tc.get_slot::<Table>().ok_or_else(gone)?.borrow();
                 v8::Local::new(tc, &table.get(id).ok_or_else(gone)?.script)
             };
+            let script = script.bind_to_current_context(tc);
             let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
             convert(tc, value)
         })
@@ -123,7 +127,7 @@ impl Isolate {
                 let kept = table.get(id).ok_or_else(gone)?;
                 (v8::Local::new(tc, &kept.script), kept.source_hash)
             };
-            let bytes = script.get_unbound_script(tc).create_code_cache();
+            let bytes = script.create_code_cache();
             Ok(bytes.map(|b| cache::wrap(CacheKind::Script, source_hash, &b)))
         })
         .map_err(|f| f.into_js_error("making the code cache failed"))

@@ -72,9 +72,10 @@ pub fn generate(api: &Api) -> TokenStream {
         "The module functions of `{}`, implemented by `crate::{}`.\n\n{}",
         module.name, module.name, module.doc
     ));
-    let fn_sigs = module.functions.iter().map(|m| cx.trait_method(m, None));
-    let fn_glue = module.functions.iter().map(|m| cx.glue(m, None));
-    let fn_defs = module.functions.iter().map(|m| {
+    let native = || module.functions.iter().filter(|m| m.ruby.is_none());
+    let fn_sigs = native().map(|m| cx.trait_method(m, None));
+    let fn_glue = native().map(|m| cx.glue(m, None));
+    let fn_defs = native().map(|m| {
         let name = &m.name;
         let glue = glue_name(None, m);
         quote! { module.define_module_function(#name, ::rr_glue::magnus::function!(#glue, -1))?; }
@@ -104,7 +105,7 @@ pub fn generate(api: &Api) -> TokenStream {
         }
 
         /// Defines the module with its errors, constants and functions (not its classes).
-        pub fn define_module(ruby: &::rr_glue::magnus::Ruby) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
+        pub fn define_top_module(ruby: &::rr_glue::magnus::Ruby) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
             use ::rr_glue::magnus::prelude::*;
             let module = ruby.define_module(#module_name)?;
             define_errors(ruby, module)?;
@@ -116,7 +117,7 @@ pub fn generate(api: &Api) -> TokenStream {
 
         /// Defines everything: the module, then each class.
         pub fn init(ruby: &::rr_glue::magnus::Ruby) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
-            let module = define_module(ruby)?;
+            let module = define_top_module(ruby)?;
             #(#class_defs)*
             Ok(module)
         }
@@ -125,7 +126,7 @@ pub fn generate(api: &Api) -> TokenStream {
         #(#classes)*
 
         #[allow(dead_code)]
-        fn __rr_module_impl_is(_: &crate::#module_impl) where crate::#module_impl: #module_trait {}
+        fn __rr_top_module_impl_is(_: &crate::#module_impl) where crate::#module_impl: #module_trait {}
     }
 }
 
@@ -221,9 +222,11 @@ impl Cx<'_> {
                 fn guard_is_disposed(&self) -> bool;
             }
         });
-        let sigs = c.methods.iter().map(|m| self.trait_method(m, Some(c)));
-        let glue = c.methods.iter().map(|m| self.glue(m, Some(c)));
-        let defs = c.methods.iter().map(|m| {
+        // Methods written in Ruby have no glue (only RBS).
+        let native = || c.methods.iter().filter(|m| m.ruby.is_none());
+        let sigs = native().map(|m| self.trait_method(m, Some(c)));
+        let glue = native().map(|m| self.glue(m, Some(c)));
+        let defs = native().map(|m| {
             let name = &m.name;
             let glue = glue_name(Some(c), m);
             if m.singleton {

@@ -94,6 +94,8 @@ pub struct Method {
     pub threading: Threading,
     pub singleton: bool,
     pub allow_disposed: bool,
+    /// Written in Ruby (the file under gem/lib/ that defines it).
+    pub ruby: Option<String>,
     pub args: Vec<Arg>,
     pub kwargs: Vec<Arg>,
     pub block: Option<Block>,
@@ -133,7 +135,7 @@ pub enum Literal {
 }
 
 /// Ruby's own exceptions a method may declare in `raises:`.
-pub const RUBY_ERRORS: &[&str] = &["ArgumentError", "TypeError", "RangeError"];
+pub const RUBY_ERRORS: &[&str] = &["ArgumentError", "TypeError", "RangeError", "EncodingError"];
 
 #[derive(Debug)]
 pub struct IdlError {
@@ -565,6 +567,11 @@ impl<'a> Checker<'a> {
         if singleton && threading == Threading::Owner {
             return Err(fail("`threading: owner` needs an instance method (a singleton method or module function has no owner to check)".into()));
         }
+        if let Some(file) = &raw.ruby {
+            if !file.starts_with("gem/lib/") || !file.ends_with(".rb") {
+                return Err(fail(format!("ruby: `{file}` must be a .rb file under gem/lib/")));
+            }
+        }
         if raw.allow_disposed && !disposable {
             return Err(fail("allow_disposed is only for methods of a disposable class".into()));
         }
@@ -620,6 +627,7 @@ impl<'a> Checker<'a> {
             threading,
             singleton,
             allow_disposed: raw.allow_disposed,
+            ruby: raw.ruby.clone(),
             args,
             kwargs,
             block,

@@ -95,6 +95,9 @@ pub struct RawMethod {
     pub singleton: bool,
     #[serde(default)]
     pub allow_disposed: bool,
+    /// Written in Ruby, in this file under gem/lib/: no glue, still in RBS.
+    #[serde(default)]
+    pub ruby: Option<String>,
     #[serde(default)]
     pub args: Vec<RawArg>,
     #[serde(default)]

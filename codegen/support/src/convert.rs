@@ -23,6 +23,8 @@ pub enum Mismatch {
     Type(String),
     Range(String),
     Value(String),
+    /// A String in the wrong encoding (EncodingError).
+    Encoding(String),
 }
 
 impl From<String> for Mismatch {
@@ -38,6 +40,7 @@ impl Mismatch {
             Mismatch::Type(got) => Mismatch::Type(what(got)),
             Mismatch::Range(got) => Mismatch::Range(what(got)),
             Mismatch::Value(got) => Mismatch::Value(what(got)),
+            Mismatch::Encoding(got) => Mismatch::Encoding(what(got)),
         }
     }
 }
@@ -86,6 +89,7 @@ fn type_error<T: FromArg>(ruby: &Ruby, method: &str, name: &str, got: Mismatch) 
         Mismatch::Type(got) => (ruby.exception_type_error(), got),
         Mismatch::Range(got) => (ruby.exception_range_error(), got),
         Mismatch::Value(got) => (ruby.exception_arg_error(), got),
+        Mismatch::Encoding(got) => (ruby.exception_encoding_error(), got),
     };
     Error::new(class, format!("{method}: {name} must be {} (got {got})", T::expected(ruby)))
 }
@@ -138,11 +142,19 @@ impl FromArg for String {
 
 impl FromArg for Binary {
     fn expected(_: &Ruby) -> String {
-        "a String (of bytes)".into()
+        "a binary (ASCII-8BIT) String".into()
     }
     #[inline]
-    fn from_arg(_: &Ruby, value: Value) -> Result<Self, Mismatch> {
+    fn from_arg(ruby: &Ruby, value: Value) -> Result<Self, Mismatch> {
         let s = RString::from_value(value).ok_or_else(|| class_of(value))?;
+        // Text is not bytes: a UTF-8 String read back from a file in text
+        // mode has lost what a binary one keeps.
+        if s.enc_get() != ruby.ascii8bit_encindex() {
+            return Err(Mismatch::Encoding(format!(
+                "a {} String",
+                magnus::encoding::RbEncoding::from(s.enc_get()).name()
+            )));
+        }
         // SAFETY: the slice is copied before any Ruby code can run.
         Ok(Binary(unsafe { s.as_slice() }.to_vec()))
     }

@@ -189,7 +189,7 @@ pub trait RustyRacerFixtureApi {
     >;
 }
 /// Defines the module with its errors, constants and functions (not its classes).
-pub fn define_module(
+pub fn define_top_module(
     ruby: &::rr_glue::magnus::Ruby,
 ) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
     use ::rr_glue::magnus::prelude::*;
@@ -247,7 +247,7 @@ pub fn define_module(
 pub fn init(
     ruby: &::rr_glue::magnus::Ruby,
 ) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
-    let module = define_module(ruby)?;
+    let module = define_top_module(ruby)?;
     define_widget(ruby, module)?;
     Ok(module)
 }
@@ -1058,7 +1058,7 @@ where
     crate::Widget: WidgetApi,
 {}
 #[allow(dead_code)]
-fn __rr_module_impl_is(_: &crate::RustyRacerFixture)
+fn __rr_top_module_impl_is(_: &crate::RustyRacerFixture)
 where
     crate::RustyRacerFixture: RustyRacerFixtureApi,
 {}

@@ -154,6 +154,55 @@ impl ::rr_glue::IntoRuby for Microtasks {
         ::rr_glue::IntoRuby::into_ruby(::rr_glue::SymbolName(self.name().into()), ruby)
     }
 }
+/// Where an ES module is in V8's life cycle (Module#status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleStatus {
+    Uninstantiated,
+    Instantiating,
+    Instantiated,
+    Evaluating,
+    Evaluated,
+    Errored,
+}
+impl ModuleStatus {
+    /// The Ruby symbol's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Uninstantiated => "uninstantiated",
+            Self::Instantiating => "instantiating",
+            Self::Instantiated => "instantiated",
+            Self::Evaluating => "evaluating",
+            Self::Evaluated => "evaluated",
+            Self::Errored => "errored",
+        }
+    }
+}
+impl ::rr_glue::FromArg for ModuleStatus {
+    fn expected(_: &::rr_glue::magnus::Ruby) -> ::std::string::String {
+        "one of :uninstantiated, :instantiating, :instantiated, :evaluating, :evaluated, :errored"
+            .into()
+    }
+    fn from_arg(
+        ruby: &::rr_glue::magnus::Ruby,
+        value: ::rr_glue::magnus::Value,
+    ) -> ::std::result::Result<Self, ::rr_glue::Mismatch> {
+        let ::rr_glue::SymbolName(name) = ::rr_glue::FromArg::from_arg(ruby, value)?;
+        match name.as_str() {
+            "uninstantiated" => Ok(Self::Uninstantiated),
+            "instantiating" => Ok(Self::Instantiating),
+            "instantiated" => Ok(Self::Instantiated),
+            "evaluating" => Ok(Self::Evaluating),
+            "evaluated" => Ok(Self::Evaluated),
+            "errored" => Ok(Self::Errored),
+            _ => Err(::rr_glue::Mismatch::Value(::std::format!(":{name}"))),
+        }
+    }
+}
+impl ::rr_glue::IntoRuby for ModuleStatus {
+    fn into_ruby(self, ruby: &::rr_glue::magnus::Ruby) -> ::rr_glue::magnus::Value {
+        ::rr_glue::IntoRuby::into_ruby(::rr_glue::SymbolName(self.name().into()), ruby)
+    }
+}
 /// The module functions of `RustyRacer`, implemented by `crate::RustyRacer`.
 ///
 /// rusty_racer embeds the V8 JavaScript engine in Ruby. Create an
@@ -161,6 +210,15 @@ impl ::rr_glue::IntoRuby for Microtasks {
 /// take its default Context and eval or call JavaScript there; values are
 /// marshalled both ways and Ruby callables can be attached as JS functions.
 pub trait RustyRacerApi {
+    /// `RustyRacer.cached_data_version_tag() -> Integer` (any thread)
+    ///
+    /// V8's code-cache version tag, a non-zero Integer that changes with
+    /// V8's version and flags: store it beside a cache and drop the cache
+    /// when it differs. (A cache of another V8 is also rejected by itself.)
+    #[allow(clippy::too_many_arguments)]
+    fn cached_data_version_tag(
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
     /// `RustyRacer.live_isolate_count() -> Integer` (any thread)
     ///
     /// How many isolates exist in this process and are not yet disposed.
@@ -181,13 +239,18 @@ pub trait RustyRacerApi {
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
 }
 /// Defines the module with its errors, constants and functions (not its classes).
-pub fn define_module(
+pub fn define_top_module(
     ruby: &::rr_glue::magnus::Ruby,
 ) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
     use ::rr_glue::magnus::prelude::*;
     let module = ruby.define_module("RustyRacer")?;
     define_errors(ruby, module)?;
     module.define_class("JSMap", ruby.class_hash())?;
+    module
+        .define_module_function(
+            "cached_data_version_tag",
+            ::rr_glue::magnus::function!(__rr_module_s_cached_data_version_tag, - 1),
+        )?;
     module
         .define_module_function(
             "live_isolate_count",
@@ -204,12 +267,32 @@ pub fn define_module(
 pub fn init(
     ruby: &::rr_glue::magnus::Ruby,
 ) -> ::std::result::Result<::rr_glue::magnus::RModule, ::rr_glue::magnus::Error> {
-    let module = define_module(ruby)?;
+    let module = define_top_module(ruby)?;
     define_context(ruby, module)?;
     define_isolate(ruby, module)?;
     define_j_s_function(ruby, module)?;
+    define_module(ruby, module)?;
     define_platform(ruby, module)?;
+    define_script(ruby, module)?;
     Ok(module)
+}
+///Glue for `RustyRacer.cached_data_version_tag`.
+fn __rr_module_s_cached_data_version_tag(
+    ruby: &::rr_glue::magnus::Ruby,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer.cached_data_version_tag";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::RustyRacer as RustyRacerApi>::cached_data_version_tag(ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer.live_isolate_count`.
 fn __rr_module_s_live_isolate_count(
@@ -343,6 +426,47 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+    /// `Context#compile(source, filename: "<compile>", cached_data: nil, produce_cache: false, eager: false) -> Script` (owner thread)
+    ///
+    /// Compiles source as a classic script, to run (again) with Script#run.
+    /// A syntax error raises ParseError here, naming file and line.
+    ///
+    ///
+    /// Raises: ParseError, EncodingError.
+    #[allow(clippy::too_many_arguments)]
+    fn compile(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        source: ::std::string::String,
+        filename: ::std::string::String,
+        cached_data: ::std::option::Option<::rr_glue::Binary>,
+        produce_cache: bool,
+        eager: bool,
+    ) -> ::std::result::Result<
+        ::rr_glue::magnus::typed_data::Obj<crate::Script>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Context#compile_module(source, filename: "<compile_module>", cached_data: nil, produce_cache: false, eager: false) -> Module` (owner thread)
+    ///
+    /// Compiles source as an ES module; link it with Module#instantiate and
+    /// run it with Module#evaluate. `filename` is its URL (import.meta.url,
+    /// and the referrer its imports are resolved against).
+    ///
+    ///
+    /// Raises: ParseError, EncodingError.
+    #[allow(clippy::too_many_arguments)]
+    fn compile_module(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        source: ::std::string::String,
+        filename: ::std::string::String,
+        cached_data: ::std::option::Option<::rr_glue::Binary>,
+        produce_cache: bool,
+        eager: bool,
+    ) -> ::std::result::Result<
+        ::rr_glue::magnus::typed_data::Obj<crate::Module>,
+        ::rr_glue::magnus::Error,
+    >;
 }
 ///Defines `RustyRacer::Context` under `module`.
 pub fn define_context(
@@ -371,6 +495,16 @@ pub fn define_context(
             ::rr_glue::magnus::method!(__rr_context_attach_many, - 1),
         )?;
     class.define_method("id", ::rr_glue::magnus::method!(__rr_context_id, - 1))?;
+    class
+        .define_method(
+            "compile",
+            ::rr_glue::magnus::method!(__rr_context_compile, - 1),
+        )?;
+    class
+        .define_method(
+            "compile_module",
+            ::rr_glue::magnus::method!(__rr_context_compile_module, - 1),
+        )?;
     Ok(class)
 }
 ///The owner-thread and disposed checks of `RustyRacer::Context` methods.
@@ -654,6 +788,132 @@ fn __rr_context_id(
     let result = <crate::Context as ContextApi>::id(rb_self, ruby)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
+///Glue for `RustyRacer::Context#compile`.
+fn __rr_context_compile(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#compile";
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["source"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_filename, kw_cached_data, kw_produce_cache, kw_eager] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["filename", "cached_data", "produce_cache", "eager"],
+        [false, false, false, false],
+    )?;
+    let filename: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "filename",
+        kw_filename,
+        || ::std::string::String::from("<compile>"),
+    )?;
+    let cached_data: ::std::option::Option<::rr_glue::Binary> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "cached_data",
+        kw_cached_data,
+        || ::std::option::Option::None,
+    )?;
+    let produce_cache: bool = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "produce_cache",
+        kw_produce_cache,
+        || false,
+    )?;
+    let eager: bool = ::rr_glue::arg_or(ruby, METHOD, "eager", kw_eager, || false)?;
+    let source: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "source",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::compile(
+        rb_self,
+        ruby,
+        source,
+        filename,
+        cached_data,
+        produce_cache,
+        eager,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#compile_module`.
+fn __rr_context_compile_module(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#compile_module";
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["source"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_filename, kw_cached_data, kw_produce_cache, kw_eager] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["filename", "cached_data", "produce_cache", "eager"],
+        [false, false, false, false],
+    )?;
+    let filename: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "filename",
+        kw_filename,
+        || ::std::string::String::from("<compile_module>"),
+    )?;
+    let cached_data: ::std::option::Option<::rr_glue::Binary> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "cached_data",
+        kw_cached_data,
+        || ::std::option::Option::None,
+    )?;
+    let produce_cache: bool = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "produce_cache",
+        kw_produce_cache,
+        || false,
+    )?;
+    let eager: bool = ::rr_glue::arg_or(ruby, METHOD, "eager", kw_eager, || false)?;
+    let source: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "source",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::compile_module(
+        rb_self,
+        ruby,
+        source,
+        filename,
+        cached_data,
+        produce_cache,
+        eager,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
 #[allow(dead_code)]
 fn __rr_context_impl_is(_: &crate::Context)
 where
@@ -752,6 +1012,27 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         ruby: &::rr_glue::magnus::Ruby,
         path_or_io: ::rr_glue::magnus::Value,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#dynamic_import_resolver=(resolver) -> nil` (owner thread)
+    ///
+    /// Serves JS import(): called as resolver.call(specifier, referrer_url,
+    /// context) with the realm import() ran in, it returns a Module of that
+    /// context (merely compiled is enough: it is linked through the same
+    /// resolver, and evaluated) or nil, which rejects the import. nil here
+    /// removes it (import() then rejects).
+    #[allow(clippy::too_many_arguments)]
+    fn set_dynamic_import_resolver(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        resolver: ::std::option::Option<::rr_glue::Callable>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Isolate#dynamic_import_resolver() -> Object` (owner thread)
+    ///
+    /// The resolver import() uses, or nil.
+    #[allow(clippy::too_many_arguments)]
+    fn dynamic_import_resolver(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Isolate#terminate() -> nil` (any thread)
     ///
     /// Stops the JavaScript this isolate is running; the running eval or call
@@ -827,6 +1108,16 @@ pub fn define_isolate(
         .define_method(
             "write_heap_snapshot",
             ::rr_glue::magnus::method!(__rr_isolate_write_heap_snapshot, - 1),
+        )?;
+    class
+        .define_method(
+            "dynamic_import_resolver=",
+            ::rr_glue::magnus::method!(__rr_isolate_set_dynamic_import_resolver, - 1),
+        )?;
+    class
+        .define_method(
+            "dynamic_import_resolver",
+            ::rr_glue::magnus::method!(__rr_isolate_dynamic_import_resolver, - 1),
         )?;
     class
         .define_method(
@@ -1069,6 +1360,56 @@ fn __rr_isolate_write_heap_snapshot(
         ruby,
         path_or_io,
     )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#dynamic_import_resolver=`.
+fn __rr_isolate_set_dynamic_import_resolver(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#dynamic_import_resolver=";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["resolver"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let resolver: ::std::option::Option<::rr_glue::Callable> = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "resolver",
+        call.args[0usize],
+    )?;
+    let result = <crate::Isolate as IsolateApi>::set_dynamic_import_resolver(
+        rb_self,
+        ruby,
+        resolver,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#dynamic_import_resolver`.
+fn __rr_isolate_dynamic_import_resolver(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#dynamic_import_resolver";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::dynamic_import_resolver(rb_self, ruby)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer::Isolate#terminate`.
@@ -1372,6 +1713,468 @@ fn __rr_j_s_function_impl_is(_: &crate::JSFunction)
 where
     crate::JSFunction: JSFunctionApi,
 {}
+/// `RustyRacer::Module`, implemented by `crate::Module`.
+///
+/// An ES module compiled by Context#compile_module: link it with
+/// #instantiate (a block resolves each import), run it with #evaluate, read
+/// its exports with #namespace. Confined to the isolate's thread; disposed
+/// with its isolate or by #dispose.
+pub trait ModuleApi: Sized + ::rr_glue::magnus::TypedData {
+    /// The thread that owns this object (for `threading: owner` methods).
+    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// Whether this object is disposed (checked before every method not marked allow_disposed).
+    fn guard_is_disposed(&self) -> bool;
+    /// `Module#instantiate(&block) -> Module` (owner thread)
+    ///
+    /// Links the module and everything it imports: the block is called with
+    /// each import's specifier and the URL (filename) of the module importing
+    /// it, and returns a Module of the same context, or nil (the link then
+    /// fails naming both). A module linked already is left alone. Returns self.
+    ///
+    ///
+    /// Raises: RuntimeError, TypeError.
+    #[allow(clippy::too_many_arguments)]
+    fn instantiate(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        block: ::rr_glue::magnus::block::Proc,
+    ) -> ::std::result::Result<
+        ::rr_glue::magnus::typed_data::Obj<crate::Module>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Module#evaluate(timeout_ms: nil) -> nil` (owner thread)
+    ///
+    /// Runs the module (once: again, it reports how that went). With
+    /// microtasks :auto its top-level await settles before this returns, and
+    /// a rejection raises (the module is then :errored).
+    ///
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        timeout_ms: ::std::option::Option<i64>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Module#namespace() -> Object` (owner thread)
+    ///
+    /// The module's exports as a Hash (name => value). Reading a binding
+    /// before evaluation raises RuntimeError ("... before initialization");
+    /// an errored module raises its error.
+    ///
+    ///
+    /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
+    fn namespace(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+    /// `Module#status() -> ModuleStatus` (owner thread)
+    ///
+    /// Where the module is in V8's life cycle.
+    #[allow(clippy::too_many_arguments)]
+    fn status(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<ModuleStatus, ::rr_glue::magnus::Error>;
+    /// `Module#graph_async?() -> Boolean` (owner thread)
+    ///
+    /// Whether the module or anything it imports has top-level await. Only
+    /// once instantiated (RuntimeError before).
+    ///
+    ///
+    /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
+    fn is_graph_async(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+    /// `Module#cached_data() -> Binary?` (owner thread)
+    ///
+    /// As Script#cached_data.
+    #[allow(clippy::too_many_arguments)]
+    fn cached_data(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::rr_glue::Binary>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Module#cache_rejected?() -> Boolean` (owner thread)
+    ///
+    /// As Script#cache_rejected?.
+    #[allow(clippy::too_many_arguments)]
+    fn is_cache_rejected(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+    /// `Module#create_code_cache() -> Binary?` (owner thread)
+    ///
+    /// A cache made now, including the functions that ran (also after an
+    /// error); nil when V8 cannot make one. Not from inside a callback.
+    ///
+    ///
+    /// Raises: Error.
+    #[allow(clippy::too_many_arguments)]
+    fn create_code_cache(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::rr_glue::Binary>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Module#url() -> String` (owner thread)
+    ///
+    /// The module's URL (its filename, or the specifier import() loaded it by).
+    #[allow(clippy::too_many_arguments)]
+    fn url(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::std::string::String, ::rr_glue::magnus::Error>;
+    /// `Module#dispose() -> nil` (owner thread)
+    ///
+    /// Lets V8 free the module once nothing imports it; using it afterwards raises DisposedError.
+    #[allow(clippy::too_many_arguments)]
+    fn dispose(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Module#disposed?() -> Boolean` (owner thread)
+    ///
+    /// Whether
+    #[allow(clippy::too_many_arguments)]
+    fn is_disposed(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Module` under `module`.
+pub fn define_module(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Module", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class
+        .define_method(
+            "instantiate",
+            ::rr_glue::magnus::method!(__rr_module_instantiate, - 1),
+        )?;
+    class
+        .define_method(
+            "evaluate",
+            ::rr_glue::magnus::method!(__rr_module_evaluate, - 1),
+        )?;
+    class
+        .define_method(
+            "namespace",
+            ::rr_glue::magnus::method!(__rr_module_namespace, - 1),
+        )?;
+    class.define_method("status", ::rr_glue::magnus::method!(__rr_module_status, - 1))?;
+    class
+        .define_method(
+            "graph_async?",
+            ::rr_glue::magnus::method!(__rr_module_is_graph_async, - 1),
+        )?;
+    class
+        .define_method(
+            "cached_data",
+            ::rr_glue::magnus::method!(__rr_module_cached_data, - 1),
+        )?;
+    class
+        .define_method(
+            "cache_rejected?",
+            ::rr_glue::magnus::method!(__rr_module_is_cache_rejected, - 1),
+        )?;
+    class
+        .define_method(
+            "create_code_cache",
+            ::rr_glue::magnus::method!(__rr_module_create_code_cache, - 1),
+        )?;
+    class.define_method("url", ::rr_glue::magnus::method!(__rr_module_url, - 1))?;
+    class
+        .define_method("dispose", ::rr_glue::magnus::method!(__rr_module_dispose, - 1))?;
+    class
+        .define_method(
+            "disposed?",
+            ::rr_glue::magnus::method!(__rr_module_is_disposed, - 1),
+        )?;
+    Ok(class)
+}
+///The owner-thread and disposed checks of `RustyRacer::Module` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_module_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::Module as ModuleApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Isolate#terminate, Isolate#dispose, Isolate#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::Module as ModuleApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "the Isolate of this Module",
+            ),
+        );
+    }
+    Ok(())
+}
+///Glue for `RustyRacer::Module#instantiate`.
+fn __rr_module_instantiate(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#instantiate";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let block = ::rr_glue::required_block(ruby, METHOD)?;
+    let result = <crate::Module as ModuleApi>::instantiate(rb_self, ruby, block)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#evaluate`.
+fn __rr_module_evaluate(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#evaluate";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let [kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["timeout_ms"],
+        [false],
+    )?;
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || ::std::option::Option::None,
+    )?;
+    let result = <crate::Module as ModuleApi>::evaluate(rb_self, ruby, timeout_ms)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#namespace`.
+fn __rr_module_namespace(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#namespace";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::namespace(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#status`.
+fn __rr_module_status(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#status";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::status(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#graph_async?`.
+fn __rr_module_is_graph_async(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#graph_async?";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::is_graph_async(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#cached_data`.
+fn __rr_module_cached_data(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#cached_data";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::cached_data(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#cache_rejected?`.
+fn __rr_module_is_cache_rejected(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#cache_rejected?";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::is_cache_rejected(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#create_code_cache`.
+fn __rr_module_create_code_cache(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#create_code_cache";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::create_code_cache(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#url`.
+fn __rr_module_url(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#url";
+    __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::url(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#dispose`.
+fn __rr_module_dispose(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#dispose";
+    __rr_module_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::dispose(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Module#disposed?`.
+fn __rr_module_is_disposed(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Module,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Module#disposed?";
+    __rr_module_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Module as ModuleApi>::is_disposed(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_module_impl_is(_: &crate::Module)
+where
+    crate::Module: ModuleApi,
+{}
 /// `RustyRacer::Platform`, implemented by `crate::Platform`.
 ///
 /// Process-wide V8 settings. V8 starts (and its flags freeze) with the first
@@ -1470,8 +2273,338 @@ fn __rr_platform_impl_is(_: &crate::Platform)
 where
     crate::Platform: PlatformApi,
 {}
+/// `RustyRacer::Script`, implemented by `crate::Script`.
+///
+/// A classic script compiled once (Context#compile) and run any number of
+/// times in the context it was compiled in. Top-level const, let and class
+/// declarations stay visible to later evals and scripts. Confined to the
+/// isolate's thread; disposed with its isolate or by #dispose.
+pub trait ScriptApi: Sized + ::rr_glue::magnus::TypedData {
+    /// The thread that owns this object (for `threading: owner` methods).
+    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// Whether this object is disposed (checked before every method not marked allow_disposed).
+    fn guard_is_disposed(&self) -> bool;
+    /// `Script#run(timeout_ms: nil) -> Object` (owner thread)
+    ///
+    /// Runs the script and returns its completion value, marshalled to Ruby.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        timeout_ms: ::std::option::Option<i64>,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
+    /// `Script#run_void(timeout_ms: nil) -> nil` (owner thread)
+    ///
+    /// Runs the script for its effect and returns nil; the completion value is never marshalled.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError.
+    #[allow(clippy::too_many_arguments)]
+    fn run_void(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        timeout_ms: ::std::option::Option<i64>,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Script#cached_data() -> Binary?` (owner thread)
+    ///
+    /// The cache made at compile time (a binary String), or nil without produce_cache.
+    #[allow(clippy::too_many_arguments)]
+    fn cached_data(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::rr_glue::Binary>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Script#cache_rejected?() -> Boolean` (owner thread)
+    ///
+    /// Whether the cached_data given to compile was refused (stale, foreign or damaged); false when none was given.
+    #[allow(clippy::too_many_arguments)]
+    fn is_cache_rejected(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+    /// `Script#create_code_cache() -> Binary?` (owner thread)
+    ///
+    /// A cache made now, holding the functions compiled so far: after #run it
+    /// includes the inner functions that ran (a warm cache). nil when V8
+    /// cannot make one. Not from inside a callback of this isolate (V8's
+    /// code-cache creation is not re-entrant).
+    ///
+    ///
+    /// Raises: Error.
+    #[allow(clippy::too_many_arguments)]
+    fn create_code_cache(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::rr_glue::Binary>,
+        ::rr_glue::magnus::Error,
+    >;
+    /// `Script#dispose() -> nil` (owner thread)
+    ///
+    /// Lets V8 free the script; using it afterwards raises DisposedError.
+    #[allow(clippy::too_many_arguments)]
+    fn dispose(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Script#disposed?() -> Boolean` (owner thread)
+    ///
+    /// Whether
+    #[allow(clippy::too_many_arguments)]
+    fn is_disposed(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Script` under `module`.
+pub fn define_script(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Script", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class.define_method("run", ::rr_glue::magnus::method!(__rr_script_run, - 1))?;
+    class
+        .define_method(
+            "run_void",
+            ::rr_glue::magnus::method!(__rr_script_run_void, - 1),
+        )?;
+    class
+        .define_method(
+            "cached_data",
+            ::rr_glue::magnus::method!(__rr_script_cached_data, - 1),
+        )?;
+    class
+        .define_method(
+            "cache_rejected?",
+            ::rr_glue::magnus::method!(__rr_script_is_cache_rejected, - 1),
+        )?;
+    class
+        .define_method(
+            "create_code_cache",
+            ::rr_glue::magnus::method!(__rr_script_create_code_cache, - 1),
+        )?;
+    class
+        .define_method("dispose", ::rr_glue::magnus::method!(__rr_script_dispose, - 1))?;
+    class
+        .define_method(
+            "disposed?",
+            ::rr_glue::magnus::method!(__rr_script_is_disposed, - 1),
+        )?;
+    Ok(class)
+}
+///The owner-thread and disposed checks of `RustyRacer::Script` methods.
+#[inline]
+#[allow(unused_variables)]
+fn __rr_script_guard(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    method: &str,
+    owner: bool,
+    disposed: bool,
+) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
+    if owner
+        && <crate::Script as ScriptApi>::guard_owner_thread(rb_self)
+            != ::rr_glue::current_thread()
+    {
+        return Err(
+            ::rr_glue::wrong_thread(
+                ErrorClass::WrongThreadError.class(ruby),
+                method,
+                "Isolate#terminate, Isolate#dispose, Isolate#disposed?",
+            ),
+        );
+    }
+    if disposed && <crate::Script as ScriptApi>::guard_is_disposed(rb_self) {
+        return Err(
+            ::rr_glue::disposed(
+                ErrorClass::DisposedError.class(ruby),
+                method,
+                "the Isolate of this Script",
+            ),
+        );
+    }
+    Ok(())
+}
+///Glue for `RustyRacer::Script#run`.
+fn __rr_script_run(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#run";
+    __rr_script_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let [kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["timeout_ms"],
+        [false],
+    )?;
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || ::std::option::Option::None,
+    )?;
+    let result = <crate::Script as ScriptApi>::run(rb_self, ruby, timeout_ms)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#run_void`.
+fn __rr_script_run_void(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#run_void";
+    __rr_script_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let [kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["timeout_ms"],
+        [false],
+    )?;
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || ::std::option::Option::None,
+    )?;
+    let result = <crate::Script as ScriptApi>::run_void(rb_self, ruby, timeout_ms)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#cached_data`.
+fn __rr_script_cached_data(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#cached_data";
+    __rr_script_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Script as ScriptApi>::cached_data(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#cache_rejected?`.
+fn __rr_script_is_cache_rejected(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#cache_rejected?";
+    __rr_script_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Script as ScriptApi>::is_cache_rejected(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#create_code_cache`.
+fn __rr_script_create_code_cache(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#create_code_cache";
+    __rr_script_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Script as ScriptApi>::create_code_cache(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#dispose`.
+fn __rr_script_dispose(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#dispose";
+    __rr_script_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Script as ScriptApi>::dispose(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Script#disposed?`.
+fn __rr_script_is_disposed(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Script,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Script#disposed?";
+    __rr_script_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Script as ScriptApi>::is_disposed(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
 #[allow(dead_code)]
-fn __rr_module_impl_is(_: &crate::RustyRacer)
+fn __rr_script_impl_is(_: &crate::Script)
+where
+    crate::Script: ScriptApi,
+{}
+#[allow(dead_code)]
+fn __rr_top_module_impl_is(_: &crate::RustyRacer)
 where
     crate::RustyRacer: RustyRacerApi,
 {}
