@@ -87,6 +87,12 @@ impl IsolateApi for Isolate {
         Ok(context)
     }
 
+    // idl/isolate.yaml Isolate#create_context
+    fn create_context(&self, ruby: &Ruby) -> Result<Obj<Context>, Error> {
+        let id = self.core.with(ruby, |isolate| isolate.new_context().map_err(runtime::Failure::Js))?;
+        Ok(ruby.obj_wrap(Context::new(Arc::clone(&self.core), id)))
+    }
+
     // idl/isolate.yaml Isolate#perform_microtask_checkpoint
     fn perform_microtask_checkpoint(&self, ruby: &Ruby) -> Result<(), Error> {
         self.core.with(ruby, |isolate| {

@@ -110,6 +110,8 @@ pub type Resolver<'a> = dyn FnMut(&str, &str) -> Resolution + 'a;
 /// The link in progress (V8's resolve callback cannot capture it).
 #[derive(Default)]
 struct Linking {
+    /// A link is in progress (its resolver may be out, being called).
+    active: Cell<bool>,
     resolver: Cell<Option<*mut Resolver<'static>>>,
     ctx: Cell<ContextId>,
 }
@@ -176,7 +178,7 @@ fn link<E>(
     resolver: &mut Resolver<'_>,
 ) -> Result<(), Failure<E>> {
     let linking = scope.get_slot::<Rc<Linking>>().cloned().ok_or_else(gone)?;
-    if linking.resolver.get().is_some() {
+    if linking.active.get() {
         return Err(Failure::Js(JsError::new(
             ErrorKind::Runtime,
             "cannot instantiate a module while another is being linked (from inside a module resolver): return \
@@ -187,12 +189,14 @@ fn link<E>(
     impl Drop for Done {
         fn drop(&mut self) {
             self.0.resolver.set(None);
+            self.0.active.set(false);
         }
     }
     // SAFETY: only the lifetime is erased; `Done` clears the pointer before
     // `resolver` goes out of scope, and V8 calls back only during the call.
     let erased: *mut Resolver<'static> = unsafe { std::mem::transmute(resolver as *mut Resolver<'_>) };
     linking.resolver.set(Some(erased));
+    linking.active.set(true);
     linking.ctx.set(ctx);
     let _done = Done(Rc::clone(&linking));
     match module.instantiate_module(scope, resolve) {

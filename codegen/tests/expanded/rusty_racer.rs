@@ -953,6 +953,23 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         ::rr_glue::magnus::typed_data::Obj<crate::Context>,
         ::rr_glue::magnus::Error,
     >;
+    /// `Isolate#create_context() -> Context` (owner thread)
+    ///
+    /// A new realm in this isolate: its own globalThis (and built-ins),
+    /// sharing the heap. Its id is greater than 0. Realms are same-origin:
+    /// objects passed between them are reachable from both, so a realm is
+    /// not an isolation boundary.
+    ///
+    ///
+    /// Raises: Error.
+    #[allow(clippy::too_many_arguments)]
+    fn create_context(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<
+        ::rr_glue::magnus::typed_data::Obj<crate::Context>,
+        ::rr_glue::magnus::Error,
+    >;
     /// `Isolate#perform_microtask_checkpoint() -> nil` (owner thread)
     ///
     /// Runs the queued promise jobs now, in the default context, under the
@@ -1083,6 +1100,11 @@ pub fn define_isolate(
         .define_method(
             "context",
             ::rr_glue::magnus::method!(__rr_isolate_context, - 1),
+        )?;
+    class
+        .define_method(
+            "create_context",
+            ::rr_glue::magnus::method!(__rr_isolate_create_context, - 1),
         )?;
     class
         .define_method(
@@ -1247,6 +1269,26 @@ fn __rr_isolate_context(
         ::std::option::Option::Some(0usize),
     )?;
     let result = <crate::Isolate as IsolateApi>::context(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Isolate#create_context`.
+fn __rr_isolate_create_context(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Isolate,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Isolate#create_context";
+    __rr_isolate_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Isolate as IsolateApi>::create_context(rb_self, ruby)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer::Isolate#perform_microtask_checkpoint`.
