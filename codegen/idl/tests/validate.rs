@@ -83,17 +83,56 @@ fn the_real_idl_declares_what_the_issue_lists() {
         [
             "new",
             "context",
+            "create_context",
             "perform_microtask_checkpoint",
             "heap_statistics",
             "low_memory_notification",
             "pump_message_loop",
             "write_heap_snapshot",
+            "dynamic_import_resolver=",
+            "dynamic_import_resolver",
             "terminate",
             "dispose",
             "disposed?"
         ]
     );
-    assert_eq!(names("Context"), ["eval", "eval_void", "call", "call_void", "attach", "attach_many", "id"]);
+    assert_eq!(
+        names("Context"),
+        [
+            "eval",
+            "eval_void",
+            "call",
+            "call_void",
+            "attach",
+            "attach_many",
+            "id",
+            "compile",
+            "compile_module",
+            "import"
+        ]
+    );
+    assert_eq!(
+        names("Script"),
+        ["run", "run_void", "cached_data", "cache_rejected?", "create_code_cache", "dispose", "disposed?"]
+    );
+    assert_eq!(
+        names("Module"),
+        [
+            "instantiate",
+            "evaluate",
+            "namespace",
+            "status",
+            "graph_async?",
+            "cached_data",
+            "cache_rejected?",
+            "create_code_cache",
+            "url",
+            "dispose",
+            "disposed?"
+        ]
+    );
+    let import = api.class("Context").unwrap().methods.iter().find(|m| m.name == "import").unwrap();
+    assert_eq!(import.ruby.as_deref(), Some("gem/lib/rusty_racer/file_resolver.rb"));
     let errors: Vec<(String, String)> = api.module.errors.iter().map(|e| (e.name.clone(), e.parent.clone())).collect();
     for (name, parent) in [
         ("Error", "::RuntimeError"),
@@ -135,4 +174,15 @@ fn value_classes_extend_a_core_class() {
     assert!(e.contains("M::JSMap: unknown parent `Struct` (one of Hash, Array, Object)"), "{e}");
     let e = load_module("value_classes:\n  - { name: Error, parent: Hash, doc: clash }\n").err().expect("refused");
     assert!(e.contains("class declared twice"), "{e}");
+}
+
+#[test]
+fn ruby_methods_name_a_ruby_file_under_gem_lib() {
+    let module = "module: M\ndoc: d\n";
+    let class = "class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: any\n    ruby: lib/k.rb\n";
+    let e = rr_idl::load_sources(&[("idl/m.yaml".into(), module.into()), ("idl/k.yaml".into(), class.into())], "idl")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("ruby: `lib/k.rb` must be a .rb file under gem/lib/"), "{e}");
 }
