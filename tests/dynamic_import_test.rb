@@ -107,4 +107,24 @@ class DynamicImportTest < RustyRacerTest
     assert_equal 2, evaluations
     assert_equal 1, ctx.eval("count")
   end
+
+  def test_import_of_a_module_under_evaluation_or_being_linked
+    iso = isolate
+    ctx = iso.context
+    a = ctx.compile_module("import './b'; export const name = 'a';", filename: "a")
+    b = ctx.compile_module("export let got; import('a').then(ns => got = ns.name);", filename: "b")
+    iso.dynamic_import_resolver = ->(specifier, _, _) { specifier == "a" ? a : b }
+    a.instantiate { b }.evaluate
+    assert_equal "a", b.namespace["got"]
+
+    linking = ctx.compile_module("import './dep'; export default 1")
+    iso.dynamic_import_resolver = ->(_, _, _) { linking }
+    linking.instantiate do
+      ctx.eval("var why; import('linking').catch(e => why = String(e))")
+      ctx.compile_module("export default 2")
+    end
+    iso.perform_microtask_checkpoint
+    assert_match(/while another is being linked/, ctx.eval("why"))
+  end
 end
+

@@ -243,4 +243,18 @@ class ModulesTest < RustyRacerTest
     dep.dispose
     assert_raises(RustyRacer::DisposedError) { ctx.compile_module("import './d'").instantiate { dep } }
   end
+
+  def test_evaluate_from_inside_its_own_evaluation_is_refused
+    ctx = context
+    mod = ctx.compile_module("export const seen = reenter(); export default 1")
+    reenter = lambda do
+      mod.evaluate
+    rescue RustyRacer::RuntimeError => e
+      [mod.status.to_s, e.message]
+    end
+    ctx.attach("reenter", reenter)
+    mod.instantiate { nil }.evaluate
+    assert_equal ["evaluating", "the module is being evaluated (#evaluate was called from inside its own evaluation)"],
+                 mod.namespace["seen"]
+  end
 end

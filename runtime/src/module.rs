@@ -378,11 +378,29 @@ fn load<'s>(
         Err(message) => return reject(scope, promise, &message, None),
     };
     v8::tc_scope!(let tc, scope);
-    if status_of(module) == ModuleStatus::Uninstantiated {
-        let mut resolver = |specifier: &str, referrer: &str| host.import(specifier, referrer, ctx);
-        if link::<()>(tc, module, ctx, &mut resolver).is_err() {
-            return settle_failed(tc, promise);
+    match status_of(module) {
+        ModuleStatus::Uninstantiated => {
+            let mut resolver = |specifier: &str, referrer: &str| host.import(specifier, referrer, ctx);
+            if let Err(failure) = link::<()>(tc, module, ctx, &mut resolver) {
+                if let Failure::Js(e) = failure {
+                    return reject(tc, promise, &e.message, None);
+                }
+                return settle_failed(tc, promise);
+            }
         }
+        // Evaluating it now would abort in V8.
+        ModuleStatus::Instantiating => {
+            let message = format!("cannot import {specifier:?} while it is being linked (from its module resolver)");
+            return reject(tc, promise, &message, None);
+        }
+        // Its evaluation is further up this stack (a cycle through import()):
+        // V8 aborts on evaluating it again. The promise's reactions run as
+        // promise jobs, after that evaluation has finished.
+        ModuleStatus::Evaluating => {
+            promise.resolve(tc, module.get_module_namespace());
+            return Ok(());
+        }
+        _ => {}
     }
     if status_of(module) == ModuleStatus::Errored && stopped {
         let error = errored(tc, module, stopped);
@@ -565,6 +583,14 @@ impl Isolate {
                     return Err(not_linked("#evaluate").into())
                 }
                 ModuleStatus::Errored => return Err(errored(tc, module, stopped).into()),
+                // V8 aborts on evaluating a module whose evaluation is on the stack.
+                ModuleStatus::Evaluating => {
+                    return Err(JsError::new(
+                        ErrorKind::Runtime,
+                        "the module is being evaluated (#evaluate was called from inside its own evaluation)",
+                    )
+                    .into());
+                }
                 _ => {}
             }
             let value = match self.run_js(gate, tc, op, |tc| module.evaluate(tc)) {
