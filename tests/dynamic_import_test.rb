@@ -126,5 +126,51 @@ class DynamicImportTest < RustyRacerTest
     iso.perform_microtask_checkpoint
     assert_match(/while another is being linked/, ctx.eval("why"))
   end
+
+  def test_non_local_exits_from_the_resolver_stop_the_js_and_are_raised
+    out, status = run_child(<<~RUBY)
+      require "timeout"
+      iso = RustyRacer::Isolate.new
+      iso.dynamic_import_resolver = ->(*) { throw :out }
+      p(catch(:out) { iso.context.eval("import('a'); 'went on'") })
+      iso.dynamic_import_resolver = ->(*) { sleep 5 }
+      begin
+        Timeout.timeout(0.1) { iso.context.eval("import('b'); 'went on'") }
+      rescue Timeout::Error
+        puts "timeout"
+      end
+      mod = iso.context.compile_module("await import('c')")
+      iso.dynamic_import_resolver = ->(*) { raise Interrupt }
+      begin
+        mod.instantiate { nil }.evaluate
+      rescue Interrupt
+        puts "interrupt"
+      end
+      p iso.context.eval("1 + 1")
+    RUBY
+    assert status.success?, out
+    assert_equal "nil\ntimeout\ninterrupt\n2\n", out
+  end
+
+  def test_a_resolver_resumed_inside_another_operation_is_parked
+    out, status = run_child(<<~RUBY)
+      ctx = RustyRacer::Isolate.new.context
+      dep = ctx.compile_module("export const v = 1", filename: "dep")
+      mod = ctx.compile_module("import { v } from 'dep'; export default v", filename: "m")
+      fiber = Fiber.new { mod.instantiate { Fiber.yield; dep }; :linked }
+      fiber.resume
+      ctx.attach("resume", -> { fiber.resume; 1 })
+      begin
+        ctx.eval("resume()")
+      rescue RustyRacer::RuntimeError => e
+        puts e.message[/resumed inside another operation/]
+      end
+      p fiber.resume
+      mod.evaluate
+      p mod.namespace
+    RUBY
+    assert status.success?, out
+    assert_equal "resumed inside another operation\n:linked\n{\"default\"=>1}\n", out
+  end
 end
 

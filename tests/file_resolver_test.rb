@@ -92,6 +92,11 @@ class FileResolverTest < RustyRacerTest
     assert_match(/not bare names/, error.message)
     error = assert_raises(RustyRacer::RuntimeError) { context.import(File.join(@app, "nope.mjs")) }
     assert_match(/no such file/, error.message)
+    assert_nil resolver.call("./lib")
+    assert_raises(TypeError) { RustyRacer::FileResolver.new(nil, root: @app) }
+    write("app/proto.json", '{"__proto__": {"polluted": true}, "own": 1}')
+    proto = resolver.call("./proto.json").instantiate { nil }.tap(&:evaluate).namespace["default"]
+    assert_equal({ "__proto__" => { "polluted" => true }, "own" => 1 }, proto)
     write("app/bad.json", "{ nope")
     assert_raises(JSON::ParserError) { resolver.call("./bad.json") }
   end

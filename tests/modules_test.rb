@@ -257,4 +257,24 @@ class ModulesTest < RustyRacerTest
     assert_equal ["evaluating", "the module is being evaluated (#evaluate was called from inside its own evaluation)"],
                  mod.namespace["seen"]
   end
+
+  def test_modules_stopped_below_or_after_top_level_await_say_so
+    ctx = context(timeout_ms: 50)
+    dep = ctx.compile_module("while (true) {}", filename: "dep")
+    main = ctx.compile_module("import 'dep'", filename: "main")
+    main.instantiate { dep }
+    assert_raises(RustyRacer::ScriptTerminatedError) { main.evaluate }
+    [main, dep].each do |mod|
+      error = assert_raises(RustyRacer::RuntimeError) { mod.evaluate }
+      assert_match(/evaluation was stopped/, error.message)
+    end
+    late = ctx.compile_module("await 0; while (true) {}; export default 1")
+    late.instantiate { nil }
+    assert_raises(RustyRacer::ScriptTerminatedError) { late.evaluate }
+    %i[evaluate namespace].each do |m|
+      error = assert_raises(RustyRacer::RuntimeError) { late.public_send(m) }
+      assert_match(/evaluation was stopped/, error.message)
+    end
+  end
 end
+

@@ -11,7 +11,8 @@ use rusty_racer_runtime::{to_host, Compiled, Failure, HandleKind, ModuleStatus a
 
 use crate::core::{Core, HostState};
 use crate::generated::{ErrorClass, ModuleApi, ModuleStatus};
-use crate::gvl::{self, RubyGate};
+use crate::gvl::RubyGate;
+use crate::host;
 use crate::isolate::non_negative;
 use crate::kept::KeptHandle;
 use crate::values::RubyValues;
@@ -88,7 +89,21 @@ pub fn resolution(ruby: &Ruby, core: &Core, answer: Result<Value, Error>) -> Res
         },
         Err(e) => e,
     };
-    crate::host::raised_from_import(ruby, &core.state, error)
+    host::raised_from_import(ruby, &core.state, error)
+}
+
+/// Asks a Ruby resolver (`ask` calls it) from inside V8, as a callback is
+/// called (see `host::guarded`: a Fiber switch inside it is safe).
+fn ask_ruby(state: &HostState, ask: impl FnOnce(&Ruby) -> Resolution) -> Resolution {
+    let (answer, conflict) = host::guarded(state, |ruby, settle| {
+        let answer = ask(ruby);
+        settle(ruby);
+        answer
+    });
+    if conflict {
+        return Resolution::Throw { message: host::FIBER_CONFLICT.into(), host_error: None };
+    }
+    answer.unwrap_or(Resolution::Stop)
 }
 
 /// `import()`'s resolver: `resolver.call(specifier, referrer_url, context)`.
@@ -99,7 +114,7 @@ pub fn dynamic_import(
     referrer_url: &str,
     ctx: usize,
 ) -> Resolution {
-    let answer = gvl::with_gvl(|ruby| {
+    ask_ruby(state, |ruby| {
         // SAFETY: JS calls the host only inside this Core's operations.
         let core_ref = unsafe { &*core };
         let Some(resolver) = state.import_resolver() else {
@@ -116,8 +131,7 @@ pub fn dynamic_import(
         let context = ruby.obj_wrap(crate::context::Context::new(shared, ctx));
         let answer = resolver.funcall("call", (specifier, referrer_url, context));
         resolution(ruby, core_ref, answer)
-    });
-    answer.unwrap_or(Resolution::Stop)
+    })
 }
 
 impl ModuleApi for Module {
@@ -133,11 +147,7 @@ impl ModuleApi for Module {
     fn instantiate(&self, ruby: &Ruby, block: Proc) -> Result<Obj<Module>, Error> {
         let core = &self.handle.core;
         let mut resolver = |specifier: &str, referrer_url: &str| {
-            let answer = gvl::with_gvl(|ruby| {
-                let answer = block.call::<_, Value>((specifier, referrer_url));
-                resolution(ruby, core, answer)
-            });
-            answer.unwrap_or(Resolution::Stop)
+            ask_ruby(&core.state, |ruby| resolution(ruby, core, block.call::<_, Value>((specifier, referrer_url))))
         };
         self.with(ruby, |isolate, id| isolate.instantiate_module(id, &mut resolver))?;
         let me = self.me.0.get().ok_or_else(|| ErrorClass::InternalError.error(ruby, "the module lost itself"))?;

@@ -57,76 +57,52 @@ impl HostFunctions for RubyHost {
             throw(scope, "rusty_racer: the isolate is not ready", None);
             return None;
         };
-        let operation = rusty_racer_runtime::innermost_operation();
-        // On a Fiber's stack the callback may yield out of the Fiber, leaving
-        // this operation suspended: the Fiber is held (its stack, with V8's
-        // frames on it, must outlive them) until the callback returns.
-        let held =
-            rusty_racer_runtime::on_fiber_stack() && gvl::with_gvl(|ruby| state.hold_current_fiber(ruby)).is_ok();
-        let outcome = gvl::with_gvl(|ruby| -> Outcome<'s> {
-            let Some(callable) = state.callable(id) else {
-                return Outcome::TypeError(format!("rusty_racer: no host function {id}"));
-            };
-            // Up to SMALL arguments stay on this (machine) stack, which Ruby's
-            // GC scans; more go into a Ruby Array so the GC sees each one.
-            const SMALL: usize = 8;
-            let count = args.length().max(0) as usize;
-            let mut small = [ruby.qnil().as_value(); SMALL];
-            let large: Option<RArray> = (count > SMALL).then(|| ruby.ary_new_capa(count));
-            for i in 0..count {
-                let value = match to_host(scope, args.get(i as i32), &mut RubyValues::for_core(ruby, core)) {
-                    Ok(v) => v,
-                    Err(Failure::Host(e)) => return raised(ruby, state, e),
-                    Err(Failure::Exception) => return Outcome::Pending,
-                    Err(Failure::Js(e)) => return Outcome::TypeError(e.message),
+        let (outcome, conflict) = guarded(state, |ruby, settle| {
+            let called = (|| -> Result<Result<Value, Error>, Outcome<'s>> {
+                let Some(callable) = state.callable(id) else {
+                    return Err(Outcome::TypeError(format!("rusty_racer: no host function {id}")));
                 };
-                match large {
-                    Some(array) => {
-                        if let Err(e) = array.push(value) {
-                            return raised(ruby, state, e);
+                // Up to SMALL arguments stay on this (machine) stack, which Ruby's
+                // GC scans; more go into a Ruby Array so the GC sees each one.
+                const SMALL: usize = 8;
+                let count = args.length().max(0) as usize;
+                let mut small = [ruby.qnil().as_value(); SMALL];
+                let large: Option<RArray> = (count > SMALL).then(|| ruby.ary_new_capa(count));
+                for i in 0..count {
+                    let value = match to_host(scope, args.get(i as i32), &mut RubyValues::for_core(ruby, core)) {
+                        Ok(v) => v,
+                        Err(Failure::Host(e)) => return Err(raised(ruby, state, e)),
+                        Err(Failure::Exception) => return Err(Outcome::Pending),
+                        Err(Failure::Js(e)) => return Err(Outcome::TypeError(e.message)),
+                    };
+                    match large {
+                        Some(array) => {
+                            if let Err(e) = array.push(value) {
+                                return Err(raised(ruby, state, e));
+                            }
                         }
+                        None => small[i] = value,
                     }
-                    None => small[i] = value,
                 }
-            }
-            let result: Result<Value, Error> = match large {
-                // SAFETY: the slice is read by funcall before any Ruby code runs.
-                Some(array) => callable.funcall(LazyId::get_inner_with(&CALL, ruby), unsafe { array.as_slice() }),
-                None => callable.funcall(LazyId::get_inner_with(&CALL, ruby), &small[..count]),
-            };
-            std::hint::black_box(&small);
-            // Resumed inside a later operation of this isolate (the Fiber
-            // yielded in the callable and was resumed from another
-            // operation's callback): that operation's V8 frames and handle
-            // scopes sit above ours, so neither the result may be made nor
-            // the callback return now. Park the Fiber again until it is
-            // safe, and let the operation that resumed it raise.
-            while rusty_racer_runtime::innermost_operation() != operation {
-                if let Err(e) = fiber::park_until_safe(ruby) {
-                    // Nothing safe is left (this is the thread's root Fiber,
-                    // which cannot yield): returning would corrupt V8's state.
-                    eprintln!(
-                        "rusty_racer: host function {id} is returning while an operation begun inside it is \
-                         suspended in a Fiber (or it was resumed inside another operation), and it cannot be \
-                         suspended again ({e}); stopping the process rather than corrupting memory. Finish \
-                         operations begun in Fibers before the callback that began them returns."
-                    );
-                    std::process::abort();
-                }
-            }
-            match result {
-                Ok(value) => match to_js(ruby, scope, state, value) {
+                let result = match large {
+                    // SAFETY: the slice is read by funcall before any Ruby code runs.
+                    Some(array) => callable.funcall(LazyId::get_inner_with(&CALL, ruby), unsafe { array.as_slice() }),
+                    None => callable.funcall(LazyId::get_inner_with(&CALL, ruby), &small[..count]),
+                };
+                std::hint::black_box(&small);
+                Ok(result)
+            })();
+            settle(ruby);
+            match called {
+                Ok(Ok(value)) => match to_js(ruby, scope, state, value) {
                     Ok(js) => Outcome::Value(js),
                     Err(e) => raised(ruby, state, e),
                 },
-                Err(e) => raised(ruby, state, e),
+                Ok(Err(e)) => raised(ruby, state, e),
+                Err(outcome) => outcome,
             }
         });
-
-        if held {
-            let _ = gvl::with_gvl(|ruby| state.release_current_fiber(ruby));
-        }
-        if fiber::take_conflict() {
+        if conflict {
             throw(scope, fiber::CONFLICT, None);
             return None;
         }
@@ -155,6 +131,45 @@ impl HostFunctions for RubyHost {
         }
     }
 }
+
+/// Runs Ruby for V8 (a callback, a module resolver): `f` with the GVL and
+/// under protection. `f` calls Ruby, then `settle`, then makes what V8
+/// gets. On a Fiber's stack the Ruby code may yield out of the Fiber,
+/// leaving the operation suspended: the Fiber is held (its stack, with
+/// V8's frames on it, must outlive them) until `f` returns. If it was
+/// resumed inside a later operation (whose V8 frames and handle scopes now
+/// sit above ours), `settle` parks it again until that one is done, and
+/// the second value says so: the caller must fail its V8 call then. Err:
+/// Ruby is unwinding (an exit, a kill), kept as the pending interrupt.
+pub fn guarded<R>(state: &HostState, f: impl FnOnce(&Ruby, &dyn Fn(&Ruby)) -> R) -> (Result<R, Error>, bool) {
+    let operation = rusty_racer_runtime::innermost_operation();
+    let held = rusty_racer_runtime::on_fiber_stack() && gvl::with_gvl(|ruby| state.hold_current_fiber(ruby)).is_ok();
+    let settle = |ruby: &Ruby| {
+        while rusty_racer_runtime::innermost_operation() != operation {
+            if let Err(e) = fiber::park_until_safe(ruby) {
+                // Nothing safe is left (this is the thread's root Fiber,
+                // which cannot yield): returning would corrupt V8's state.
+                eprintln!(
+                    "rusty_racer: Ruby code called from V8 (a callback or a module resolver) is returning while an \
+                     operation begun inside it is suspended in a Fiber (or it was resumed inside another \
+                     operation), and it cannot be suspended again ({e}); stopping the process rather than \
+                     corrupting memory. Finish operations begun in Fibers before the callback that began them \
+                     returns."
+                );
+                std::process::abort();
+            }
+        }
+    };
+    let outcome = gvl::with_gvl(|ruby| f(ruby, &settle));
+    if held {
+        let _ = gvl::with_gvl(|ruby| state.release_current_fiber(ruby));
+    }
+    (outcome, fiber::take_conflict())
+}
+
+/// What V8 is told when a Fiber suspended inside its call was resumed
+/// inside another operation.
+pub const FIBER_CONFLICT: &str = fiber::CONFLICT;
 
 mod fiber {
     use std::cell::Cell;

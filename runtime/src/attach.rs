@@ -89,6 +89,13 @@ fn drain_microtasks<'s>(
     _args: v8::FunctionCallbackArguments<'s>,
     _rv: v8::ReturnValue<'s, v8::Value>,
 ) {
+    if crate::module::evaluation_running(scope) {
+        if let Some(message) = v8::String::new(scope, crate::module::JOBS_REFUSED) {
+            let error = v8::Exception::error(scope, message);
+            scope.throw_exception(error);
+        }
+        return;
+    }
     crate::microtasks::drain(scope);
 }
 

@@ -2,7 +2,7 @@
 //! the end of an outermost operation (`Microtasks::Auto`) or when the host
 //! asks, inside the operation so its deadline and stops apply.
 
-use crate::error::{Failure, JsError};
+use crate::error::{ErrorKind, Failure, JsError};
 use crate::isolate::{ContextId, Gate, Isolate, Realm};
 
 /// Runs the queued promise jobs. A job's exception goes to its promise (an
@@ -60,6 +60,9 @@ impl Isolate {
         mut tasks: impl for<'s, 'i> FnMut(&mut v8::PinScope<'s, 'i>),
     ) -> Result<(), JsError> {
         self.run::<(), JsError>(Realm::Id(ctx), timeout_ms, |tc, _| {
+            if crate::module::evaluation_running(tc) {
+                return Err(Failure::Js(JsError::new(ErrorKind::Usage, crate::module::JOBS_REFUSED)));
+            }
             gate.blocking(&self.stopper, &mut || tasks(tc));
             if self.stopping(tc) {
                 return Err(Failure::Exception);

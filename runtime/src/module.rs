@@ -116,9 +116,39 @@ struct Linking {
     ctx: Cell<ContextId>,
 }
 
+/// How many module evaluations are on this isolate's stack.
+#[derive(Default)]
+struct Evaluations(Cell<u32>);
+
+/// Whether a module's evaluation is on the stack: V8 fails a CHECK (and
+/// aborts) when promise jobs run then and finish one of its async parts.
+pub(crate) fn evaluation_running(isolate: &v8::Isolate) -> bool {
+    isolate.get_slot::<Evaluations>().is_some_and(|e| e.0.get() > 0)
+}
+
+pub(crate) const JOBS_REFUSED: &str = "promise jobs cannot run while an ES module is being evaluated (from a \
+    callback it called): V8 would abort the process; they run once the evaluation returns";
+
+/// `module.evaluate(scope)`, counted (see `evaluation_running`).
+fn evaluate_counted<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    module: v8::Local<'s, v8::Module>,
+) -> Option<v8::Local<'s, v8::Value>> {
+    let count = scope.get_slot::<Evaluations>().map(|e| e.0.get()).unwrap_or(0);
+    if let Some(e) = scope.get_slot::<Evaluations>() {
+        e.0.set(count + 1);
+    }
+    let value = module.evaluate(scope);
+    if let Some(e) = scope.get_slot::<Evaluations>() {
+        e.0.set(count);
+    }
+    value
+}
+
 /// Sets up modules on a new isolate.
 pub(crate) fn install(isolate: &mut v8::Isolate) {
     isolate.set_slot(Table::default());
+    isolate.set_slot(Evaluations::default());
     isolate.set_slot(Rc::new(Linking::default()));
     isolate.set_host_import_module_dynamically_callback(dynamic_import);
     isolate.set_host_initialize_import_meta_object_callback(import_meta);
@@ -157,14 +187,26 @@ fn error_of(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> Js
 }
 
 /// The error of an errored module: the one it threw, again.
+/// The error of a module stopped while it (or a module it imports) ran.
+fn stopped_error() -> JsError {
+    JsError::new(
+        ErrorKind::Runtime,
+        "the module's evaluation was stopped (a timeout, terminate or the memory limit; or it threw null): it \
+         stays errored",
+    )
+}
+
+/// The error of an errored (or stopped) module: the one it threw, again.
 fn errored(scope: &mut v8::PinScope<'_, '_>, module: v8::Local<v8::Module>, stopped: bool) -> JsError {
-    if stopped {
-        return JsError::new(
-            ErrorKind::Runtime,
-            "the module's evaluation was stopped (a timeout, terminate or the memory limit): it stays errored",
-        );
+    if stopped || module.get_status() != v8::ModuleStatus::Errored {
+        return stopped_error();
     }
+    // A stop leaves V8's termination marker as the exception (null to us),
+    // also in the modules it imports.
     let exception = module.get_exception();
+    if exception.is_null() {
+        return stopped_error();
+    }
     error_of(scope, exception)
 }
 
@@ -342,7 +384,11 @@ fn import<'s>(
     match settled {
         Ok(()) => Some(promise.get_promise(scope)),
         Err(()) => {
+            // V8 needs an exception pending when no promise comes back.
             crate::termination::stop_isolate(scope);
+            if !scope.is_execution_terminating() {
+                throw(scope, "rusty_racer: the import was stopped", None);
+            }
             None
         }
     }
@@ -402,11 +448,12 @@ fn load<'s>(
         }
         _ => {}
     }
-    if status_of(module) == ModuleStatus::Errored && stopped {
+    let stopped_below = status_of(module) == ModuleStatus::Errored && module.get_exception().is_null();
+    if stopped || stopped_below {
         let error = errored(tc, module, stopped);
         return reject(tc, promise, &error.message, None);
     }
-    let Some(evaluated) = module.evaluate(tc) else {
+    let Some(evaluated) = evaluate_counted(tc, module) else {
         if tc.has_terminated() || tc.is_execution_terminating() {
             note_stopped(tc, module);
         }
@@ -578,6 +625,9 @@ impl Isolate {
     pub fn evaluate_module<G: Gate>(&self, gate: &G, id: ModuleId, timeout_ms: Option<u64>) -> Result<(), JsError> {
         self.run::<(), JsError>(Realm::Kept(HandleKind::Module, id), timeout_ms, |tc, op| {
             let (module, stopped) = kept(tc, id)?;
+            if stopped {
+                return Err(errored(tc, module, stopped).into());
+            }
             match status_of(module) {
                 ModuleStatus::Uninstantiated | ModuleStatus::Instantiating => {
                     return Err(not_linked("#evaluate").into())
@@ -593,7 +643,7 @@ impl Isolate {
                 }
                 _ => {}
             }
-            let value = match self.run_js(gate, tc, op, |tc| module.evaluate(tc)) {
+            let value = match self.run_js(gate, tc, op, |tc| evaluate_counted(tc, module)) {
                 Ok(value) => value,
                 Err(failure) => {
                     if self.stopping(tc) {
@@ -625,6 +675,7 @@ impl Isolate {
             match status_of(module) {
                 ModuleStatus::Uninstantiated | ModuleStatus::Instantiating => Err(not_linked("#namespace").into()),
                 ModuleStatus::Errored => Err(errored(tc, module, stopped).into()),
+                _ if stopped => Err(errored(tc, module, stopped).into()),
                 _ => {
                     let namespace = module.get_module_namespace();
                     convert(tc, namespace)

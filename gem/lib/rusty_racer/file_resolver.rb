@@ -16,6 +16,9 @@ module RustyRacer
     attr_reader :root, :context
 
     def initialize(context, root:)
+      raise TypeError, "RustyRacer::FileResolver.new: context must be a RustyRacer::Context (got #{context.class})" \
+        unless context.is_a?(Context)
+
       @context = context
       @root = File.realpath(root)
       @modules = {}
@@ -24,7 +27,7 @@ module RustyRacer
     # The Module for specifier, imported by the module at referrer_url (nil:
     # resolved against root), compiled in context; nil when no such file.
     def call(specifier, referrer_url = nil, context = @context)
-      path = path_of(specifier, referrer_url)
+      path = path_of(String(specifier), referrer_url)
       refuse(specifier, path) unless inside?(path)
       real = begin
         File.realpath(path)
@@ -32,6 +35,8 @@ module RustyRacer
         return nil
       end
       refuse(specifier, real) unless inside?(real)
+      return nil unless File.file?(real)
+
       @modules[[context.id, real]] ||= compile(context, real)
     end
 
@@ -76,7 +81,9 @@ module RustyRacer
       source = File.read(real, encoding: Encoding::UTF_8)
       if real.end_with?(".json")
         JSON.parse(source) # a syntax error names the file here, not in generated JS
-        source = "export default #{source};"
+        # Parsed by JSON.parse in JS too: as a JS literal, a "__proto__" key
+        # would set the prototype instead of making a property.
+        source = "export default JSON.parse(#{JSON.generate(source)});"
       end
       context.compile_module(source, filename: self.class.url(real))
     end
