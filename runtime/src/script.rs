@@ -44,8 +44,9 @@ pub(crate) fn compile<'s, E>(
     let code = cache::v8_string(tc, source, "source")?;
     let name = cache::v8_string(tc, filename, "filename")?;
     let origin = cache::origin(tc, name, false);
-    let (mut src, options, refused) =
-        cache::source(CacheKind::Script, code, &origin, cache::hash(source.as_bytes()), settings);
+    // Only a cache to check needs it (eval has none).
+    let source_hash = if settings.cached_data.is_some() { cache::hash(source.as_bytes()) } else { 0 };
+    let (mut src, options, refused) = cache::source(CacheKind::Script, code, &origin, source_hash, settings);
     let script = {
         v8::tc_scope!(let compile, tc);
         let unbound = v8::script_compiler::compile_unbound_script(compile, &mut src, options, NoCacheReason::NoReason);
