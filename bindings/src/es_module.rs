@@ -2,7 +2,6 @@
 //! isolate, and the Ruby side of module resolution (a resolver block, the
 //! isolate's dynamic import resolver).
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use magnus::{block::Proc, gc, prelude::*, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData, Value};
@@ -23,35 +22,22 @@ pub struct Module {
     handle: KeptHandle,
     cached_data: Option<Vec<u8>>,
     cache_rejected: bool,
-    /// This object, for `instantiate` to return (set once it is wrapped).
-    me: SelfValue,
 }
-
-struct SelfValue(Cell<Option<Value>>);
-
-// SAFETY: set and read on the owner thread (the glue checks), marked under the GVL.
-unsafe impl Send for SelfValue {}
 
 impl DataTypeFunctions for Module {
     fn mark(&self, marker: &gc::Marker) {
         self.handle.core.state.mark(marker);
-        if let Some(me) = self.me.0.get() {
-            marker.mark(me);
-        }
     }
 }
 
 impl Module {
     /// A Module object for `compiled`.
     pub fn wrap(ruby: &Ruby, core: Arc<Core>, compiled: Compiled) -> Obj<Module> {
-        let module = ruby.obj_wrap(Module {
+        ruby.obj_wrap(Module {
             handle: KeptHandle::new(core, HandleKind::Module, compiled.id),
             cached_data: compiled.cached_data,
             cache_rejected: compiled.cache_rejected,
-            me: SelfValue(Cell::new(None)),
-        });
-        module.me.0.set(Some(module.as_value()));
-        module
+        })
     }
 
     fn with<R>(
@@ -144,14 +130,12 @@ impl ModuleApi for Module {
     }
 
     // idl/module.yaml Module#instantiate
-    fn instantiate(&self, ruby: &Ruby, block: Proc) -> Result<Obj<Module>, Error> {
+    fn instantiate(&self, ruby: &Ruby, block: Proc) -> Result<(), Error> {
         let core = &self.handle.core;
         let mut resolver = |specifier: &str, referrer_url: &str| {
             ask_ruby(&core.state, |ruby| resolution(ruby, core, block.call::<_, Value>((specifier, referrer_url))))
         };
-        self.with(ruby, |isolate, id| isolate.instantiate_module(id, &mut resolver))?;
-        let me = self.me.0.get().ok_or_else(|| ErrorClass::InternalError.error(ruby, "the module lost itself"))?;
-        <Obj<Module> as magnus::TryConvert>::try_convert(me)
+        self.with(ruby, |isolate, id| isolate.instantiate_module(id, &mut resolver))
     }
 
     // idl/module.yaml Module#evaluate

@@ -57,6 +57,7 @@ impl IsolateApi for Isolate {
         memory_limit: i64,
         microtasks: Microtasks,
         host_namespace: Option<String>,
+        snapshot: Option<Obj<crate::Snapshot>>,
     ) -> Result<Self, Error> {
         const METHOD: &str = "RustyRacer::Isolate.new";
         let timeout_ms = non_negative(ruby, METHOD, "timeout_ms", timeout_ms)?;
@@ -73,7 +74,8 @@ impl IsolateApi for Isolate {
             Microtasks::Auto => runtime::Microtasks::Auto,
             Microtasks::Explicit => runtime::Microtasks::Explicit,
         };
-        let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace };
+        let snapshot = snapshot.map(|s| s.baked());
+        let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace, snapshot };
         Ok(Isolate { core: Core::new(ruby, options)?, context: DefaultContext(Cell::new(None)) })
     }
 

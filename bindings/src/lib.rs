@@ -14,6 +14,7 @@ mod module;
 mod pins;
 mod platform;
 mod script;
+mod snapshot;
 mod values;
 
 mod generated {
@@ -27,6 +28,7 @@ pub use js_function::JSFunction;
 pub use module::RustyRacer;
 pub use platform::Platform;
 pub use script::Script;
+pub use snapshot::Snapshot;
 
 #[magnus::init(name = "rusty_racer")]
 fn init(ruby: &magnus::Ruby) -> Result<(), magnus::Error> {

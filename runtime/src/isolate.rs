@@ -112,11 +112,20 @@ pub struct IsolateOptions {
     /// A dotted path: the object there (created) holds the gem's JS
     /// helpers (`drainMicrotasks()`). Attached functions do not go there.
     pub host_namespace: Option<String>,
+    /// A startup snapshot to boot from (its default context is every new
+    /// context's start).
+    pub snapshot: Option<crate::snapshot::Snapshot>,
 }
 
 impl Default for IsolateOptions {
     fn default() -> Self {
-        IsolateOptions { timeout_ms: 0, memory_limit: 0, microtasks: Microtasks::Auto, host_namespace: None }
+        IsolateOptions {
+            timeout_ms: 0,
+            memory_limit: 0,
+            microtasks: Microtasks::Auto,
+            host_namespace: None,
+            snapshot: None,
+        }
     }
 }
 
@@ -228,6 +237,9 @@ impl Isolate {
     pub fn new(options: IsolateOptions, host: Rc<dyn HostFunctions>) -> Result<Self, JsError> {
         crate::platform::initialize();
         let mut params = v8::CreateParams::default();
+        if let Some(snapshot) = &options.snapshot {
+            params = params.snapshot_blob(snapshot.startup_data());
+        }
         let budget = (options.memory_limit > 0).then(|| crate::memory::BufferBudget::new(options.memory_limit));
         if let Some(budget) = &budget {
             params = params.heap_limits(0, options.memory_limit).array_buffer_allocator(budget.allocator());

@@ -81,6 +81,13 @@ pub fn initialize() {
         // then ignore terminate, timeouts and the heap limit for good.
         // Without it those loops stop; no cost showed on our benchmarks.
         v8::V8::set_flags_from_string("--no-turboshaft-loop-unrolling");
+        // The read-only heap is shared by every isolate of the process (this
+        // build has no pointer compression). A startup snapshot that extends
+        // it does not fit beside isolates booted otherwise: an isolate booted
+        // from it while another isolate lives got an empty global, or aborted
+        // in V8 (a vector index out of bounds). Snapshots keep V8's own
+        // read-only heap instead.
+        v8::V8::set_flags_from_string("--no-extensible-ro-snapshot");
         if let Ok(extra) = std::env::var("RUSTY_RACER_V8_FLAGS") {
             v8::V8::set_flags_from_string(&extra);
         }

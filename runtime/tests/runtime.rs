@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use rusty_racer_runtime::{
     object_from_template, object_template, to_host, v8, CompileSettings, Direct, ErrorKind, Failure, HostFunctions,
-    HostValues, Isolate, IsolateOptions, JsError, ModuleStatus, Resolution,
+    HostValues, Isolate, IsolateOptions, JsError, ModuleStatus, Recipe, Resolution, Snapshot,
 };
 
 /// A host value tree, for checking what the walk produces.
@@ -658,4 +658,60 @@ fn modules_link_evaluate_and_import() {
         assert!(error.message.contains("boom"), "{}", error.message);
     }
     assert_eq!(iso.module_status(throws.id).unwrap(), ModuleStatus::Errored);
+}
+
+#[test]
+fn snapshots_bake_code_and_modules_and_refuse_bad_blobs() {
+    let _s = serial();
+    let baked = Snapshot::create(&Recipe {
+        code: "globalThis.answer = 41; function inc(x) { return x + 1 }",
+        ..Default::default()
+    })
+    .unwrap();
+    let modules = vec![
+        ("/lib.js".to_string(), "import { two } from './util.js'; globalThis.fromModule = two * 21;".to_string()),
+        ("/util.js".to_string(), "export const two = await Promise.resolve(2);".to_string()),
+    ];
+    let with_modules =
+        Snapshot::create(&Recipe { code: "globalThis.fromCode = 1", modules: &modules, entry: Some("/lib.js") })
+            .unwrap();
+    let boot = |snapshot: &Snapshot| {
+        let options = IsolateOptions { snapshot: Some(snapshot.clone()), ..Default::default() };
+        Isolate::new(options, Rc::new(TestHost)).unwrap()
+    };
+    // Isolates booted from different snapshots and from none live side by
+    // side (they share V8's read-only heap).
+    let plain = isolate();
+    let one = boot(&baked);
+    let two = boot(&with_modules);
+    assert_eq!(
+        eval(&two, "[fromCode, fromModule, typeof answer]").unwrap(),
+        Val::Array(vec![Val::Int(1), Val::Int(42), s("undefined")])
+    );
+    assert_eq!(eval(&one, "[answer, typeof fromModule]").unwrap(), Val::Array(vec![Val::Int(41), s("undefined")]));
+    assert_eq!(eval(&plain, "typeof answer").unwrap(), s("undefined"));
+    drop((plain, one, two));
+    let iso = boot(&baked);
+    assert_eq!(eval(&iso, "inc(answer)").unwrap(), Val::Int(42));
+    assert_eq!(eval(&iso, "typeof fromModule").unwrap(), s("undefined"));
+    assert_eq!(eval(&boot(&with_modules), "fromModule").unwrap(), Val::Int(42));
+
+    let warm = baked.warmed_up("inc(1); globalThis.leftover = 1").unwrap();
+    let iso = boot(&warm);
+    assert_eq!(eval(&iso, "[inc(answer), typeof leftover]").unwrap(), Val::Array(vec![Val::Int(42), s("undefined")]));
+
+    let blob = warm.dump();
+    assert_eq!(blob.len(), warm.size());
+    let loaded = Snapshot::load(&blob).unwrap();
+    assert_eq!(eval(&boot(&loaded), "inc(answer)").unwrap(), Val::Int(42));
+    let mut flipped = blob.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    for bad in [&blob[..blob.len() / 2], &b""[..], &b"garbage"[..], &flipped[..]] {
+        assert_eq!(Snapshot::load(bad).unwrap_err().kind, ErrorKind::Usage);
+    }
+    let error = Snapshot::create(&Recipe { code: "throw new Error('broken')", ..Default::default() }).unwrap_err();
+    assert!(error.message.contains("broken"), "{}", error.message);
+    let error = baked.warmed_up("nope(").unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Parse);
 }

@@ -25,7 +25,7 @@ class RbsReflectionTest < RustyRacerTest
     classes = mod.members.grep(RBS::AST::Declarations::Class)
     functions = mod.members.grep(RBS::AST::Members::MethodDefinition).map(&:name)
     assert_equal functions.sort, RustyRacer.singleton_methods(false).sort
-    %w[Isolate Context Script Module JSFunction].each do |name|
+    %w[Isolate Context Script Module JSFunction Snapshot].each do |name|
       decl = classes.find { |c| c.name.name == name.to_sym }
       klass = RustyRacer.const_get(name)
       defs = decl.members.grep(RBS::AST::Members::MethodDefinition)

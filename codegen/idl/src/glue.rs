@@ -362,6 +362,12 @@ impl Cx<'_> {
                 let tr = format_ident!("{}Api", c.name);
                 if m.singleton {
                     (quote! { rb_self: ::rr_glue::magnus::RClass, }, quote! { <crate::#t as #tr> })
+                } else if m.returns == Type::Receiver {
+                    // The object itself, to return it.
+                    (
+                        quote! { rb_self_obj: ::rr_glue::magnus::typed_data::Obj<crate::#t>, },
+                        quote! { <crate::#t as #tr> },
+                    )
                 } else {
                     (quote! { rb_self: &crate::#t, }, quote! { <crate::#t as #tr> })
                 }
@@ -440,8 +446,13 @@ impl Cx<'_> {
         let fn_name = ident(&m.rust_name());
         let self_arg = (class.is_some() && !m.singleton).then(|| quote! { rb_self, });
         let is_constructor = m.singleton && matches!((&m.returns, class), (Type::Class(r), Some(c)) if *r == c.name);
+        let class_type = format_ident!("{}", class.map_or("Self", |c| c.name.as_str()));
+        let receiver_value =
+            (m.returns == Type::Receiver).then(|| quote! { let rb_self: &crate::#class_type = &rb_self_obj; });
         let finish = if is_constructor {
             quote! { Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby)) }
+        } else if m.returns == Type::Receiver {
+            quote! { let () = result; Ok(::rr_glue::magnus::value::ReprValue::as_value(rb_self_obj)) }
         } else {
             quote! { Ok(::rr_glue::IntoRuby::into_ruby(result, ruby)) }
         };
@@ -450,6 +461,7 @@ impl Cx<'_> {
             #[doc = #doc]
             fn #glue(ruby: &::rr_glue::magnus::Ruby, #receiver args: &[::rr_glue::magnus::Value]) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
                 const METHOD: &str = #qualified;
+                #receiver_value
                 #checks
                 let call = ::rr_glue::positional(args, #takes_keywords);
                 ::rr_glue::check_arity(ruby, METHOD, call.args.len(), &[#(#names),*], #required, #max)?;
@@ -514,7 +526,7 @@ fn rust_type(t: &Type) -> TokenStream {
         Type::Symbol => quote! { ::rr_glue::SymbolName },
         Type::Object => quote! { ::rr_glue::magnus::Value },
         Type::Callable => quote! { ::rr_glue::Callable },
-        Type::Nil => quote! { () },
+        Type::Nil | Type::Receiver => quote! { () },
         Type::Array(e) => {
             let e = rust_type(e);
             quote! { ::std::vec::Vec<#e> }

@@ -203,10 +203,12 @@ impl Api {
         self.module.enums.iter().map(|e| (e.name.clone(), e.values.clone())).collect()
     }
 
-    /// Instance methods any thread may call, for the WrongThreadError message.
+    /// Instance methods any thread may call, for the WrongThreadError
+    /// message: those of classes confined to a thread (a class with no
+    /// `owner` method is not confined at all).
     pub fn thread_safe_methods(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for c in &self.classes {
+        for c in self.classes.iter().filter(|c| c.methods.iter().any(|m| m.threading == Threading::Owner)) {
             for m in c.methods.iter().filter(|m| m.threading == Threading::Any && !m.singleton) {
                 out.push(format!("{}#{}", c.name, m.name));
             }
@@ -614,6 +616,9 @@ impl<'a> Checker<'a> {
         };
         let returns =
             parse_type(&raw.returns, &self.enum_names, &self.class_names).map_err(|m| fail(format!("returns: {m}")))?;
+        if returns == Type::Receiver && (singleton || section == "functions") {
+            return Err(fail("returns: `self` needs an instance method of a class".into()));
+        }
         for e in &raw.raises {
             if !errors.iter().any(|x| &x.name == e) && !RUBY_ERRORS.contains(&e.as_str()) {
                 let mut known: Vec<&str> = errors.iter().map(|x| x.name.as_str()).collect();
@@ -645,8 +650,8 @@ impl<'a> Checker<'a> {
             return Err("the name must be a lower-case identifier (not a Rust keyword, `ruby` or `rb_*`)".into());
         }
         let ty = parse_type(&a.ty, &self.enum_names, &self.class_names)?;
-        if ty == Type::Nil {
-            return Err("`nil` is only a return type".into());
+        if ty == Type::Nil || ty == Type::Receiver {
+            return Err(format!("`{ty}` is only a return type"));
         }
         let kind = match (&a.default, a.splat) {
             (Some(_), true) => return Err("a splat has no default".into()),

@@ -25,6 +25,8 @@ pub enum Type {
     Enum(std::string::String),
     /// One of the IDL's own classes.
     Class(std::string::String),
+    /// Return type of an instance method only: the receiver (for chaining).
+    Receiver,
 }
 
 pub const PRIMITIVES: &[&str] =
@@ -37,7 +39,7 @@ pub fn parse_type(text: &str, enums: &[String], classes: &[String]) -> Result<Ty
     if let Some(inner) = t.strip_suffix('?') {
         let inner = parse_type(inner, enums, classes)?;
         return match inner {
-            Type::Nil | Type::Nilable(_) | Type::Object => {
+            Type::Nil | Type::Nilable(_) | Type::Object | Type::Receiver => {
                 Err(format!("type `{t}`: `?` needs a type that cannot already be nil"))
             }
             other => Ok(Type::Nilable(Box::new(other))),
@@ -63,6 +65,7 @@ pub fn parse_type(text: &str, enums: &[String], classes: &[String]) -> Result<Ty
         "Object" => Type::Object,
         "Callable" => Type::Callable,
         "nil" => Type::Nil,
+        "self" => Type::Receiver,
         _ if enums.iter().any(|e| e == t) => Type::Enum(t.to_string()),
         _ if classes.iter().any(|c| c == t) => Type::Class(t.to_string()),
         _ => {
@@ -76,8 +79,8 @@ pub fn parse_type(text: &str, enums: &[String], classes: &[String]) -> Result<Ty
 }
 
 fn value_type(t: Type, whole: &str) -> Result<Type, String> {
-    if t == Type::Nil {
-        return Err(format!("type `{whole}`: `nil` is only a return type"));
+    if t == Type::Nil || t == Type::Receiver {
+        return Err(format!("type `{whole}`: `{t}` is only a return type"));
     }
     Ok(t)
 }
@@ -138,6 +141,7 @@ impl Type {
                 })
                 .unwrap_or_else(|| "Symbol".into()),
             Type::Class(name) => name.clone(),
+            Type::Receiver => "self".into(),
         }
     }
 }
@@ -154,6 +158,7 @@ impl fmt::Display for Type {
             Type::Object => f.write_str("Object"),
             Type::Callable => f.write_str("Callable"),
             Type::Nil => f.write_str("nil"),
+            Type::Receiver => f.write_str("self"),
             Type::Array(e) => write!(f, "Array[{e}]"),
             Type::Hash(k, v) => write!(f, "Hash[{k}, {v}]"),
             Type::Nilable(t) => write!(f, "{t}?"),

@@ -96,6 +96,7 @@ fn the_real_idl_declares_what_the_issue_lists() {
             "disposed?"
         ]
     );
+    assert_eq!(names("Snapshot"), ["new", "load", "warmup!", "dump", "size"]);
     assert_eq!(
         names("Context"),
         [
@@ -151,7 +152,7 @@ fn the_real_idl_declares_what_the_issue_lists() {
     }
     assert_eq!(
         api.thread_safe_methods(),
-        vec!["Isolate#terminate".to_string(), "Isolate#dispose".to_string(), "Isolate#disposed?".to_string()]
+        ["Isolate#terminate", "Isolate#dispose", "Isolate#disposed?"].map(String::from).to_vec()
     );
 }
 
@@ -185,4 +186,21 @@ fn ruby_methods_name_a_ruby_file_under_gem_lib() {
         .unwrap()
         .to_string();
     assert!(e.contains("ruby: `lib/k.rb` must be a .rb file under gem/lib/"), "{e}");
+}
+
+#[test]
+fn self_is_returned_by_instance_methods_only() {
+    let module = "module: M\ndoc: d\n";
+    let class = "class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: any\n    singleton: true\n    returns: self\n";
+    let e = rr_idl::load_sources(&[("idl/m.yaml".into(), module.into()), ("idl/k.yaml".into(), class.into())], "idl")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("returns: `self` needs an instance method of a class"), "{e}");
+    let arg = "class: K\ndoc: k\nmethods:\n  - name: f\n    doc: d\n    threading: any\n    args: [{ name: x, type: self }]\n";
+    let e = rr_idl::load_sources(&[("idl/m.yaml".into(), module.into()), ("idl/k.yaml".into(), arg.into())], "idl")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("`self` is only a return type"), "{e}");
 }

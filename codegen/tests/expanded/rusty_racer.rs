@@ -274,6 +274,7 @@ pub fn init(
     define_module(ruby, module)?;
     define_platform(ruby, module)?;
     define_script(ruby, module)?;
+    define_snapshot(ruby, module)?;
     Ok(module)
 }
 ///Glue for `RustyRacer.cached_data_version_tag`.
@@ -929,11 +930,11 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
-    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil) -> Isolate` (any thread)
+    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil, snapshot: nil) -> Isolate` (any thread)
     ///
     /// Creates an isolate owned by the calling thread.
     ///
-    /// Raises: InternalError.
+    /// Raises: InternalError, SnapshotError.
     #[allow(clippy::too_many_arguments)]
     fn new(
         ruby: &::rr_glue::magnus::Ruby,
@@ -941,6 +942,9 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         memory_limit: i64,
         microtasks: Microtasks,
         host_namespace: ::std::option::Option<::std::string::String>,
+        snapshot: ::std::option::Option<
+            ::rr_glue::magnus::typed_data::Obj<crate::Snapshot>,
+        >,
     ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
     /// `Isolate#context() -> Context` (owner thread)
     ///
@@ -1207,12 +1211,13 @@ fn __rr_isolate_s_new(
         0usize,
         ::std::option::Option::Some(0usize),
     )?;
-    let [kw_timeout_ms, kw_memory_limit, kw_microtasks, kw_host_namespace] = ::rr_glue::keywords(
+    let [kw_timeout_ms, kw_memory_limit, kw_microtasks, kw_host_namespace, kw_snapshot,
+    ] = ::rr_glue::keywords(
         ruby,
         METHOD,
         call.keywords,
-        ["timeout_ms", "memory_limit", "microtasks", "host_namespace"],
-        [false, false, false, false],
+        ["timeout_ms", "memory_limit", "microtasks", "host_namespace", "snapshot"],
+        [false, false, false, false, false],
     )?;
     let timeout_ms: i64 = ::rr_glue::arg_or(
         ruby,
@@ -1242,12 +1247,22 @@ fn __rr_isolate_s_new(
         kw_host_namespace,
         || ::std::option::Option::None,
     )?;
+    let snapshot: ::std::option::Option<
+        ::rr_glue::magnus::typed_data::Obj<crate::Snapshot>,
+    > = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "snapshot",
+        kw_snapshot,
+        || ::std::option::Option::None,
+    )?;
     let result = <crate::Isolate as IsolateApi>::new(
         ruby,
         timeout_ms,
         memory_limit,
         microtasks,
         host_namespace,
+        snapshot,
     )?;
     Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))
 }
@@ -1766,7 +1781,7 @@ pub trait ModuleApi: Sized + ::rr_glue::magnus::TypedData {
     fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
-    /// `Module#instantiate(&block) -> Module` (owner thread)
+    /// `Module#instantiate(&block) -> self` (owner thread)
     ///
     /// Links the module and everything it imports: the block is called with
     /// each import's specifier and the URL (filename) of the module importing
@@ -1780,10 +1795,7 @@ pub trait ModuleApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
         block: ::rr_glue::magnus::block::Proc,
-    ) -> ::std::result::Result<
-        ::rr_glue::magnus::typed_data::Obj<crate::Module>,
-        ::rr_glue::magnus::Error,
-    >;
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Module#evaluate(timeout_ms: nil) -> nil` (owner thread)
     ///
     /// Runs the module (once: again, it reports how that went). With
@@ -1980,10 +1992,11 @@ fn __rr_module_guard(
 ///Glue for `RustyRacer::Module#instantiate`.
 fn __rr_module_instantiate(
     ruby: &::rr_glue::magnus::Ruby,
-    rb_self: &crate::Module,
+    rb_self_obj: ::rr_glue::magnus::typed_data::Obj<crate::Module>,
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Module#instantiate";
+    let rb_self: &crate::Module = &rb_self_obj;
     __rr_module_guard(ruby, rb_self, METHOD, true, true)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
@@ -1996,7 +2009,8 @@ fn __rr_module_instantiate(
     )?;
     let block = ::rr_glue::required_block(ruby, METHOD)?;
     let result = <crate::Module as ModuleApi>::instantiate(rb_self, ruby, block)?;
-    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+    let () = result;
+    Ok(::rr_glue::magnus::value::ReprValue::as_value(rb_self_obj))
 }
 ///Glue for `RustyRacer::Module#evaluate`.
 fn __rr_module_evaluate(
@@ -2644,6 +2658,249 @@ fn __rr_script_is_disposed(
 fn __rr_script_impl_is(_: &crate::Script)
 where
     crate::Script: ScriptApi,
+{}
+/// `RustyRacer::Snapshot`, implemented by `crate::Snapshot`.
+///
+/// A startup snapshot: a V8 heap baked after running code (and evaluating
+/// ES modules), for isolates to boot from with `Isolate.new(snapshot:)`.
+/// Dump it to bytes to store it and load it back, in this process or
+/// another with the same V8 and V8 flags. Not tied to a thread.
+pub trait SnapshotApi: Sized + ::rr_glue::magnus::TypedData {
+    /// `Snapshot.new(code = "", modules: nil, entry: nil) -> Snapshot` (any thread)
+    ///
+    /// Bakes a heap after running code in a fresh context (its completion
+    /// value is ignored) and then, with `modules:`, compiling every module
+    /// (specifier => source), linking the entry (relative specifiers resolve
+    /// against the importer's) and evaluating it, promise jobs included.
+    /// Baked globals and functions are there in every new context of an
+    /// isolate booted from it. A JS error raises SnapshotError with its
+    /// message.
+    ///
+    ///
+    /// Raises: SnapshotError.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        ruby: &::rr_glue::magnus::Ruby,
+        code: ::std::string::String,
+        modules: ::std::option::Option<
+            ::rr_glue::Pairs<::std::string::String, ::std::string::String>,
+        >,
+        entry: ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
+    /// `Snapshot.load(blob) -> Snapshot` (any thread)
+    ///
+    /// A snapshot from the bytes #dump gave. An empty, truncated, damaged or
+    /// foreign blob (another V8, other V8 flags) raises SnapshotError; V8 never
+    /// sees it.
+    ///
+    ///
+    /// Raises: SnapshotError, EncodingError.
+    #[allow(clippy::too_many_arguments)]
+    fn load(
+        ruby: &::rr_glue::magnus::Ruby,
+        blob: ::rr_glue::Binary,
+    ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
+    /// `Snapshot#warmup!(code) -> self` (any thread)
+    ///
+    /// Runs code in a throwaway context of this snapshot so the functions it
+    /// calls are baked compiled; the heap state it leaves is discarded. A JS
+    /// error raises SnapshotError and leaves the snapshot unchanged.
+    ///
+    ///
+    /// Raises: SnapshotError.
+    #[allow(clippy::too_many_arguments)]
+    fn warmup_bang(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        code: ::std::string::String,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Snapshot#dump() -> Binary` (any thread)
+    ///
+    /// The snapshot as a binary String (for Snapshot.load).
+    #[allow(clippy::too_many_arguments)]
+    fn dump(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<::rr_glue::Binary, ::rr_glue::magnus::Error>;
+    /// `Snapshot#size() -> Integer` (any thread)
+    ///
+    /// The byte size of
+    #[allow(clippy::too_many_arguments)]
+    fn size(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+}
+///Defines `RustyRacer::Snapshot` under `module`.
+pub fn define_snapshot(
+    ruby: &::rr_glue::magnus::Ruby,
+    module: ::rr_glue::magnus::RModule,
+) -> ::std::result::Result<::rr_glue::magnus::RClass, ::rr_glue::magnus::Error> {
+    use ::rr_glue::magnus::prelude::*;
+    let class = module.define_class("Snapshot", ruby.class_object())?;
+    class.undef_default_alloc_func();
+    class
+        .define_singleton_method(
+            "new",
+            ::rr_glue::magnus::method!(__rr_snapshot_s_new, - 1),
+        )?;
+    class
+        .define_singleton_method(
+            "load",
+            ::rr_glue::magnus::method!(__rr_snapshot_s_load, - 1),
+        )?;
+    class
+        .define_method(
+            "warmup!",
+            ::rr_glue::magnus::method!(__rr_snapshot_warmup_bang, - 1),
+        )?;
+    class.define_method("dump", ::rr_glue::magnus::method!(__rr_snapshot_dump, - 1))?;
+    class.define_method("size", ::rr_glue::magnus::method!(__rr_snapshot_size, - 1))?;
+    Ok(class)
+}
+///Glue for `RustyRacer::Snapshot.new`.
+fn __rr_snapshot_s_new(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: ::rr_glue::magnus::RClass,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Snapshot.new";
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["code"],
+        0usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_modules, kw_entry] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["modules", "entry"],
+        [false, false],
+    )?;
+    let modules: ::std::option::Option<
+        ::rr_glue::Pairs<::std::string::String, ::std::string::String>,
+    > = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "modules",
+        kw_modules,
+        || ::std::option::Option::None,
+    )?;
+    let entry: ::std::option::Option<::std::string::String> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "entry",
+        kw_entry,
+        || ::std::option::Option::None,
+    )?;
+    let code: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "code",
+        call.args.get(0usize).copied(),
+        || ::std::string::String::from(""),
+    )?;
+    let result = <crate::Snapshot as SnapshotApi>::new(ruby, code, modules, entry)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))
+}
+///Glue for `RustyRacer::Snapshot.load`.
+fn __rr_snapshot_s_load(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: ::rr_glue::magnus::RClass,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Snapshot.load";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["blob"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let blob: ::rr_glue::Binary = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "blob",
+        call.args[0usize],
+    )?;
+    let result = <crate::Snapshot as SnapshotApi>::load(ruby, blob)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))
+}
+///Glue for `RustyRacer::Snapshot#warmup!`.
+fn __rr_snapshot_warmup_bang(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self_obj: ::rr_glue::magnus::typed_data::Obj<crate::Snapshot>,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Snapshot#warmup!";
+    let rb_self: &crate::Snapshot = &rb_self_obj;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["code"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let code: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "code",
+        call.args[0usize],
+    )?;
+    let result = <crate::Snapshot as SnapshotApi>::warmup_bang(rb_self, ruby, code)?;
+    let () = result;
+    Ok(::rr_glue::magnus::value::ReprValue::as_value(rb_self_obj))
+}
+///Glue for `RustyRacer::Snapshot#dump`.
+fn __rr_snapshot_dump(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Snapshot,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Snapshot#dump";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Snapshot as SnapshotApi>::dump(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Snapshot#size`.
+fn __rr_snapshot_size(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Snapshot,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Snapshot#size";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Snapshot as SnapshotApi>::size(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+#[allow(dead_code)]
+fn __rr_snapshot_impl_is(_: &crate::Snapshot)
+where
+    crate::Snapshot: SnapshotApi,
 {}
 #[allow(dead_code)]
 fn __rr_top_module_impl_is(_: &crate::RustyRacer)

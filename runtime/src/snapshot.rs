@@ -1,0 +1,310 @@
+//! Startup snapshots: a heap baked after running code (and evaluating ES
+//! modules), booted from by new isolates.
+//!
+//! A blob handed to the host is V8's behind a header of ours (as caches
+//! are, see `cache.rs`): V8's code-cache version tag (it hashes V8's
+//! version and flags) and a hash of V8's bytes. V8's own check of a blob is
+//! a CHECK that aborts the process, and it verifies no checksum in release
+//! builds, so a blob is checked here before V8 sees it.
+
+use std::collections::HashMap;
+
+use crate::error::{ErrorKind, JsError};
+use crate::exception::js_error;
+
+const MAGIC: &[u8; 6] = b"RRSNAP";
+const HEADER: usize = MAGIC.len() + 2 + 4 + 8;
+
+/// A checked snapshot: V8's bytes, ready to boot from.
+#[derive(Clone)]
+pub struct Snapshot {
+    v8_bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snapshot({} bytes)", self.size())
+    }
+}
+
+fn error(message: impl Into<String>) -> JsError {
+    JsError::new(ErrorKind::Usage, message)
+}
+
+/// What to bake: code run in the default context, then ES modules (by
+/// specifier) with the entry evaluated.
+#[derive(Default)]
+pub struct Recipe<'a> {
+    pub code: &'a str,
+    pub modules: &'a [(String, String)],
+    pub entry: Option<&'a str>,
+}
+
+impl Snapshot {
+    /// Bakes a heap after `recipe` ran. A JS failure is the error (with the
+    /// JS error's message and frames).
+    pub fn create(recipe: &Recipe<'_>) -> Result<Snapshot, JsError> {
+        if let Some(entry) = recipe.entry {
+            if !recipe.modules.iter().any(|(name, _)| name == entry) {
+                return Err(error(format!("the entry {entry:?} is not one of the modules")));
+            }
+        }
+        bake(None, |scope| {
+            run(scope, recipe.code, "<snapshot>")?;
+            if let Some(entry) = recipe.entry {
+                evaluate_modules(scope, recipe.modules, entry)?;
+            }
+            Ok(())
+        })
+        .map(Snapshot::from_v8)
+    }
+
+    /// This snapshot with the functions `code` compiles kept compiled; the
+    /// heap state `code` leaves is discarded (it runs in a throwaway context).
+    pub fn warmed_up(&self, code: &str) -> Result<Snapshot, JsError> {
+        bake(Some(self), |scope| run(scope, code, "<warmup>")).map(Snapshot::from_v8)
+    }
+
+    fn from_v8(v8_bytes: Vec<u8>) -> Snapshot {
+        Snapshot { v8_bytes: std::sync::Arc::new(v8_bytes) }
+    }
+
+    /// The blob to store: V8's bytes behind our header.
+    pub fn dump(&self) -> Vec<u8> {
+        let mut blob = Vec::with_capacity(HEADER + self.v8_bytes.len());
+        blob.extend_from_slice(MAGIC);
+        blob.extend_from_slice(&[b'S', 1]);
+        blob.extend_from_slice(&crate::cache::cached_data_version_tag().to_le_bytes());
+        blob.extend_from_slice(&crate::cache::hash(&self.v8_bytes).to_le_bytes());
+        blob.extend_from_slice(&self.v8_bytes);
+        blob
+    }
+
+    /// A snapshot from a dumped blob, checked whole before V8 sees it.
+    pub fn load(blob: &[u8]) -> Result<Snapshot, JsError> {
+        crate::platform::initialize();
+        if blob.len() <= HEADER || &blob[..MAGIC.len()] != MAGIC || blob[MAGIC.len()..MAGIC.len() + 2] != [b'S', 1] {
+            return Err(error("not a rusty_racer snapshot (empty, truncated or another format)"));
+        }
+        let mut tag = [0u8; 4];
+        tag.copy_from_slice(&blob[MAGIC.len() + 2..MAGIC.len() + 6]);
+        if u32::from_le_bytes(tag) != crate::cache::cached_data_version_tag() {
+            return Err(error(
+                "the snapshot was made by another V8 or with other V8 flags (Platform.set_flags!); make it again",
+            ));
+        }
+        let mut hash = [0u8; 8];
+        hash.copy_from_slice(&blob[MAGIC.len() + 6..HEADER]);
+        let payload = &blob[HEADER..];
+        if u64::from_le_bytes(hash) != crate::cache::hash(payload) {
+            return Err(error("the snapshot is damaged (its bytes do not match their hash)"));
+        }
+        let snapshot = Snapshot::from_v8(payload.to_vec());
+        if !snapshot.startup_data().is_valid() {
+            return Err(error("V8 does not accept the snapshot (made by another V8 build)"));
+        }
+        Ok(snapshot)
+    }
+
+    /// Bytes of the dumped blob.
+    pub fn size(&self) -> usize {
+        HEADER + self.v8_bytes.len()
+    }
+
+    /// V8's startup data (a copy: each isolate owns the one it boots from).
+    pub(crate) fn startup_data(&self) -> v8::StartupData {
+        v8::StartupData::from(self.v8_bytes.as_ref().clone())
+    }
+}
+
+/// Runs `body` in the default context of a snapshot creator (from `base`,
+/// or V8's own heap) and bakes that context. On failure the creator is
+/// still turned into a blob (V8 requires it) and the blob dropped.
+fn bake(
+    base: Option<&Snapshot>,
+    body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>) -> Result<(), JsError>,
+) -> Result<Vec<u8>, JsError> {
+    crate::platform::initialize();
+    if crate::isolate::thread_has_entered_isolate() {
+        return Err(error(
+            "a snapshot cannot be made inside an operation of an isolate (a callback): make it after the operation \
+             returns",
+        ));
+    }
+    let Ok(stack) = crate::stack::in_use() else {
+        return Err(error("a snapshot cannot be made on a Fiber's stack off the main thread"));
+    };
+    let mut creator = match base {
+        Some(base) => v8::Isolate::snapshot_creator_from_existing_snapshot(base.startup_data(), None, None),
+        None => v8::Isolate::snapshot_creator(None, None),
+    };
+    let bounds = stack.claim_bounds();
+    stack.enter(&mut creator);
+    creator.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
+    creator.set_capture_stack_trace_for_uncaught_exceptions(true, 64);
+    let outcome = {
+        v8::scope!(let scope, &mut creator);
+        let outcome = match base {
+            // Warm-up: the code runs in a context thrown away; the baked one
+            // is fresh from the base snapshot, sharing the compiled code.
+            Some(_) => {
+                let warm = v8::Context::new(scope, Default::default());
+                let outcome = {
+                    let scope = &mut v8::ContextScope::new(scope, warm);
+                    body(scope)
+                };
+                let fresh = v8::Context::new(scope, Default::default());
+                scope.set_default_context(fresh);
+                outcome
+            }
+            None => {
+                let context = v8::Context::new(scope, Default::default());
+                let outcome = {
+                    let scope = &mut v8::ContextScope::new(scope, context);
+                    body(scope)
+                };
+                scope.set_default_context(context);
+                outcome
+            }
+        };
+        outcome
+    };
+    let blob = creator.create_blob(v8::FunctionCodeHandling::Keep);
+    crate::stack::restore_bounds(bounds);
+    outcome?;
+    let blob = blob.ok_or_else(|| error("V8 could not make the snapshot"))?;
+    Ok(blob.to_vec())
+}
+
+/// Runs classic script `code`; its completion value is never read.
+fn run(scope: &mut v8::PinScope<'_, '_>, code: &str, filename: &str) -> Result<(), JsError> {
+    v8::tc_scope!(let tc, scope);
+    let script = crate::script::compile::<JsError>(tc, code, filename, &Default::default()).map_err(failed)?;
+    let script = script.0.bind_to_current_context(tc);
+    if script.run(tc).is_none() {
+        return Err(caught(tc));
+    }
+    tc.perform_microtask_checkpoint();
+    if tc.has_caught() {
+        return Err(caught(tc));
+    }
+    Ok(())
+}
+
+fn failed(f: crate::error::Failure<JsError>) -> JsError {
+    f.into_js_error("the snapshot's code failed")
+}
+
+fn caught(tc: &mut v8::PinnedRef<'_, v8::TryCatch<'_, '_, v8::HandleScope<'_>>>) -> JsError {
+    match tc.exception() {
+        Some(exception) => {
+            let message = tc.message();
+            js_error(tc, exception, message, ErrorKind::Runtime)
+        }
+        None => error("the snapshot's code failed without an exception"),
+    }
+}
+
+/// The modules being baked, by specifier (V8's resolve callback cannot
+/// capture them).
+struct Baking(HashMap<String, v8::Global<v8::Module>>, HashMap<i32, String>);
+
+/// Compiles every module, links the entry (imports by specifier: "./x"
+/// and "../x" relative to the importer's, others as written) and
+/// evaluates it, promise jobs included.
+fn evaluate_modules(
+    scope: &mut v8::PinScope<'_, '_>,
+    modules: &[(String, String)],
+    entry: &str,
+) -> Result<(), JsError> {
+    v8::tc_scope!(let tc, scope);
+    let mut baking = Baking(HashMap::new(), HashMap::new());
+    for (name, source) in modules {
+        let code = crate::cache::v8_string(tc, source, "module source")?;
+        let filename = crate::cache::v8_string(tc, name, "module name")?;
+        let origin = crate::cache::origin(tc, filename, true);
+        let mut source = v8::script_compiler::Source::new(code, Some(&origin));
+        let Some(module) = v8::script_compiler::compile_module(tc, &mut source) else {
+            let exception = tc.exception();
+            let message = tc.message();
+            return Err(match exception {
+                Some(e) => js_error(tc, e, message, ErrorKind::Parse),
+                None => error(format!("module {name:?} failed to compile")),
+            });
+        };
+        baking.1.insert(module.get_identity_hash().get(), name.clone());
+        baking.0.insert(name.clone(), v8::Global::new(tc, module));
+    }
+    let main = v8::Local::new(tc, &baking.0[entry]);
+    tc.set_slot(baking);
+    let linked = main.instantiate_module(tc, resolve_baked);
+    tc.remove_slot::<Baking>();
+    if linked != Some(true) {
+        return Err(caught(tc));
+    }
+    let Some(value) = main.evaluate(tc) else { return Err(caught(tc)) };
+    tc.perform_microtask_checkpoint();
+    if let Ok(promise) = v8::Local::<v8::Promise>::try_from(value) {
+        match promise.state() {
+            v8::PromiseState::Rejected => {
+                let reason = promise.result(tc);
+                let message = v8::Exception::create_message(tc, reason);
+                return Err(js_error(tc, reason, Some(message), ErrorKind::Runtime));
+            }
+            v8::PromiseState::Pending => {
+                return Err(error(format!(
+                    "the entry module {entry:?} is still waiting (top-level await) after its promise jobs ran: a \
+                     snapshot can only hold settled modules"
+                )));
+            }
+            v8::PromiseState::Fulfilled => {}
+        }
+    }
+    Ok(())
+}
+
+fn resolve_baked<'s>(
+    context: v8::Local<'s, v8::Context>,
+    specifier: v8::Local<'s, v8::String>,
+    _attributes: v8::Local<'s, v8::FixedArray>,
+    referrer: v8::Local<'s, v8::Module>,
+) -> Option<v8::Local<'s, v8::Module>> {
+    // SAFETY: V8 calls this with the isolate entered and `context` current.
+    v8::callback_scope!(unsafe scope, context);
+    let specifier = specifier.to_rust_string_lossy(scope);
+    let found = scope.get_slot::<Baking>().and_then(|baking| {
+        let referrer = baking.1.get(&referrer.get_identity_hash().get()).cloned().unwrap_or_default();
+        let name = relative_to(&referrer, &specifier);
+        baking.0.get(&name).map(|m| v8::Local::new(scope, m))
+    });
+    if found.is_none() {
+        let message = format!("cannot resolve module {specifier:?}: it is not among the snapshot's modules");
+        if let Some(text) = v8::String::new(scope, &message) {
+            let exception = v8::Exception::error(scope, text);
+            scope.throw_exception(exception);
+        }
+    }
+    found
+}
+
+/// `specifier` resolved against the importer's name when it is relative
+/// ("./x", "../x"), as a path.
+fn relative_to(referrer: &str, specifier: &str) -> String {
+    if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+        return specifier.to_string();
+    }
+    let mut parts: Vec<&str> = referrer.split('/').collect();
+    parts.pop();
+    for part in specifier.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                if parts.len() > 1 || parts.first().is_some_and(|p| !p.is_empty()) {
+                    parts.pop();
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
