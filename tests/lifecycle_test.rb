@@ -12,7 +12,7 @@ class LifecycleTest < RustyRacerTest
     assert iso.disposed?
     assert_equal live - 1, RustyRacer.live_isolate_count
     e = assert_raises(RustyRacer::DisposedError) { ctx.eval("1") }
-    assert_equal "RustyRacer::Context#eval: the Isolate of this Context has been disposed", e.message
+    assert_equal "RustyRacer::Context#eval: this Context (or its Isolate) has been disposed", e.message
     e = assert_raises(RustyRacer::DisposedError) { iso.context }
     assert_equal "RustyRacer::Isolate#context: this Isolate has been disposed", e.message
     assert_nil iso.terminate

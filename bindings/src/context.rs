@@ -81,13 +81,32 @@ fn settings(cached_data: &Option<Binary>, produce_cache: bool, eager: bool) -> C
     CompileSettings { cached_data: cached_data.as_ref().map(|b| b.0.as_slice()), produce_cache, eager }
 }
 
+impl Context {
+    /// Whether the realm is not disposed (its isolate aside).
+    fn alive(&self) -> bool {
+        self.core.runtime.try_borrow().map(|r| r.as_ref().is_none_or(|i| i.context_alive(self.id))).unwrap_or(true)
+    }
+
+    /// Takes the realm away (`dispose_context` or `reset_context`) and lets
+    /// go of its attached callables.
+    fn take_away(
+        &self,
+        ruby: &Ruby,
+        how: impl FnOnce(&rusty_racer_runtime::Isolate, ContextId) -> Result<(), rusty_racer_runtime::JsError>,
+    ) -> Result<(), Error> {
+        self.core.with(ruby, |isolate| how(isolate, self.id).map_err(Failure::Js))?;
+        self.core.state.release_realm(ruby, self.id);
+        Ok(())
+    }
+}
+
 impl ContextApi for Context {
     fn guard_owner_thread(&self) -> ThreadToken {
         self.core.owner
     }
 
     fn guard_is_disposed(&self) -> bool {
-        self.core.is_disposed()
+        self.core.is_disposed() || !self.alive()
     }
 
     // idl/context.yaml Context#eval
@@ -159,5 +178,23 @@ impl ContextApi for Context {
     // idl/context.yaml Context#id
     fn id(&self, _: &Ruby) -> Result<i64, Error> {
         Ok(self.id as i64)
+    }
+
+    // idl/context.yaml Context#dispose
+    fn dispose(&self, ruby: &Ruby) -> Result<(), Error> {
+        if self.core.is_disposed() || self.id == 0 || !self.alive() {
+            return Ok(());
+        }
+        self.take_away(ruby, |isolate, id| isolate.dispose_context(id))
+    }
+
+    // idl/context.yaml Context#disposed?
+    fn is_disposed(&self, _: &Ruby) -> Result<bool, Error> {
+        Ok(self.guard_is_disposed())
+    }
+
+    // idl/context.yaml Context#reset
+    fn reset(&self, ruby: &Ruby) -> Result<(), Error> {
+        self.take_away(ruby, |isolate, id| isolate.reset_context(id))
     }
 }

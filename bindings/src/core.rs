@@ -106,6 +106,23 @@ impl HostState {
         Ok(id)
     }
 
+    /// Lets go of the callables attached in realm `ctx` (it was disposed
+    /// or reset): what they captured becomes collectable; attaching there
+    /// again binds anew.
+    pub fn release_realm(&self, ruby: &Ruby, ctx: usize) {
+        let ids: Vec<u32> = {
+            let mut attached = self.attached.borrow_mut();
+            let ids = attached.iter().filter(|((c, _), _)| *c == ctx).map(|(_, id)| *id).collect();
+            attached.retain(|(c, _), _| *c != ctx);
+            ids
+        };
+        if let Some(callables) = self.callables.get() {
+            for id in ids {
+                let _ = callables.store(id as isize, ruby.qnil());
+            }
+        }
+    }
+
     pub fn import_resolver(&self) -> Option<Value> {
         self.import_resolver.get()
     }
@@ -306,6 +323,7 @@ impl Core {
             ErrorKind::Terminated => ErrorClass::ScriptTerminatedError,
             ErrorKind::OutOfMemory => ErrorClass::V8OutOfMemoryError,
             ErrorKind::Usage | ErrorKind::Marshal => ErrorClass::Error,
+            ErrorKind::Disposed => ErrorClass::DisposedError,
             ErrorKind::HostError(id) => {
                 // JS let a callback's Ruby exception escape: raise the original.
                 // (Or its message and frames, once it is no longer kept.)

@@ -186,7 +186,9 @@ impl ModuleApi for Module {
 
     // idl/module.yaml Module#create_code_cache
     fn create_code_cache(&self, ruby: &Ruby) -> Result<Option<Binary>, Error> {
-        Ok(self.with(ruby, |isolate, id| isolate.module_code_cache(id))?.map(Binary))
+        Ok(self
+            .with(ruby, |isolate, id| isolate.module_code_cache(id).or_else(crate::script::none_if_realm_gone))?
+            .map(Binary))
     }
 
     // idl/module.yaml Module#url

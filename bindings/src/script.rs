@@ -51,6 +51,14 @@ impl Script {
     }
 }
 
+/// A cache of a script or module dropped with its realm is nil.
+pub fn none_if_realm_gone(e: rusty_racer_runtime::JsError) -> Result<Option<Vec<u8>>, rusty_racer_runtime::JsError> {
+    if e.kind == rusty_racer_runtime::ErrorKind::Disposed {
+        return Ok(None);
+    }
+    Err(e)
+}
+
 impl ScriptApi for Script {
     fn guard_owner_thread(&self) -> ThreadToken {
         self.handle.core.owner
@@ -88,7 +96,8 @@ impl ScriptApi for Script {
     fn create_code_cache(&self, ruby: &Ruby) -> Result<Option<Binary>, Error> {
         self.handle.check(ruby, "script")?;
         let KeptHandle { core, id, .. } = &self.handle;
-        let bytes = core.with(ruby, |isolate| isolate.script_code_cache(*id).map_err(Failure::Js))?;
+        let bytes =
+            core.with(ruby, |isolate| isolate.script_code_cache(*id).or_else(none_if_realm_gone).map_err(Failure::Js))?;
         Ok(bytes.map(Binary))
     }
 

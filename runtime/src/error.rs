@@ -14,8 +14,10 @@ pub enum ErrorKind {
     /// JS threw the error a host callback raised (and did not catch it);
     /// the number is the one the host gave `HostFunctions::throw_host_error`.
     HostError(u32),
-    /// The operation could not start (disposed, busy, a bad path, …).
+    /// The operation could not start (busy, a bad path, …).
     Usage,
+    /// What it needs was disposed (a realm, a script, a module, …).
+    Disposed,
     /// A value could not be converted (nested too deeply, …).
     Marshal,
 }

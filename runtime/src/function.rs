@@ -19,6 +19,13 @@ pub(crate) struct Kept {
 /// The isolate slot holding the kept functions.
 pub(crate) type Table = RefCell<Slab<Kept>>;
 
+/// Drops the functions handed out in realm `context` (it went away).
+pub(crate) fn drop_realm(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
+    if let Some(table) = scope.get_slot::<Table>() {
+        table.borrow_mut().drop_where(|kept| v8::Local::new(scope, &kept.context) == context);
+    }
+}
+
 /// Keeps `function` (handed out in the current context) and returns its id.
 pub(crate) fn keep(scope: &v8::PinScope<'_, '_>, function: v8::Local<v8::Function>) -> FunctionId {
     let context = scope.get_current_context();
@@ -40,7 +47,7 @@ pub(crate) fn context_of<'s>(scope: &v8::PinScope<'s, '_, ()>, id: FunctionId) -
 }
 
 fn gone(id: FunctionId) -> JsError {
-    JsError::new(ErrorKind::Usage, format!("JS function {id} is no longer kept by this isolate"))
+    JsError::new(ErrorKind::Disposed, format!("JS function {id} is gone (its context was disposed or reset)"))
 }
 
 impl Isolate {

@@ -196,7 +196,11 @@ pub struct Isolate {
     pub(crate) stopper: Stopper,
     /// Kept handles the host let go of, released at the next lock.
     pub(crate) forgotten: Forgotten,
-    contexts: RefCell<Vec<v8::Global<v8::Context>>>,
+    /// The realms by id (None: disposed).
+    pub(crate) contexts: RefCell<Vec<Option<v8::Global<v8::Context>>>>,
+    /// Operations running (or suspended) in each realm, by id: a realm
+    /// with one is not reset under it.
+    pub(crate) realm_busy: RefCell<Vec<u32>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
     pub(crate) options: IsolateOptions,
@@ -264,6 +268,7 @@ impl Isolate {
             stopper,
             forgotten: Forgotten::default(),
             contexts: RefCell::new(Vec::new()),
+            realm_busy: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
             options,
             oom,
@@ -281,8 +286,8 @@ impl Isolate {
             v8_isolate.set_slot(crate::objects::Templates::default());
             v8::scope!(let scope, v8_isolate);
             let context = v8::Context::new(scope, Default::default());
-            crate::realm_helpers::install_helper(scope, context);
-            isolate.contexts.borrow_mut().push(v8::Global::new(scope, context));
+            crate::realm_helpers::install_helper(scope, context, 0);
+            isolate.contexts.borrow_mut().push(Some(v8::Global::new(scope, context)));
         })?;
         isolate.install_host_namespace(0)?;
         Ok(isolate)
@@ -412,9 +417,9 @@ impl Isolate {
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
             let context = v8::Context::new(scope, Default::default());
-            crate::realm_helpers::install_helper(scope, context);
             let mut contexts = self.contexts.borrow_mut();
-            contexts.push(v8::Global::new(scope, context));
+            crate::realm_helpers::install_helper(scope, context, contexts.len());
+            contexts.push(Some(v8::Global::new(scope, context)));
             contexts.len() - 1
         })
         .and_then(|id| self.install_host_namespace(id).map(|()| id))
@@ -444,28 +449,36 @@ impl Isolate {
             let timeout = timeout_ms.unwrap_or(self.options.timeout_ms);
             v8::scope!(let scope, isolate);
             let context = match realm {
-                Realm::Id(ctx) => self.contexts.borrow().get(ctx).map(|c| v8::Local::new(scope, c)),
+                Realm::Id(ctx) => self.context_local(scope, ctx),
                 Realm::Of(id) => crate::function::context_of(scope, id),
                 Realm::Kept(kind, id) => {
                     let ctx = match kind {
                         HandleKind::Script => crate::script::realm_of(scope, id),
                         _ => crate::module::realm_of(scope, id),
                     };
-                    ctx.and_then(|c| self.contexts.borrow().get(c).map(|c| v8::Local::new(scope, c)))
+                    ctx.and_then(|c| self.context_local(scope, c))
                 }
             };
             let Some(context) = context else {
                 let what = match realm {
+                    Realm::Id(ctx) if ctx < self.contexts.borrow().len() => {
+                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, "the context has been disposed")));
+                    }
                     Realm::Id(ctx) => format!("no context {ctx}"),
-                    Realm::Of(id) => format!("JS function {id} is no longer kept by this isolate"),
-                    Realm::Kept(kind, _) => format!(
-                        "the {} has been disposed",
-                        if kind == HandleKind::Script { "script" } else { "module" }
-                    ),
+                    Realm::Of(id) => {
+                        let message = format!("JS function {id} is gone (its context was disposed or reset)");
+                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, message)));
+                    }
+                    Realm::Kept(kind, _) => {
+                        let what = if kind == HandleKind::Script { "script" } else { "module" };
+                        let message = format!("the {what} has been disposed (or its context was)");
+                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, message)));
+                    }
                 };
                 return Err(Failure::Js(JsError::new(ErrorKind::Usage, what)));
             };
             let scope = &mut v8::ContextScope::new(scope, context);
+            let _busy = crate::realm::Busy::new(self, crate::realm_helpers::current_realm(scope));
             v8::tc_scope!(let tc, scope);
             // The deadline covers the body, the promise jobs it drains and the
             // reading of its error (a thrown object's toString may loop).

@@ -16,8 +16,17 @@ pub enum HandleKind {
 
 /// Entries by number, reusing the numbers of removed ones.
 pub(crate) struct Slab<E> {
-    entries: Vec<Option<E>>,
+    entries: Vec<Slot<E>>,
     free: Vec<u32>,
+}
+
+enum Slot<E> {
+    Live(E),
+    /// Dropped with its realm while the host still holds the number: not
+    /// reused until the host forgets it (else forgetting it would drop
+    /// whatever took the number).
+    Dropped,
+    Free,
 }
 
 impl<E> Default for Slab<E> {
@@ -30,34 +39,61 @@ impl<E> Slab<E> {
     pub(crate) fn insert(&mut self, entry: E) -> u32 {
         match self.free.pop() {
             Some(id) => {
-                self.entries[id as usize] = Some(entry);
+                self.entries[id as usize] = Slot::Live(entry);
                 id
             }
             None => {
-                self.entries.push(Some(entry));
+                self.entries.push(Slot::Live(entry));
                 (self.entries.len() - 1) as u32
             }
         }
     }
 
     pub(crate) fn get(&self, id: u32) -> Option<&E> {
-        self.entries.get(id as usize)?.as_ref()
+        match self.entries.get(id as usize)? {
+            Slot::Live(entry) => Some(entry),
+            _ => None,
+        }
     }
 
     pub(crate) fn get_mut(&mut self, id: u32) -> Option<&mut E> {
-        self.entries.get_mut(id as usize)?.as_mut()
+        match self.entries.get_mut(id as usize)? {
+            Slot::Live(entry) => Some(entry),
+            _ => None,
+        }
     }
 
+    /// The host forgot `id`: its number is free again.
     pub(crate) fn remove(&mut self, id: u32) -> Option<E> {
-        let entry = self.entries.get_mut(id as usize)?.take();
-        if entry.is_some() {
-            self.free.push(id);
+        let slot = self.entries.get_mut(id as usize)?;
+        match std::mem::replace(slot, Slot::Free) {
+            Slot::Free => None,
+            Slot::Dropped => {
+                self.free.push(id);
+                None
+            }
+            Slot::Live(entry) => {
+                self.free.push(id);
+                Some(entry)
+            }
         }
-        entry
+    }
+
+    /// Drops the entries `gone` picks (their realm went away); their
+    /// numbers stay taken until the host forgets them.
+    pub(crate) fn drop_where(&mut self, mut gone: impl FnMut(&E) -> bool) -> Vec<u32> {
+        let mut dropped = Vec::new();
+        for (id, slot) in self.entries.iter_mut().enumerate() {
+            if matches!(slot, Slot::Live(entry) if gone(entry)) {
+                *slot = Slot::Dropped;
+                dropped.push(id as u32);
+            }
+        }
+        dropped
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.entries.len() - self.free.len()
+        self.entries.iter().filter(|s| matches!(s, Slot::Live(_))).count()
     }
 }
 

@@ -22,6 +22,7 @@ mod module;
 mod objects;
 mod path;
 mod platform;
+mod realm;
 mod realm_helpers;
 mod script;
 mod snapshot;

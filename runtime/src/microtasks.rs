@@ -10,7 +10,20 @@ use crate::isolate::{ContextId, Gate, Isolate, Realm};
 /// operation stays in the operation's TryCatch.
 pub(crate) fn drain(scope: &mut v8::PinScope<'_, '_>) {
     v8::tc_scope!(let jobs, scope);
+    DRAINING.with(|d| d.set(d.get() + 1));
     jobs.perform_microtask_checkpoint();
+    DRAINING.with(|d| d.set(d.get() - 1));
+}
+
+thread_local! {
+    /// Promise-job drains running on this thread (a job's callback may
+    /// ask for something that must not happen under one).
+    static DRAINING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether promise jobs are running on this thread.
+pub(crate) fn draining() -> bool {
+    DRAINING.with(|d| d.get() > 0)
 }
 
 /// Drops the jobs a stopped operation left, so that a self-requeueing job

@@ -67,6 +67,15 @@ pub(crate) fn release(isolate: &v8::Isolate, id: ModuleId) -> bool {
     true
 }
 
+/// Drops the modules of realm `ctx` (it went away).
+pub(crate) fn drop_realm(isolate: &v8::Isolate, ctx: ContextId) {
+    let Some(table) = isolate.get_slot::<Table>() else { return };
+    let mut modules = table.borrow_mut();
+    let dropped = modules.kept.drop_where(|kept| kept.ctx == ctx);
+    modules.by_hash.values_mut().for_each(|ids| ids.retain(|id| !dropped.contains(id)));
+    modules.by_hash.retain(|_, ids| !ids.is_empty());
+}
+
 /// A module's place in V8's life cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleStatus {
@@ -155,7 +164,7 @@ pub(crate) fn install(isolate: &mut v8::Isolate) {
 }
 
 fn gone() -> JsError {
-    JsError::new(ErrorKind::Usage, "the module has been disposed")
+    JsError::new(ErrorKind::Disposed, "the module has been disposed (or its context was)")
 }
 
 fn not_linked(what: &str) -> JsError {

@@ -30,6 +30,8 @@ pub(crate) const HELPERS_FILE: &str = "rusty_racer:helpers";
 
 /// A realm's helpers.
 pub(crate) struct RealmHelpers {
+    /// The realm's number (`ContextId`).
+    pub(crate) id: usize,
     pub(crate) context: v8::Global<v8::Context>,
     pub(crate) entries: v8::Global<v8::Function>,
     pub(crate) new_set: v8::Global<v8::Function>,
@@ -44,7 +46,7 @@ pub(crate) struct RealmHelpers {
 pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
 
 /// Makes `context`'s helpers (when the realm is created, before user code).
-pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
+pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>, id: usize) {
     let scope = &mut v8::ContextScope::new(scope, context);
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
@@ -68,19 +70,31 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
     let (node, reference) = (v8::Global::new(scope, parts[4]), v8::Global::new(scope, parts[5]));
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
-        helpers.0.borrow_mut().push(RealmHelpers { context, entries, new_set, join, tape, node, reference });
+        let mut helpers = helpers.0.borrow_mut();
+        helpers.retain(|h| h.id != id);
+        helpers.push(RealmHelpers { id, context, entries, new_set, join, tape, node, reference });
     }
 }
 
-/// One of the current realm's helpers (None: the realm has none).
-/// The number of the current context (its helpers are installed in the
-/// order contexts are made, so their place is its id).
-pub(crate) fn current_realm(scope: &v8::PinScope<'_, '_>) -> Option<usize> {
-    let current = scope.get_current_context();
-    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
-    helpers.iter().position(|h| h.context == current)
+/// Drops realm `id`'s helpers (it is disposed or reset).
+pub(crate) fn remove_helper(isolate: &v8::Isolate, id: usize) {
+    if let Some(helpers) = isolate.get_slot::<Helpers>() {
+        helpers.0.borrow_mut().retain(|h| h.id != id);
+    }
 }
 
+/// The number of the current context (None: not a realm of ours).
+pub(crate) fn current_realm(scope: &v8::PinScope<'_, '_>) -> Option<usize> {
+    realm_of(scope, scope.get_current_context())
+}
+
+/// The number of `context` (None: not a realm of ours, or one gone).
+pub(crate) fn realm_of(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) -> Option<usize> {
+    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
+    helpers.iter().find(|h| h.context == context).map(|h| h.id)
+}
+
+/// One of the current realm's helpers (None: the realm has none).
 pub(crate) fn helper<'s, T>(
     scope: &v8::PinScope<'s, '_>,
     which: impl Fn(&RealmHelpers) -> &v8::Global<T>,

@@ -29,8 +29,15 @@ pub(crate) fn realm_of(scope: &v8::Isolate, id: ScriptId) -> Option<ContextId> {
     Some(scope.get_slot::<Table>()?.borrow().get(id)?.ctx)
 }
 
+/// Drops the scripts of realm `ctx` (it went away).
+pub(crate) fn drop_realm(isolate: &v8::Isolate, ctx: ContextId) {
+    if let Some(table) = isolate.get_slot::<Table>() {
+        table.borrow_mut().drop_where(|kept| kept.ctx == ctx);
+    }
+}
+
 fn gone() -> JsError {
-    JsError::new(ErrorKind::Usage, "the script has been disposed")
+    JsError::new(ErrorKind::Disposed, "the script has been disposed (or its context was)")
 }
 
 /// Compiles `source` as a classic script; the second value tells whether a

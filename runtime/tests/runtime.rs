@@ -308,7 +308,7 @@ fn kept_functions_are_called_and_released() {
     iso.forget(rusty_racer_runtime::HandleKind::Function, id);
     assert_eq!(iso.kept_function_count(), 0);
     let e = iso.function_name(id).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Usage);
+    assert_eq!(e.kind, ErrorKind::Disposed);
 }
 
 #[test]

@@ -285,7 +285,7 @@ impl Cx<'_> {
         });
         let disposed_check = c.disposable.then(|| {
             let what = match &c.disposed_with {
-                Some(w) => format!("the {w} of this {}", c.name),
+                Some(w) => format!("this {} (or its {w})", c.name),
                 None => format!("this {}", c.name),
             };
             quote! {

@@ -107,6 +107,9 @@ fn the_real_idl_declares_what_the_issue_lists() {
             "attach",
             "attach_many",
             "id",
+            "dispose",
+            "disposed?",
+            "reset",
             "compile",
             "compile_module",
             "import"

@@ -427,6 +427,46 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
     ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
+    /// `Context#dispose() -> nil` (owner thread)
+    ///
+    /// Disposes an extra realm (Isolate#create_context): its globals, attached
+    /// callables and the scripts, modules and functions it handed out go
+    /// away; later use raises DisposedError. Idempotent; a no-op for the
+    /// default context. Refused (RuntimeError) while an operation runs in it.
+    ///
+    ///
+    /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
+    fn dispose(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#disposed?() -> Boolean` (owner thread)
+    ///
+    /// Whether this realm (or its isolate) has been disposed.
+    #[allow(clippy::too_many_arguments)]
+    fn is_disposed(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<bool, ::rr_glue::magnus::Error>;
+    /// `Context#reset() -> nil` (owner thread)
+    ///
+    /// Gives this realm a fresh global (from the isolate's snapshot, if it
+    /// booted from one), keeping its id: runtime globals, attached callables
+    /// (released: what they captured becomes collectable) and the scripts,
+    /// modules and functions it handed out are dropped (their later use
+    /// raises DisposedError); the host namespace is installed again.
+    /// Refused with RuntimeError, the realm untouched, while an operation
+    /// runs in it (from inside one of its callbacks) or promise jobs run,
+    /// and when it is disposed.
+    ///
+    ///
+    /// Raises: RuntimeError.
+    #[allow(clippy::too_many_arguments)]
+    fn reset(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Context#compile(source, filename: "<compile>", cached_data: nil, produce_cache: false, eager: false) -> Script` (owner thread)
     ///
     /// Compiles source as a classic script, to run (again) with Script#run.
@@ -498,6 +538,17 @@ pub fn define_context(
     class.define_method("id", ::rr_glue::magnus::method!(__rr_context_id, - 1))?;
     class
         .define_method(
+            "dispose",
+            ::rr_glue::magnus::method!(__rr_context_dispose, - 1),
+        )?;
+    class
+        .define_method(
+            "disposed?",
+            ::rr_glue::magnus::method!(__rr_context_is_disposed, - 1),
+        )?;
+    class.define_method("reset", ::rr_glue::magnus::method!(__rr_context_reset, - 1))?;
+    class
+        .define_method(
             "compile",
             ::rr_glue::magnus::method!(__rr_context_compile, - 1),
         )?;
@@ -535,7 +586,7 @@ fn __rr_context_guard(
             ::rr_glue::disposed(
                 ErrorClass::DisposedError.class(ruby),
                 method,
-                "the Isolate of this Context",
+                "this Context (or its Isolate)",
             ),
         );
     }
@@ -776,7 +827,7 @@ fn __rr_context_id(
     args: &[::rr_glue::magnus::Value],
 ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
     const METHOD: &str = "RustyRacer::Context#id";
-    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
+    __rr_context_guard(ruby, rb_self, METHOD, true, false)?;
     let call = ::rr_glue::positional(args, false);
     ::rr_glue::check_arity(
         ruby,
@@ -787,6 +838,66 @@ fn __rr_context_id(
         ::std::option::Option::Some(0usize),
     )?;
     let result = <crate::Context as ContextApi>::id(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#dispose`.
+fn __rr_context_dispose(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#dispose";
+    __rr_context_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Context as ContextApi>::dispose(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#disposed?`.
+fn __rr_context_is_disposed(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#disposed?";
+    __rr_context_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Context as ContextApi>::is_disposed(rb_self, ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#reset`.
+fn __rr_context_reset(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#reset";
+    __rr_context_guard(ruby, rb_self, METHOD, true, false)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::Context as ContextApi>::reset(rb_self, ruby)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer::Context#compile`.
@@ -1647,7 +1758,7 @@ fn __rr_j_s_function_guard(
             ::rr_glue::disposed(
                 ErrorClass::DisposedError.class(ruby),
                 method,
-                "the Isolate of this JSFunction",
+                "this JSFunction (or its Isolate)",
             ),
         );
     }
@@ -1983,7 +2094,7 @@ fn __rr_module_guard(
             ::rr_glue::disposed(
                 ErrorClass::DisposedError.class(ruby),
                 method,
-                "the Isolate of this Module",
+                "this Module (or its Isolate)",
             ),
         );
     }
@@ -2480,7 +2591,7 @@ fn __rr_script_guard(
             ::rr_glue::disposed(
                 ErrorClass::DisposedError.class(ruby),
                 method,
-                "the Isolate of this Script",
+                "this Script (or its Isolate)",
             ),
         );
     }
