@@ -149,4 +149,53 @@ class RealmsTest < RustyRacerTest
     assert status.success?, out
     assert_equal "ok\n", out
   end
+
+  def test_the_host_namespace_reaches_across_realms
+    iso = isolate(host_namespace: "NS")
+    main = iso.context
+    other = iso.create_context
+    other.eval("globalThis.tag = 'other'; globalThis.thing = {}")
+    assert_equal "function", other.eval("typeof NS.contextGlobal")
+    assert_equal "other", main.eval("NS.contextGlobal(#{other.id}).tag")
+    assert_equal "Error: unknown context 99", main.eval("try { NS.contextGlobal(99) } catch (e) { String(e) }")
+    assert_equal [other.id, 0, nil, nil, 0],
+                 main.eval("[NS.contextOf(NS.contextGlobal(#{other.id}).thing), NS.contextOf({}), NS.contextOf(1), " \
+                           "NS.contextOf('s'), NS.contextOf(() => 1)]")
+    main.eval("globalThis.other = NS.contextGlobal(#{other.id}).thing")
+    other.reset
+    assert_nil main.eval("NS.contextOf(other)")
+    assert_equal "function", other.eval("typeof NS.contextOf") # installed again
+  end
+
+  def test_the_promise_reject_handler_sees_unhandled_rejections_and_late_handlers
+    iso = isolate(host_namespace: "NS")
+    main = iso.context
+    other = iso.create_context
+    main.eval("globalThis.events = []; NS.setPromiseRejectHandler((e, c, p, r) => events.push([e, c, String(r)]))")
+    other.eval("Promise.reject(new Error('lost')); const late = Promise.reject('late'); late.catch(() => {})")
+    events = main.eval("events")
+    assert_includes events, [0, other.id, "Error: lost"]
+    assert_includes events, [0, other.id, "late"]
+    assert_includes events, [1, other.id, "undefined"]
+    # (V8 defines events 2 and 3, a reject or resolve after resolve, but
+    # this build does not report them.)
+    main.eval("NS.setPromiseRejectHandler(null); events.length = 0")
+    other.eval("Promise.reject(1)")
+    assert_equal 0, main.eval("events.length")
+    assert_equal "Error: setPromiseRejectHandler takes a function or null",
+                 main.eval("try { NS.setPromiseRejectHandler(5) } catch (e) { String(e) }")
+  end
+
+  def test_the_reject_handler_is_cleared_with_its_realm_and_never_swallows_a_stop
+    iso = isolate(host_namespace: "NS", timeout_ms: 100)
+    realm = iso.create_context
+    realm.eval("globalThis.calls = 0; NS.setPromiseRejectHandler(() => calls++)")
+    realm.reset
+    iso.context.eval("Promise.reject(1)") # no handler any more: nothing runs
+    assert_equal "undefined", realm.eval("typeof calls")
+    iso.context.eval("NS.setPromiseRejectHandler(() => { while (true) {} })")
+    assert_raises(RustyRacer::ScriptTerminatedError) { iso.context.eval("Promise.reject(1); 'went on'") }
+    assert_equal 2, iso.context.eval("1 + 1")
+  end
 end
+

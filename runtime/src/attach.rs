@@ -1,5 +1,7 @@
 //! Host functions made callable from JS at dotted paths.
 
+use v8::MapFnTo;
+
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::exception::{key, type_name};
 use crate::isolate::{ContextId, HostSlot, Isolate, Realm};
@@ -47,10 +49,19 @@ impl Isolate {
         })?;
         self.run::<(), JsError>(Realm::Id(ctx), Some(0), |tc, _| {
             let holder = holder_at(tc, &parts, &namespace)?;
-            let function = v8::Function::builder(drain_microtasks).build(tc).ok_or(Failure::Exception)?;
-            let name = v8::String::new(tc, "drainMicrotasks").ok_or(Failure::Exception)?;
-            function.set_name(name);
-            set_checked(tc, holder, name.into(), function.into(), &namespace, &format!("{namespace}.drainMicrotasks"))
+            let helpers: [(&str, v8::FunctionCallback); 4] = [
+                ("drainMicrotasks", drain_microtasks.map_fn_to()),
+                ("contextGlobal", crate::realm::context_global.map_fn_to()),
+                ("contextOf", crate::realm::context_of.map_fn_to()),
+                ("setPromiseRejectHandler", crate::realm::set_promise_reject_handler.map_fn_to()),
+            ];
+            for (name, callback) in helpers {
+                let function = v8::Function::builder_raw(callback).build(tc).ok_or(Failure::Exception)?;
+                let key = v8::String::new(tc, name).ok_or(Failure::Exception)?;
+                function.set_name(key);
+                set_checked(tc, holder, key.into(), function.into(), &namespace, &format!("{namespace}.{name}"))?;
+            }
+            Ok(())
         })
         .map_err(|f| f.into_js_error("installing the host namespace failed"))
     }

@@ -284,6 +284,8 @@ impl Isolate {
             isolate.oom.install(v8_isolate);
             v8_isolate.set_slot(crate::realm_helpers::Helpers::default());
             v8_isolate.set_slot(crate::objects::Templates::default());
+            v8_isolate.set_slot(crate::realm::RejectHandler::default());
+            v8_isolate.set_promise_reject_callback(crate::realm::promise_rejected);
             v8::scope!(let scope, v8_isolate);
             let context = v8::Context::new(scope, Default::default());
             crate::realm_helpers::install_helper(scope, context, 0);

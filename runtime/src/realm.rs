@@ -113,7 +113,115 @@ impl Isolate {
 
 /// Drops what the host kept in realm `ctx` (whose context was `old`).
 fn drop_realm_handles(scope: &mut v8::PinScope<'_, '_, ()>, ctx: ContextId, old: v8::Local<v8::Context>) {
+    if let Some(handler) = scope.get_slot::<RejectHandler>() {
+        let mut handler = handler.0.borrow_mut();
+        if handler.as_ref().is_some_and(|(_, realm)| *realm == ctx) {
+            *handler = None;
+        }
+    }
     crate::function::drop_realm(scope, old);
     crate::script::drop_realm(scope, ctx);
     crate::module::drop_realm(scope, ctx);
+}
+
+fn throw_error(scope: &mut v8::PinScope<'_, '_>, message: &str) {
+    if let Some(text) = v8::String::new(scope, message) {
+        let error = v8::Exception::error(scope, text);
+        scope.throw_exception(error);
+    }
+}
+
+/// `NS.contextGlobal(id)`: that realm's `globalThis` (realms are
+/// same-origin; an unknown or disposed id throws).
+pub(crate) fn context_global<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    let arg = args.get(0);
+    let id = arg.is_number().then(|| arg.number_value(scope)).flatten().filter(|n| n.fract() == 0.0 && *n >= 0.0);
+    let context = id.and_then(|id| crate::realm_helpers::context_by_id(scope, id as usize));
+    match context {
+        Some(context) => rv.set(context.global(scope).into()),
+        None => {
+            let shown = arg.to_rust_string_lossy(scope);
+            throw_error(scope, &format!("unknown context {shown}"));
+        }
+    }
+}
+
+/// `NS.contextOf(value)`: the id of the realm that made an object or
+/// function; undefined for primitives and realms gone.
+pub(crate) fn context_of<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    let Ok(object) = v8::Local::<v8::Object>::try_from(args.get(0)) else { return };
+    let Some(context) = object.get_creation_context(scope) else { return };
+    if let Some(id) = crate::realm_helpers::realm_of(scope, context) {
+        rv.set(v8::Integer::new_from_unsigned(scope, id as u32).into());
+    }
+}
+
+/// The isolate-wide handler of unhandled rejections, and its realm.
+#[derive(Default)]
+pub(crate) struct RejectHandler(std::cell::RefCell<Option<(v8::Global<v8::Function>, ContextId)>>);
+
+/// `NS.setPromiseRejectHandler(fn | null)`.
+pub(crate) fn set_promise_reject_handler<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    let arg = args.get(0);
+    let handler = match v8::Local::<v8::Function>::try_from(arg) {
+        Ok(function) => {
+            let realm = crate::realm_helpers::current_realm(scope).unwrap_or(0);
+            Some((v8::Global::new(scope, function), realm))
+        }
+        Err(_) if arg.is_null_or_undefined() => None,
+        Err(_) => return throw_error(scope, "setPromiseRejectHandler takes a function or null"),
+    };
+    if let Some(slot) = scope.get_slot::<RejectHandler>() {
+        *slot.0.borrow_mut() = handler;
+    }
+}
+
+/// V8's promise reject callback: calls the handler, if any, with
+/// (event, contextId, promise, reason). A stop under way is never
+/// swallowed: the handler does not run then, and a termination it meets
+/// goes on.
+pub(crate) extern "C" fn promise_rejected(message: v8::PromiseRejectMessage) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: V8 calls this on the isolate's thread, inside an operation.
+        v8::callback_scope!(unsafe scope, &message);
+        v8::scope!(let scope, scope);
+        if scope.is_execution_terminating() {
+            return;
+        }
+        let Some((handler, realm)) =
+            scope.get_slot::<RejectHandler>().and_then(|h| h.0.borrow().as_ref().map(|(f, r)| (f.clone(), *r)))
+        else {
+            return;
+        };
+        let Some(context) = crate::realm_helpers::context_by_id(scope, realm) else { return };
+        let handler = v8::Local::new(scope, &handler);
+        let promise = message.get_promise();
+        let event = message.get_event() as i32;
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let from = promise
+            .get_creation_context(scope)
+            .and_then(|c| crate::realm_helpers::realm_of(scope, c))
+            .map_or_else(|| v8::undefined(scope).into(), |id| v8::Integer::new_from_unsigned(scope, id as u32).into());
+        let reason = message.get_value().unwrap_or_else(|| v8::undefined(scope).into());
+        let args = [v8::Integer::new(scope, event).into(), from, promise.into(), reason];
+        v8::tc_scope!(let tc, scope);
+        let undefined = v8::undefined(tc).into();
+        handler.call(tc, undefined, &args);
+        if tc.has_terminated() || tc.is_execution_terminating() {
+            // Let the stop go on past this callback.
+            tc.terminate_execution();
+        }
+    }));
 }

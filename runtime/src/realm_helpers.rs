@@ -47,6 +47,11 @@ pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
 
 /// Makes `context`'s helpers (when the realm is created, before user code).
 pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>, id: usize) {
+    // The realms of an isolate are same-origin: each may reach the others'
+    // objects (V8 refuses access across differing security tokens).
+    if let Some(token) = v8::String::new_from_utf8(scope, b"rusty_racer", v8::NewStringType::Internalized) {
+        context.set_security_token(token.into());
+    }
     let scope = &mut v8::ContextScope::new(scope, context);
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
@@ -92,6 +97,12 @@ pub(crate) fn current_realm(scope: &v8::PinScope<'_, '_>) -> Option<usize> {
 pub(crate) fn realm_of(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) -> Option<usize> {
     let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
     helpers.iter().find(|h| h.context == context).map(|h| h.id)
+}
+
+/// Realm `id`'s context (None: unknown or gone).
+pub(crate) fn context_by_id<'s>(scope: &v8::PinScope<'s, '_, ()>, id: usize) -> Option<v8::Local<'s, v8::Context>> {
+    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
+    helpers.iter().find(|h| h.id == id).map(|h| v8::Local::new(scope, &h.context))
 }
 
 /// One of the current realm's helpers (None: the realm has none).
