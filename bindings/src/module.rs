@@ -12,6 +12,11 @@ impl RustyRacerApi for RustyRacer {
         Ok(rusty_racer_runtime::live_isolate_count() as i64)
     }
 
+    // idl/rusty_racer.yaml RustyRacer.pending_transfer_count
+    fn pending_transfer_count(_: &Ruby) -> Result<i64, Error> {
+        Ok(rusty_racer_runtime::pending_transfer_count() as i64)
+    }
+
     // idl/rusty_racer.yaml RustyRacer.cached_data_version_tag
     fn cached_data_version_tag(_: &Ruby) -> Result<i64, Error> {
         Ok(rusty_racer_runtime::cached_data_version_tag() as i64)

@@ -49,11 +49,16 @@ impl Isolate {
         })?;
         self.run::<(), JsError>(Realm::Id(ctx), Some(0), |tc, _| {
             let holder = holder_at(tc, &parts, &namespace)?;
-            let helpers: [(&str, v8::FunctionCallback); 4] = [
+            let helpers: [(&str, v8::FunctionCallback); 9] = [
                 ("drainMicrotasks", drain_microtasks.map_fn_to()),
                 ("contextGlobal", crate::realm::context_global.map_fn_to()),
                 ("contextOf", crate::realm::context_of.map_fn_to()),
                 ("setPromiseRejectHandler", crate::realm::set_promise_reject_handler.map_fn_to()),
+                ("transferOut", crate::transfer::transfer_out.map_fn_to()),
+                ("transferIn", crate::transfer::transfer_in.map_fn_to()),
+                ("shareOut", crate::transfer::share_out.map_fn_to()),
+                ("shareIn", crate::transfer::share_in.map_fn_to()),
+                ("transferDrop", crate::transfer::transfer_drop.map_fn_to()),
             ];
             for (name, callback) in helpers {
                 let function = v8::Function::builder_raw(callback).build(tc).ok_or(Failure::Exception)?;

@@ -29,6 +29,7 @@ mod snapshot;
 mod stack;
 mod tape;
 mod termination;
+mod transfer;
 mod watchdog;
 
 pub use cache::{cached_data_version_tag, CompileSettings, Compiled};
@@ -49,5 +50,6 @@ pub use script::ScriptId;
 pub use snapshot::{Recipe, Snapshot};
 pub use stack::{on_fiber_stack, remaining as stack_remaining};
 pub use termination::{stop_isolate, without_js};
+pub use transfer::pending_transfer_count;
 pub use v8;
 pub use watchdog::{set_periodic, wake_periodic, Periodic};

@@ -210,6 +210,14 @@ impl ::rr_glue::IntoRuby for ModuleStatus {
 /// take its default Context and eval or call JavaScript there; values are
 /// marshalled both ways and Ruby callables can be attached as JS functions.
 pub trait RustyRacerApi {
+    /// `RustyRacer.pending_transfer_count() -> Integer` (any thread)
+    ///
+    /// How many buffer tokens (from the host namespace's transferOut and
+    /// shareOut) are waiting, neither imported nor dropped, process-wide.
+    #[allow(clippy::too_many_arguments)]
+    fn pending_transfer_count(
+        ruby: &::rr_glue::magnus::Ruby,
+    ) -> ::std::result::Result<i64, ::rr_glue::magnus::Error>;
     /// `RustyRacer.cached_data_version_tag() -> Integer` (any thread)
     ///
     /// V8's code-cache version tag, a non-zero Integer that changes with
@@ -248,6 +256,11 @@ pub fn define_top_module(
     module.define_class("JSMap", ruby.class_hash())?;
     module
         .define_module_function(
+            "pending_transfer_count",
+            ::rr_glue::magnus::function!(__rr_module_s_pending_transfer_count, - 1),
+        )?;
+    module
+        .define_module_function(
             "cached_data_version_tag",
             ::rr_glue::magnus::function!(__rr_module_s_cached_data_version_tag, - 1),
         )?;
@@ -276,6 +289,24 @@ pub fn init(
     define_script(ruby, module)?;
     define_snapshot(ruby, module)?;
     Ok(module)
+}
+///Glue for `RustyRacer.pending_transfer_count`.
+fn __rr_module_s_pending_transfer_count(
+    ruby: &::rr_glue::magnus::Ruby,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer.pending_transfer_count";
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &[],
+        0usize,
+        ::std::option::Option::Some(0usize),
+    )?;
+    let result = <crate::RustyRacer as RustyRacerApi>::pending_transfer_count(ruby)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer.cached_data_version_tag`.
 fn __rr_module_s_cached_data_version_tag(
