@@ -1,0 +1,105 @@
+# frozen_string_literal: true
+
+# bin/bench boot: what a warm start costs.
+#   - An isolate + context with ~760 KB of real libraries ready (lodash and
+#     handlebars from npm: bin/setup installs them into the user cache dir;
+#     skipped with a message when missing), booted three ways: from a
+#     snapshot baked with them, from a snapshot with them as a baked ES
+#     module, and by evaluating them. Target: the snapshot >= 10x faster.
+#   - Per request: Context#reset on a warm isolate against Isolate.new (from
+#     the same snapshot) + context. Target: reset >= 20x faster.
+#   - A 64 MiB buffer moved between isolates by transfer, against copying
+#     it through Ruby (a binary String out of one, a Uint8Array into the other).
+
+$LOAD_PATH.unshift(File.expand_path("../gem/lib", __dir__))
+require "rusty_racer"
+
+def median_ms(runs)
+  times = Array.new(runs) do
+    t = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    yield
+    Process.clock_gettime(Process::CLOCK_MONOTONIC) - t
+  end
+  times.sort[runs / 2] * 1000
+end
+
+def row(label, ms, base = nil)
+  ratio = base ? format("  %6.1fx faster", base / ms) : ""
+  puts format("  %-44s %9.3f ms%s", label, ms, ratio)
+end
+
+npm = File.join(ENV.fetch("XDG_CACHE_HOME", File.join(Dir.home, ".cache")), "rusty_racer/npm/node_modules")
+files = [File.join(npm, "lodash/lodash.js"), File.join(npm, "handlebars/dist/handlebars.js")]
+USE = "Handlebars.compile('{{name}}!')({ name: _.capitalize('hi') })"
+if files.all? { |f| File.exist?(f) }
+  library = files.map { |f| File.read(f) }.join(";\n")
+  plain = RustyRacer::Snapshot.new(library)
+  warm = RustyRacer::Snapshot.new(library).warmup!(USE)
+  # UMD bundles expect a global `this`, which a module's top level lacks.
+  baked_module = RustyRacer::Snapshot.new(modules: { "/lib.js" => "(function () {\n#{library}\n}).call(globalThis);" },
+                                          entry: "/lib.js")
+  check = RustyRacer::Isolate.new(snapshot: plain)
+  raise "the snapshot lost the libraries" unless check.context.eval(USE) == "Hi!"
+
+  check.dispose
+  raise "the module snapshot lost the libraries" unless RustyRacer::Isolate.new(snapshot: baked_module).context.eval(USE) == "Hi!"
+
+  puts "boot with lodash + handlebars (#{(library.bytesize / 1e3).round} KB) ready, then one render, median of 15"
+  evaluated = median_ms(15) do
+    iso = RustyRacer::Isolate.new
+    iso.context.eval_void(library)
+    iso.context.eval(USE)
+    iso.dispose
+  end
+  row("Isolate.new + evaluating the libraries", evaluated)
+  [["Isolate.new(snapshot:) (baked script)", plain], ["Isolate.new(snapshot:) (baked script, warmup!)", warm],
+   ["Isolate.new(snapshot:) (baked ES module)", baked_module]].each do |label, snapshot|
+    ms = median_ms(15) do
+      iso = RustyRacer::Isolate.new(snapshot: snapshot)
+      iso.context.eval(USE)
+      iso.dispose
+    end
+    row(label, ms, evaluated)
+  end
+  snapshot_ms = median_ms(15) do
+    iso = RustyRacer::Isolate.new(snapshot: warm)
+    iso.context.eval(USE)
+    iso.dispose
+  end
+  puts format("  target: snapshot >= 10x faster than evaluating: %s (%.1fx)",
+              evaluated / snapshot_ms >= 10 ? "met" : "MISSED", evaluated / snapshot_ms)
+
+  puts "per request, then one render (median of 51)"
+  warm_isolate = RustyRacer::Isolate.new(snapshot: warm)
+  ctx = warm_isolate.context
+  reset = median_ms(51) do
+    ctx.reset
+    ctx.eval(USE)
+  end
+  fresh = median_ms(51) do
+    iso = RustyRacer::Isolate.new(snapshot: warm)
+    iso.context.eval(USE)
+    iso.dispose
+  end
+  row("Isolate.new(snapshot:) + context", fresh)
+  row("Context#reset on a warm isolate", reset, fresh)
+  puts format("  target: reset >= 20x faster: %s (%.1fx)", fresh / reset >= 20 ? "met" : "MISSED", fresh / reset)
+  warm_isolate.dispose
+else
+  puts "lodash/handlebars not found under #{npm}: run bin/setup (it installs them from npm into the cache dir)"
+end
+
+puts "a 64 MiB buffer between two isolates (median of 5)"
+a = RustyRacer::Isolate.new(host_namespace: "NS").context
+b = RustyRacer::Isolate.new(host_namespace: "NS").context
+moved = median_ms(5) do
+  token = a.eval("NS.transferOut(new Uint8Array(64 << 20))")
+  b.eval("NS.transferIn(#{token}).byteLength")
+end
+b.eval_void("globalThis.size = (bytes) => bytes.length")
+copied = median_ms(5) do
+  bytes = a.eval("new Uint8Array(64 << 20)")
+  b.call("size", bytes)
+end
+row("copied through Ruby (binary String out, Uint8Array in)", copied)
+row("NS.transferOut + NS.transferIn", moved, copied)
