@@ -197,5 +197,25 @@ class RealmsTest < RustyRacerTest
     assert_raises(RustyRacer::ScriptTerminatedError) { iso.context.eval("Promise.reject(1); 'went on'") }
     assert_equal 2, iso.context.eval("1 + 1")
   end
+
+  def test_settling_a_disposed_realms_promise_from_another_realm_is_safe
+    out, status = run_child(<<~RUBY)
+      iso = RustyRacer::Isolate.new(host_namespace: "NS", microtasks: :explicit)
+      main = iso.context
+      GC.stress = true
+      3.times do
+        realm = iso.create_context
+        realm.eval("globalThis.p = new Promise((res) => { globalThis.settle = res }); p.then((v) => globalThis.got = v)")
+        main.eval("globalThis.settle = NS.contextGlobal(\#{realm.id}).settle")
+        realm.dispose
+        main.eval("settle({ big: new Array(100).fill(1) })")
+        iso.perform_microtask_checkpoint
+      end
+      GC.stress = false
+      puts main.eval("typeof settle")
+    RUBY
+    assert status.success?, out
+    assert_equal "function\n", out
+  end
 end
 
