@@ -14,14 +14,7 @@
 $LOAD_PATH.unshift(File.expand_path("../gem/lib", __dir__))
 require "rusty_racer"
 
-def median_ms(runs)
-  times = Array.new(runs) do
-    t = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-    yield
-    Process.clock_gettime(Process::CLOCK_MONOTONIC) - t
-  end
-  times.sort[runs / 2] * 1000
-end
+require_relative "timing"
 
 def row(label, ms, base = nil)
   ratio = base ? format("  %6.1fx faster", base / ms) : ""

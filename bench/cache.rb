@@ -15,14 +15,7 @@ $LOAD_PATH.unshift(File.expand_path("../gem/lib", __dir__))
 require "rusty_racer"
 require "tmpdir"
 
-def median_ms(runs)
-  times = Array.new(runs) do
-    t = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-    yield
-    Process.clock_gettime(Process::CLOCK_MONOTONIC) - t
-  end
-  times.sort[runs / 2] * 1000
-end
+require_relative "timing"
 
 def fresh
   iso = RustyRacer::Isolate.new

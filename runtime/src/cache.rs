@@ -164,3 +164,33 @@ pub(crate) fn compile_failure<E>(
         None => JsError::new(ErrorKind::Parse, "SyntaxError"),
     })
 }
+
+/// The cache `make` produces (V8's bytes behind our header), when
+/// `settings` ask for one at compile time.
+pub(crate) fn produced(
+    kind: CacheKind,
+    settings: &CompileSettings<'_>,
+    source_hash: u64,
+    make: impl FnOnce() -> Option<v8::UniqueRef<v8::CachedData<'static>>>,
+) -> Option<Vec<u8>> {
+    settings.produce_cache.then(make).flatten().map(|bytes| wrap(kind, source_hash, &bytes))
+}
+
+impl crate::isolate::Isolate {
+    /// Runs `compile` (given the source's hash) as an operation in realm
+    /// `ctx`; a cache to produce inside a callback is refused first.
+    pub(crate) fn compiling(
+        &self,
+        ctx: crate::isolate::ContextId,
+        source: &str,
+        settings: &CompileSettings<'_>,
+        compile: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, u64) -> Result<Compiled, Failure<JsError>>,
+    ) -> Result<Compiled, JsError> {
+        if settings.produce_cache {
+            self.refuse_nested_cache()?;
+        }
+        let source_hash = hash(source.as_bytes());
+        self.run::<Compiled, JsError>(crate::isolate::Realm::Id(ctx), None, |tc, _| compile(tc, source_hash))
+            .map_err(|f| f.into_js_error("compiling failed"))
+    }
+}

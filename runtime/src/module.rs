@@ -568,11 +568,7 @@ impl Isolate {
         filename: &str,
         settings: &CompileSettings<'_>,
     ) -> Result<Compiled, JsError> {
-        if settings.produce_cache {
-            self.refuse_nested_cache()?;
-        }
-        let source_hash = cache::hash(source.as_bytes());
-        self.run::<Compiled, JsError>(Realm::Id(ctx), None, |tc, _| {
+        self.compiling(ctx, source, settings, |tc, source_hash| {
             let code = cache::v8_string(tc, source, "source")?;
             let name = cache::v8_string(tc, filename, "filename")?;
             let origin = cache::origin(tc, name, true);
@@ -586,11 +582,7 @@ impl Isolate {
             };
             let cache_rejected = refused || cache::v8_rejected(&src, options);
             let unbound = module.get_unbound_module_script(tc);
-            let cached_data = settings
-                .produce_cache
-                .then(|| unbound.create_code_cache())
-                .flatten()
-                .map(|bytes| cache::wrap(CacheKind::Module, source_hash, &bytes));
+            let cached_data = cache::produced(CacheKind::Module, settings, source_hash, || unbound.create_code_cache());
             let kept = Kept {
                 module: v8::Global::new(tc, module),
                 unbound: v8::Global::new(tc, unbound),
@@ -604,7 +596,6 @@ impl Isolate {
             modules.by_hash.entry(module.get_identity_hash().get()).or_default().push(id);
             Ok(Compiled { id, cache_rejected, cached_data })
         })
-        .map_err(|f| f.into_js_error("compiling failed"))
     }
 
     /// Links kept module `id` and its imports, asking `resolver` for each

@@ -87,22 +87,13 @@ impl Isolate {
         filename: &str,
         settings: &CompileSettings<'_>,
     ) -> Result<Compiled, JsError> {
-        if settings.produce_cache {
-            self.refuse_nested_cache()?;
-        }
-        let source_hash = cache::hash(source.as_bytes());
-        self.run::<Compiled, JsError>(Realm::Id(ctx), None, |tc, _| {
+        self.compiling(ctx, source, settings, |tc, source_hash| {
             let (script, cache_rejected) = compile(tc, source, filename, settings)?;
-            let cached_data = settings
-                .produce_cache
-                .then(|| script.create_code_cache())
-                .flatten()
-                .map(|bytes| cache::wrap(CacheKind::Script, source_hash, &bytes));
+            let cached_data = cache::produced(CacheKind::Script, settings, source_hash, || script.create_code_cache());
             let kept = Kept { script: v8::Global::new(tc, script), ctx, source_hash };
             let id = tc.get_slot::<Table>().ok_or_else(gone)?.borrow_mut().insert(kept);
             Ok(Compiled { id, cache_rejected, cached_data })
         })
-        .map_err(|f| f.into_js_error("compiling failed"))
     }
 
     /// Runs kept script `id` in its realm; `convert` turns the completion
