@@ -2,6 +2,7 @@
 
 require_relative "test_helper"
 require "weakref"
+require "tmpdir"
 
 # Extra realms (Isolate#create_context), Context#dispose and Context#reset.
 class RealmsTest < RustyRacerTest
@@ -216,6 +217,46 @@ class RealmsTest < RustyRacerTest
     RUBY
     assert status.success?, out
     assert_equal "function\n", out
+  end
+
+  def test_handles_of_a_reset_realm_say_they_are_disposed_and_a_file_resolver_compiles_again
+    ctx = context
+    script = ctx.compile("1")
+    mod = ctx.compile_module("export default 1")
+    ctx.reset
+    assert_predicate script, :disposed?
+    assert_predicate mod, :disposed?
+    Dir.mktmpdir do |dir|
+      File.write(File.join(dir, "a.mjs"), "export default 'a'")
+      resolver = RustyRacer::FileResolver.new(ctx, root: dir)
+      first = resolver.call("./a.mjs")
+      ctx.reset
+      again = resolver.call("./a.mjs")
+      refute_same first, again
+      assert_equal "a", again.instantiate { nil }.tap(&:evaluate).namespace["default"]
+    end
+  end
+
+  def test_promise_jobs_of_one_isolate_do_not_block_resetting_another
+    a = context
+    b_isolate = isolate
+    realm = b_isolate.create_context
+    realm.eval("globalThis.mark = 1")
+    a.attach("reset_b", -> { realm.reset; "reset" })
+    a.eval("Promise.resolve().then(() => globalThis.result = reset_b())")
+    assert_equal "reset", a.eval("result")
+    assert_equal "undefined", realm.eval("typeof mark")
+  end
+
+  def test_a_stale_function_of_a_reset_realm_says_so
+    iso = isolate(host_namespace: "NS")
+    realm = iso.create_context
+    realm.attach("helper", -> { 1 })
+    iso.context.eval("globalThis.stale = NS.contextGlobal(#{realm.id}).helper")
+    realm.reset
+    realm.attach("other", -> { 2 })
+    message = iso.context.eval("try { stale() } catch (e) { String(e) }")
+    assert_match(/host function \d+ is gone \(its context was reset or disposed\)/, message)
   end
 end
 

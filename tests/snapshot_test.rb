@@ -138,4 +138,35 @@ class SnapshotTest < RustyRacerTest
     assert status.success?, out
     assert_equal "3\n", out
   end
+
+  def test_heaps_v8_cannot_bake_raise_instead_of_stopping_the_process
+    ["globalThis.format = new Intl.NumberFormat('en-US')",
+     "globalThis.registry = new FinalizationRegistry(() => {}); registry.register({}, 1)"].each do |code|
+      error = assert_raises(RustyRacer::SnapshotError) { RustyRacer::Snapshot.new(code) }
+      assert_match(/V8 could not bake this heap/, error.message)
+    end
+    assert_equal "hi ok", isolate(snapshot: RustyRacer::Snapshot.new(LIBRARY)).context.eval("greet('ok')")
+  end
+
+  def test_a_runaway_bake_is_interrupted_and_other_threads_run_meanwhile
+    require "timeout"
+    ticks = 0
+    ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
+    started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    assert_raises(Timeout::Error) { Timeout.timeout(0.5) { RustyRacer::Snapshot.new("for (;;) {}") } }
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 5
+    assert_operator ticks, :>, 5
+    ticker.kill
+    assert_operator RustyRacer::Snapshot.new("1").size, :>, 0
+  end
+
+  def test_baked_buffers_beyond_the_memory_limit_do_not_abort
+    snapshot = RustyRacer::Snapshot.new("globalThis.big = new Uint8Array(4 << 20)")
+    iso = isolate(snapshot: snapshot, memory_limit: 16 << 20, host_namespace: "NS")
+    realms = Array.new(6) { iso.create_context }
+    assert_equal [4 << 20] * 6, realms.map { |r| r.eval("big.length") }
+    assert_equal realms.map(&:id), realms.map { |r| r.eval("NS.contextOf(globalThis)") } # each fully made
+    assert_raises(RustyRacer::RuntimeError) { iso.context.eval("new ArrayBuffer(64 << 20)") }
+  end
 end
+

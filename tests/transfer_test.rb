@@ -73,4 +73,16 @@ class TransferTest < RustyRacerTest
     expected = (0...(4 << 20)).step(4096).sum { |i| i & 255 }
     assert_equal "#{expected}\n#{64 << 20}\nfast\n", out
   end
+
+  def test_tokens_cannot_be_guessed
+    victim = ns_context
+    thief = ns_context
+    tokens = Array.new(3) { victim.eval("NS.transferOut(new ArrayBuffer(8))") }
+    assert_equal 3, tokens.uniq.size
+    assert(tokens.all? { |t| t > 2**32 }, tokens.inspect) # random, not counted from 1
+    stolen = thief.eval("let got = 0; for (let i = 1; i < 100000; i++) { if (NS.transferIn(i) || NS.shareIn(i)) got++ } got")
+    assert_equal 0, stolen
+    tokens.each { |t| assert victim.eval("NS.transferDrop(#{t})") }
+  end
 end
+

@@ -92,10 +92,11 @@ impl Context {
     fn take_away(
         &self,
         ruby: &Ruby,
+        reset: bool,
         how: impl FnOnce(&rusty_racer_runtime::Isolate, ContextId) -> Result<(), rusty_racer_runtime::JsError>,
     ) -> Result<(), Error> {
         self.core.with(ruby, |isolate| how(isolate, self.id).map_err(Failure::Js))?;
-        self.core.state.release_realm(ruby, self.id);
+        self.core.state.release_realm(ruby, self.id, reset);
         Ok(())
     }
 }
@@ -185,7 +186,7 @@ impl ContextApi for Context {
         if self.core.is_disposed() || self.id == 0 || !self.alive() {
             return Ok(());
         }
-        self.take_away(ruby, |isolate, id| isolate.dispose_context(id))
+        self.take_away(ruby, false, |isolate, id| isolate.dispose_context(id))
     }
 
     // idl/context.yaml Context#disposed?
@@ -195,6 +196,6 @@ impl ContextApi for Context {
 
     // idl/context.yaml Context#reset
     fn reset(&self, ruby: &Ruby) -> Result<(), Error> {
-        self.take_away(ruby, |isolate, id| isolate.reset_context(id))
+        self.take_away(ruby, true, |isolate, id| isolate.reset_context(id))
     }
 }

@@ -55,6 +55,11 @@ pub struct HostState {
     callables: Cell<Option<RArray>>,
     /// Which id each attached path uses, so re-attaching reuses its slot.
     attached: RefCell<std::collections::HashMap<(usize, String), u32>>,
+    /// Ids of callables released with their realm, by (realm, path): the
+    /// same path attached there again takes its old id back (so resets
+    /// with re-attaching do not grow the callables, and a stale function
+    /// of the old realm can only reach what now stands at its own path).
+    retired: RefCell<std::collections::HashMap<(usize, String), u32>>,
     /// The latest Ruby exceptions raised by callbacks (JS may catch one,
     /// keep it and throw it again later): `host_errors[id - errors_base]`.
     host_errors: Cell<Option<RArray>>,
@@ -100,8 +105,17 @@ impl HostState {
             array.store(*id as isize, callable)?;
             return Ok(*id);
         }
-        let id = array.len() as u32;
-        array.push(callable)?;
+        let retired = self.retired.borrow_mut().remove(&key);
+        let id = match retired {
+            Some(id) => {
+                array.store(id as isize, callable)?;
+                id
+            }
+            None => {
+                array.push(callable)?;
+                array.len() as u32 - 1
+            }
+        };
         self.attached.borrow_mut().insert(key, id);
         Ok(id)
     }
@@ -109,16 +123,20 @@ impl HostState {
     /// Lets go of the callables attached in realm `ctx` (it was disposed
     /// or reset): what they captured becomes collectable; attaching there
     /// again binds anew.
-    pub fn release_realm(&self, ruby: &Ruby, ctx: usize) {
-        let ids: Vec<u32> = {
+    /// `reset`: the realm lives on (a disposed one's ids are never asked for again).
+    pub fn release_realm(&self, ruby: &Ruby, ctx: usize, reset: bool) {
+        let released: Vec<((usize, String), u32)> = {
             let mut attached = self.attached.borrow_mut();
-            let ids = attached.iter().filter(|((c, _), _)| *c == ctx).map(|(_, id)| *id).collect();
+            let released = attached.iter().filter(|((c, _), _)| *c == ctx).map(|(k, id)| (k.clone(), *id)).collect();
             attached.retain(|(c, _), _| *c != ctx);
-            ids
+            released
         };
         if let Some(callables) = self.callables.get() {
-            for id in ids {
+            for (key, id) in released {
                 let _ = callables.store(id as isize, ruby.qnil());
+                if reset {
+                    self.retired.borrow_mut().insert(key, id);
+                }
             }
         }
     }
@@ -141,6 +159,7 @@ impl HostState {
             let _ = callables.funcall::<_, _, Value>("clear", ());
         }
         self.attached.borrow_mut().clear();
+        self.retired.borrow_mut().clear();
     }
 
     /// An Array holding the isolate's Ruby values, for an object that must
@@ -171,8 +190,9 @@ impl HostState {
         Ok(())
     }
 
+    /// The callable of host function `id` (None: released with its realm).
     pub fn callable(&self, id: u32) -> Option<Value> {
-        self.callables.get()?.entry(id as isize).ok()
+        self.callables.get()?.entry::<Value>(id as isize).ok().filter(|c| !c.is_nil())
     }
 
     /// Keeps a callback's exception among the latest few; returns its id

@@ -67,6 +67,53 @@ impl Gate for RubyGate {
     }
 }
 
+/// Runs `work` (no Ruby in it) without the GVL; a Ruby interrupt meanwhile
+/// (Thread#kill, Timeout, Ctrl-C) calls `cancel`, which must make `work`
+/// return soon. The interrupt is raised afterwards.
+pub fn without_gvl<F: FnOnce() -> R, R>(work: F, cancel: extern "C" fn()) -> Result<R, Error> {
+    struct Call<F, R> {
+        work: Option<F>,
+        out: Option<std::thread::Result<R>>,
+    }
+    unsafe extern "C" fn run<F: FnOnce() -> R, R>(data: *mut c_void) -> *mut c_void {
+        // SAFETY: `data` is the `Call` below, alive for this call.
+        let call = unsafe { &mut *(data as *mut Call<F, R>) };
+        call.out = call.work.take().map(|work| catch_unwind(AssertUnwindSafe(work)));
+        std::ptr::null_mut()
+    }
+    unsafe extern "C" fn unblock(data: *mut c_void) {
+        // SAFETY: `data` is the `cancel` function pointer given below.
+        let cancel: extern "C" fn() = unsafe { std::mem::transmute(data) };
+        cancel();
+    }
+    let mut call = Call { work: Some(work), out: None };
+    let protected = magnus::rb_sys::protect(|| {
+        // SAFETY: `run` touches no Ruby; `unblock` only calls `cancel`.
+        unsafe {
+            rb_sys::rb_thread_call_without_gvl(
+                Some(run::<F, R>),
+                &mut call as *mut Call<F, R> as *mut c_void,
+                Some(unblock),
+                cancel as *mut c_void,
+            )
+        };
+        rb_sys::Qnil as rb_sys::VALUE
+    });
+    let out = match call.out {
+        Some(Ok(out)) => out,
+        Some(Err(panic)) => resume_unwind(panic),
+        #[allow(deprecated)]
+        None => {
+            return Err(protected
+                .err()
+                .unwrap_or_else(|| Error::new(magnus::exception::fatal(), "rusty_racer: the work did not run")))
+        }
+    };
+    protected?;
+    check_interrupts()?;
+    Ok(out)
+}
+
 /// A poll, outside Ruby (on the runtime's watchdog thread), that lets Ruby's
 /// interrupts reach running JS. Every isolate registers once; an operation
 /// marks its registration active for its duration (atomic stores: no lock,

@@ -60,7 +60,9 @@ impl HostFunctions for RubyHost {
         let (outcome, conflict) = guarded(state, |ruby, settle| {
             let called = (|| -> Result<Result<Value, Error>, Outcome<'s>> {
                 let Some(callable) = state.callable(id) else {
-                    return Err(Outcome::TypeError(format!("rusty_racer: no host function {id}")));
+                    return Err(Outcome::TypeError(format!(
+                        "rusty_racer: host function {id} is gone (its context was reset or disposed)"
+                    )));
                 };
                 // Up to SMALL arguments stay on this (machine) stack, which Ruby's
                 // GC scans; more go into a Ruby Array so the GC sees each one.

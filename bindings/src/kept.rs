@@ -35,9 +35,13 @@ impl KeptHandle {
         }
     }
 
-    /// Disposed itself, or with its isolate.
+    /// Disposed itself, or with its realm or isolate.
     pub fn is_disposed(&self) -> bool {
-        self.released.load(Ordering::SeqCst) || self.core.is_disposed()
+        if self.released.load(Ordering::SeqCst) || self.core.is_disposed() {
+            return true;
+        }
+        let runtime = self.core.runtime.try_borrow();
+        runtime.ok().and_then(|r| r.as_ref().map(|i| !i.is_kept(self.kind, self.id))).unwrap_or(false)
     }
 
     /// The DisposedError of a handle disposed by itself (the glue checks

@@ -29,6 +29,15 @@ impl Snapshot {
     }
 }
 
+/// Bakes without the GVL (the JS runs in a child process); a Ruby
+/// interrupt meanwhile kills the bake and is raised.
+fn baking<R: Send>(bake: impl FnOnce() -> R) -> Result<R, Error> {
+    extern "C" fn cancel() {
+        runtime::cancel_baking();
+    }
+    crate::gvl::without_gvl(bake, cancel)
+}
+
 impl SnapshotApi for Snapshot {
     // idl/snapshot.yaml Snapshot.new
     fn new(
@@ -45,7 +54,7 @@ impl SnapshotApi for Snapshot {
             ));
         }
         let recipe = Recipe { code: &code, modules: &modules, entry: entry.as_deref() };
-        let baked = runtime::Snapshot::create(&recipe).map_err(|e| snapshot_error(ruby, e))?;
+        let baked = baking(|| runtime::Snapshot::create(&recipe))?.map_err(|e| snapshot_error(ruby, e))?;
         Ok(Snapshot { baked: Mutex::new(baked) })
     }
 
@@ -57,7 +66,8 @@ impl SnapshotApi for Snapshot {
 
     // idl/snapshot.yaml Snapshot#warmup!
     fn warmup_bang(&self, ruby: &Ruby, code: String) -> Result<(), Error> {
-        let warm = self.baked().warmed_up(&code).map_err(|e| snapshot_error(ruby, e))?;
+        let base = self.baked();
+        let warm = baking(|| base.warmed_up(&code))?.map_err(|e| snapshot_error(ruby, e))?;
         *self.baked.lock().unwrap_or_else(|e| e.into_inner()) = warm;
         Ok(())
     }

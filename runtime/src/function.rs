@@ -19,6 +19,10 @@ pub(crate) struct Kept {
 /// The isolate slot holding the kept functions.
 pub(crate) type Table = RefCell<Slab<Kept>>;
 
+pub(crate) fn is_kept(isolate: &v8::Isolate, id: FunctionId) -> bool {
+    isolate.get_slot::<Table>().is_some_and(|t| t.borrow().get(id).is_some())
+}
+
 /// Drops the functions handed out in realm `context` (it went away).
 pub(crate) fn drop_realm(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) {
     if let Some(table) = scope.get_slot::<Table>() {

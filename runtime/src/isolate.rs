@@ -285,10 +285,14 @@ impl Isolate {
             v8_isolate.set_slot(crate::realm_helpers::Helpers::default());
             v8_isolate.set_slot(crate::objects::Templates::default());
             v8_isolate.set_slot(crate::realm::RejectHandler::default());
+            v8_isolate.set_slot(crate::microtasks::Draining::default());
             v8_isolate.set_promise_reject_callback(crate::realm::promise_rejected);
             v8::scope!(let scope, v8_isolate);
-            let context = v8::Context::new(scope, Default::default());
-            crate::realm_helpers::install_helper(scope, context, 0);
+            let context = isolate.making_context(|| {
+                let context = v8::Context::new(scope, Default::default());
+                crate::realm_helpers::install_helper(scope, context, 0);
+                context
+            });
             isolate.contexts.borrow_mut().push(Some(v8::Global::new(scope, context)));
         })?;
         isolate.install_host_namespace(0)?;
@@ -418,9 +422,13 @@ impl Isolate {
     pub fn new_context(&self) -> Result<ContextId, JsError> {
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
-            let context = v8::Context::new(scope, Default::default());
+            let id = self.contexts.borrow().len();
+            let context = self.making_context(|| {
+                let context = v8::Context::new(scope, Default::default());
+                crate::realm_helpers::install_helper(scope, context, id);
+                context
+            });
             let mut contexts = self.contexts.borrow_mut();
-            crate::realm_helpers::install_helper(scope, context, contexts.len());
             contexts.push(Some(v8::Global::new(scope, context)));
             contexts.len() - 1
         })

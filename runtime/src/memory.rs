@@ -22,7 +22,7 @@ pub(crate) struct OomState {
     pub(crate) hit: AtomicBool,
     /// The ArrayBuffer budget, if any: a refused buffer makes V8 collect
     /// all garbage, which calls us although the heap is fine.
-    budget: Option<std::sync::Arc<BufferBudget>>,
+    pub(crate) budget: Option<std::sync::Arc<BufferBudget>>,
     /// The limit was raised for such a buffer and is to be re-armed.
     raised: AtomicBool,
     /// The limit to re-arm (V8's initial one), once the callback has run.
@@ -126,6 +126,9 @@ pub(crate) struct BufferBudget {
     used: AtomicUsize,
     /// A buffer was refused since the heap-limit callback last looked.
     refused: AtomicBool,
+    /// Contexts being made: their buffers (a snapshot's, deserialized)
+    /// are counted but never refused, as V8 aborts on a refusal there.
+    making_context: AtomicUsize,
 }
 
 const BUFFER_ALIGN: usize = 16;
@@ -139,7 +142,8 @@ impl BufferBudget {
         let reserved = self
             .used
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
-                used.checked_add(len).filter(|total| *total <= self.limit)
+                let lifted = self.making_context.load(Ordering::SeqCst) > 0;
+                used.checked_add(len).filter(|total| lifted || *total <= self.limit)
             })
             .is_ok();
         if reserved {
@@ -204,7 +208,12 @@ static BUDGET_VTABLE: v8::RustAllocatorVtable<BufferBudget> = v8::RustAllocatorV
 
 impl BufferBudget {
     pub(crate) fn new(limit: usize) -> std::sync::Arc<Self> {
-        std::sync::Arc::new(BufferBudget { limit, used: AtomicUsize::new(0), refused: AtomicBool::new(false) })
+        std::sync::Arc::new(BufferBudget {
+            limit,
+            used: AtomicUsize::new(0),
+            refused: AtomicBool::new(false),
+            making_context: AtomicUsize::new(0),
+        })
     }
 
     /// An ArrayBuffer allocator that keeps the buffers within the budget.
@@ -217,6 +226,19 @@ impl BufferBudget {
 }
 
 impl Isolate {
+    /// Makes a context (`make`): its deserialized buffers are not refused.
+    pub(crate) fn making_context<R>(&self, make: impl FnOnce() -> R) -> R {
+        let budget = self.oom.budget.as_ref();
+        if let Some(b) = budget {
+            b.making_context.fetch_add(1, Ordering::SeqCst);
+        }
+        let made = make();
+        if let Some(b) = budget {
+            b.making_context.fetch_sub(1, Ordering::SeqCst);
+        }
+        made
+    }
+
     /// V8's heap statistics, by name (bytes, and context counts).
     pub fn heap_statistics(&self) -> Result<Vec<(&'static str, usize)>, JsError> {
         self.enter(|isolate, _| {

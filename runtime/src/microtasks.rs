@@ -10,20 +10,24 @@ use crate::isolate::{ContextId, Gate, Isolate, Realm};
 /// operation stays in the operation's TryCatch.
 pub(crate) fn drain(scope: &mut v8::PinScope<'_, '_>) {
     v8::tc_scope!(let jobs, scope);
-    DRAINING.with(|d| d.set(d.get() + 1));
+    let count = |isolate: &v8::Isolate, by: i32| {
+        if let Some(d) = isolate.get_slot::<Draining>() {
+            d.0.set(d.0.get().saturating_add_signed(by));
+        }
+    };
+    count(jobs, 1);
     jobs.perform_microtask_checkpoint();
-    DRAINING.with(|d| d.set(d.get() - 1));
+    count(jobs, -1);
 }
 
-thread_local! {
-    /// Promise-job drains running on this thread (a job's callback may
-    /// ask for something that must not happen under one).
-    static DRAINING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
+/// An isolate slot: its promise-job drains running now (a job's callback
+/// may ask for something that must not happen under one).
+#[derive(Default)]
+pub(crate) struct Draining(std::cell::Cell<u32>);
 
-/// Whether promise jobs are running on this thread.
-pub(crate) fn draining() -> bool {
-    DRAINING.with(|d| d.get() > 0)
+/// Whether this isolate's promise jobs are running.
+pub(crate) fn draining(isolate: &v8::Isolate) -> bool {
+    isolate.get_slot::<Draining>().is_some_and(|d| d.0.get() > 0)
 }
 
 /// Drops the jobs a stopped operation left, so that a self-requeueing job

@@ -50,6 +50,17 @@ impl Isolate {
         self.contexts.borrow().get(ctx)?.as_ref().map(|c| v8::Local::new(scope, c))
     }
 
+    /// Whether kept handle `id` is still there (not dropped with its realm).
+    pub fn is_kept(&self, kind: crate::kept::HandleKind, id: u32) -> bool {
+        use crate::kept::HandleKind;
+        self.enter(|isolate, _| match kind {
+            HandleKind::Function => crate::function::is_kept(isolate, id),
+            HandleKind::Script => crate::script::realm_of(isolate, id).is_some(),
+            HandleKind::Module => crate::module::realm_of(isolate, id).is_some(),
+        })
+        .unwrap_or(false)
+    }
+
     /// Whether realm `ctx` exists and is not disposed.
     pub fn context_alive(&self, ctx: ContextId) -> bool {
         self.contexts.try_borrow().map(|c| c.get(ctx).is_some_and(Option::is_some)).unwrap_or(true)
@@ -64,7 +75,8 @@ impl Isolate {
                  {what} it after the operation returns"
             )));
         }
-        if crate::microtasks::draining() {
+        let draining = self.enter(|isolate, _| crate::microtasks::draining(isolate))?;
+        if draining {
             return Err(refused(format!("cannot {what} context {ctx} while promise jobs run")));
         }
         Ok(())
@@ -99,8 +111,11 @@ impl Isolate {
         self.check_idle(ctx, "reset")?;
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
-            let fresh = v8::Context::new(scope, Default::default());
-            crate::realm_helpers::install_helper(scope, fresh, ctx);
+            let fresh = self.making_context(|| {
+                let fresh = v8::Context::new(scope, Default::default());
+                crate::realm_helpers::install_helper(scope, fresh, ctx);
+                fresh
+            });
             let old = self.contexts.borrow_mut().get_mut(ctx).and_then(|c| c.replace(v8::Global::new(scope, fresh)));
             if let Some(old) = old {
                 let old = v8::Local::new(scope, &old);
@@ -177,7 +192,8 @@ pub(crate) fn set_promise_reject_handler<'s>(
     let arg = args.get(0);
     let handler = match v8::Local::<v8::Function>::try_from(arg) {
         Ok(function) => {
-            let realm = crate::realm_helpers::current_realm(scope).unwrap_or(0);
+            // From a realm gone (a stale function of a reset one): ignored.
+            let Some(realm) = crate::realm_helpers::current_realm(scope) else { return };
             Some((v8::Global::new(scope, function), realm))
         }
         Err(_) if arg.is_null_or_undefined() => None,

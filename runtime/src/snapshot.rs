@@ -117,9 +117,24 @@ impl Snapshot {
     }
 }
 
-/// Runs `body` in the default context of a snapshot creator (from `base`,
-/// or V8's own heap) and bakes that context. On failure the creator is
-/// still turned into a blob (V8 requires it) and the blob dropped.
+/// The process baking a snapshot now (0: none), for `cancel_baking`.
+static BAKING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Stops the snapshot being baked (from any thread: a Ruby interrupt's
+/// unblocking function); its `create` or `warmed_up` then fails.
+pub fn cancel_baking() {
+    let pid = BAKING.load(std::sync::atomic::Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
+/// Bakes in a child process (`bake_here` there), so that what V8 cannot
+/// serialize — it fails a CHECK and aborts on Intl objects and live
+/// FinalizationRegistry registrations in the heap, and on running out of
+/// memory — takes the child, not this process, and is reported as an
+/// error. One bake at a time.
 fn bake(
     base: Option<&Snapshot>,
     body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>) -> Result<(), JsError>,
@@ -131,6 +146,139 @@ fn bake(
              returns",
         ));
     }
+    if crate::stack::in_use().is_err() {
+        return Err(error("a snapshot cannot be made on a Fiber's stack off the main thread"));
+    }
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut fds = [0i32; 2];
+    // SAFETY: a pipe into two ints.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(error("cannot make a snapshot: no pipe to the baking process"));
+    }
+    let (read_end, write_end) = (fds[0], fds[1]);
+    // What V8 prints as it stops goes to a file, for the error message.
+    // SAFETY: an anonymous temporary file (or null).
+    let log = unsafe { libc::tmpfile() };
+    // SAFETY: the child runs only `bake_here` (V8, no Ruby) and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: in the child; `write_all` writes into our own pipe.
+        unsafe {
+            libc::close(read_end);
+            if !log.is_null() {
+                libc::dup2(libc::fileno(log), 1);
+                libc::dup2(libc::fileno(log), 2);
+            }
+        }
+        let framed = match bake_here(base, body) {
+            Ok(blob) => frame(b'B', &blob),
+            Err(e) => frame(if e.kind == ErrorKind::Parse { b'P' } else { b'E' }, e.message.as_bytes()),
+        };
+        write_all(write_end, &framed);
+        // SAFETY: ends the child without running the parent's exit handlers.
+        unsafe { libc::_exit(0) };
+    }
+    // SAFETY: closing our copy of the child's end.
+    unsafe { libc::close(write_end) };
+    if pid < 0 {
+        // SAFETY: closing our end.
+        unsafe { libc::close(read_end) };
+        return Err(error("cannot make a snapshot: fork failed"));
+    }
+    BAKING.store(pid, std::sync::atomic::Ordering::SeqCst);
+    let output = read_all(read_end);
+    let mut status = 0;
+    // SAFETY: reaping our child; closing our end.
+    unsafe {
+        libc::close(read_end);
+        while libc::waitpid(pid, &mut status, 0) < 0 && *libc::__errno_location() == libc::EINTR {}
+    }
+    BAKING.store(0, std::sync::atomic::Ordering::SeqCst);
+    let said = if log.is_null() {
+        String::new()
+    } else {
+        // SAFETY: our temporary file, read from its start, then closed.
+        unsafe {
+            let fd = libc::fileno(log);
+            libc::lseek(fd, 0, libc::SEEK_SET);
+            let text = read_all(fd);
+            libc::fclose(log);
+            let text = String::from_utf8_lossy(&text).into_owned();
+            text.lines()
+                .map(str::trim)
+                .map(|l| l.trim_start_matches('#').trim())
+                .filter(|l| !l.is_empty() && !l.starts_with("====") && !l.contains("[0x") && !l.starts_with('<'))
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    };
+    match (output.first(), output.get(9..)) {
+        (Some(b'B'), Some(blob)) if output.len() == 9 + frame_len(&output) => Ok(blob.to_vec()),
+        (Some(kind @ (b'P' | b'E')), Some(message)) => {
+            let kind = if *kind == b'P' { ErrorKind::Parse } else { ErrorKind::Usage };
+            Err(JsError::new(kind, String::from_utf8_lossy(message).into_owned()))
+        }
+        _ if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL => {
+            Err(error("the snapshot was not made: baking it was interrupted"))
+        }
+        _ => Err(error(format!(
+            "V8 could not bake this heap and stopped (in a separate process, so this one goes on): it cannot \
+             serialize Intl objects or FinalizationRegistry registrations left in the heap, nor a heap that ran out \
+             of memory; make them on first use instead{}",
+            if said.is_empty() { String::new() } else { format!(" (V8 said: {said})") }
+        ))),
+    }
+}
+
+/// `kind`, the length (8 bytes), `data`.
+fn frame(kind: u8, data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(9 + data.len());
+    out.push(kind);
+    out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+fn frame_len(framed: &[u8]) -> usize {
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&framed[1..9]);
+    u64::from_le_bytes(len) as usize
+}
+
+fn write_all(fd: i32, mut data: &[u8]) {
+    while !data.is_empty() {
+        // SAFETY: writing from a live slice.
+        let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
+        if n <= 0 {
+            return;
+        }
+        data = &data[n as usize..];
+    }
+}
+
+fn read_all(fd: i32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        // SAFETY: reading into a live buffer.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n > 0 {
+            out.extend_from_slice(&buf[..n as usize]);
+        } else if n == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return out;
+        }
+    }
+}
+
+/// Runs `body` in the default context of a snapshot creator (from `base`,
+/// or V8's own heap) and bakes that context. On failure the creator is
+/// still turned into a blob (V8 requires it) and the blob dropped.
+fn bake_here(
+    base: Option<&Snapshot>,
+    body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>) -> Result<(), JsError>,
+) -> Result<Vec<u8>, JsError> {
     let Ok(stack) = crate::stack::in_use() else {
         return Err(error("a snapshot cannot be made on a Fiber's stack off the main thread"));
     };

@@ -1,8 +1,10 @@
 //! Buffers across isolates and threads: an ArrayBuffer's memory is handed
 //! over by token (the source buffer detached), a SharedArrayBuffer's
 //! shared. The registry is process-wide; a token is used once (imported or
-//! dropped). V8's backing stores keep their allocator alive, so memory
-//! moved out outlives the isolate that made it.
+//! dropped). Tokens are random (53 bits, as many as a JS number holds
+//! exactly): JS of another isolate cannot guess its way to a buffer meant
+//! for someone else. V8's backing stores keep their allocator alive, so
+//! memory moved out outlives the isolate that made it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,11 +24,31 @@ struct Waiting(Kind, v8::SharedRef<v8::BackingStore>);
 unsafe impl Send for Waiting {}
 
 static REGISTRY: Mutex<Option<HashMap<u64, Waiting>>> = Mutex::new(None);
-static NEXT: AtomicU64 = AtomicU64::new(1);
+/// Mixed into tokens should the kernel's random source fail.
+static FALLBACK: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+
+/// A random token in 1..2^53.
+fn random_token() -> u64 {
+    let mut bytes = [0u8; 8];
+    // SAFETY: getrandom writes at most `bytes.len()` bytes into the buffer.
+    let got = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), 0) };
+    let mut token = u64::from_le_bytes(bytes);
+    if got != bytes.len() as isize {
+        let time =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        token = crate::cache::hash(&(FALLBACK.fetch_add(1, Ordering::Relaxed) ^ time).to_le_bytes());
+    }
+    (token & ((1 << 53) - 1)).max(1)
+}
 
 fn put(waiting: Waiting) -> u64 {
-    let token = NEXT.fetch_add(1, Ordering::Relaxed);
-    REGISTRY.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashMap::new).insert(token, waiting);
+    let mut registry = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    let map = registry.get_or_insert_with(HashMap::new);
+    let mut token = random_token();
+    while map.contains_key(&token) {
+        token = random_token();
+    }
+    map.insert(token, waiting);
     token
 }
 

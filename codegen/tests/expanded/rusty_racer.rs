@@ -2037,7 +2037,7 @@ pub trait ModuleApi: Sized + ::rr_glue::magnus::TypedData {
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Module#disposed?() -> Boolean` (owner thread)
     ///
-    /// Whether
+    /// Whether #dispose was called, or its realm or isolate was disposed.
     #[allow(clippy::too_many_arguments)]
     fn is_disposed(
         &self,
@@ -2550,7 +2550,7 @@ pub trait ScriptApi: Sized + ::rr_glue::magnus::TypedData {
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Script#disposed?() -> Boolean` (owner thread)
     ///
-    /// Whether
+    /// Whether #dispose was called, or its realm or isolate was disposed.
     #[allow(clippy::too_many_arguments)]
     fn is_disposed(
         &self,
@@ -2866,7 +2866,7 @@ pub trait SnapshotApi: Sized + ::rr_glue::magnus::TypedData {
     ) -> ::std::result::Result<::rr_glue::Binary, ::rr_glue::magnus::Error>;
     /// `Snapshot#size() -> Integer` (any thread)
     ///
-    /// The byte size of
+    /// The byte size of #dump.
     #[allow(clippy::too_many_arguments)]
     fn size(
         &self,

@@ -37,7 +37,11 @@ module RustyRacer
       refuse(specifier, real) unless inside?(real)
       return nil unless File.file?(real)
 
-      @modules[[context.id, real]] ||= compile(context, real)
+      key = [context.id, real]
+      cached = @modules[key]
+      # A module dropped with its realm (Context#reset) is compiled again.
+      cached = @modules[key] = compile(context, real) if cached.nil? || cached.disposed?
+      cached
     end
 
     def to_proc
