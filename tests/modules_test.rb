@@ -276,5 +276,19 @@ class ModulesTest < RustyRacerTest
       assert_match(/evaluation was stopped/, error.message)
     end
   end
+
+  def test_an_imported_module_keeps_its_url_after_its_ruby_object_is_collected
+    out, status = run_child(<<~RUBY)
+      ctx = RustyRacer::Isolate.new.context
+      main = ctx.compile_module("import { u } from './x.mjs'; export const v = u;", filename: "file:///app/main.mjs")
+      main.instantiate { ctx.compile_module("export const u = import.meta.url", filename: "file:///app/x.mjs") }
+      GC.start(full_mark: true, immediate_sweep: true)
+      ctx.eval("1") # the next operation releases what the GC let go
+      main.evaluate
+      p main.namespace
+    RUBY
+    assert status.success?, out
+    assert_equal "{\"v\"=>\"file:///app/x.mjs\"}\n", out
+  end
 end
 

@@ -258,5 +258,21 @@ class RealmsTest < RustyRacerTest
     message = iso.context.eval("try { stale() } catch (e) { String(e) }")
     assert_match(/host function \d+ is gone \(its context was reset or disposed\)/, message)
   end
+
+  def test_a_realm_entered_through_a_call_from_another_is_not_reset_under_it
+    iso = isolate(host_namespace: "NS")
+    realm = iso.create_context
+    reset_it = lambda do
+      realm.reset
+      "reset"
+    rescue RustyRacer::RuntimeError => e
+      e.message
+    end
+    realm.attach("reset_me", reset_it)
+    realm.eval("globalThis.work = () => reset_me()")
+    message = iso.context.eval("NS.contextGlobal(#{realm.id}).work()")
+    assert_match(/while an operation runs in it/, message)
+    assert_equal "function", realm.eval("typeof work")
+  end
 end
 

@@ -198,9 +198,6 @@ pub struct Isolate {
     pub(crate) forgotten: Forgotten,
     /// The realms by id (None: disposed).
     pub(crate) contexts: RefCell<Vec<Option<v8::Global<v8::Context>>>>,
-    /// Operations running (or suspended) in each realm, by id: a realm
-    /// with one is not reset under it.
-    pub(crate) realm_busy: RefCell<Vec<u32>>,
     /// Non-null while an operation of this isolate is on this thread's stack.
     active: Cell<RawIsolate>,
     pub(crate) options: IsolateOptions,
@@ -268,7 +265,6 @@ impl Isolate {
             stopper,
             forgotten: Forgotten::default(),
             contexts: RefCell::new(Vec::new()),
-            realm_busy: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
             options,
             oom,
@@ -286,6 +282,7 @@ impl Isolate {
             v8_isolate.set_slot(crate::objects::Templates::default());
             v8_isolate.set_slot(crate::realm::RejectHandler::default());
             v8_isolate.set_slot(crate::microtasks::Draining::default());
+            v8_isolate.set_slot(Rc::new(crate::realm::RealmBusy::default()));
             v8_isolate.set_promise_reject_callback(crate::realm::promise_rejected);
             v8::scope!(let scope, v8_isolate);
             let context = isolate.making_context(|| {
@@ -488,7 +485,7 @@ impl Isolate {
                 return Err(Failure::Js(JsError::new(ErrorKind::Usage, what)));
             };
             let scope = &mut v8::ContextScope::new(scope, context);
-            let _busy = crate::realm::Busy::new(self, crate::realm_helpers::current_realm(scope));
+            let _busy = crate::realm::Busy::new(scope, crate::realm_helpers::current_realm(scope));
             v8::tc_scope!(let tc, scope);
             // The deadline covers the body, the promise jobs it drains and the
             // reading of its error (a thrown object's toString may loop).

@@ -33,6 +33,10 @@ pub(crate) struct Kept {
     /// Its evaluation was stopped (timeout, terminate, memory): V8 keeps
     /// it errored with no exception worth reporting.
     stopped: bool,
+    /// Linked into a graph: V8 may still need its URL (import.meta, the
+    /// referrer of imports) after the host lets go of it, so it stays kept
+    /// until its realm goes.
+    linked: bool,
 }
 
 /// The isolate slot holding the kept modules, findable by identity (V8
@@ -61,6 +65,9 @@ pub(crate) fn realm_of(isolate: &v8::Isolate, id: ModuleId) -> Option<ContextId>
 pub(crate) fn release(isolate: &v8::Isolate, id: ModuleId) -> bool {
     let Some(table) = isolate.get_slot::<Table>() else { return true };
     let Ok(mut modules) = table.try_borrow_mut() else { return false };
+    if modules.kept.get(id).is_some_and(|k| k.linked) {
+        return true;
+    }
     modules.kept.remove(id);
     modules.by_hash.values_mut().for_each(|ids| ids.retain(|i| *i != id));
     modules.by_hash.retain(|_, ids| !ids.is_empty());
@@ -178,6 +185,23 @@ fn kept<'s>(scope: &v8::PinScope<'s, '_>, id: ModuleId) -> Result<(v8::Local<'s,
     Ok((v8::Local::new(scope, &kept.module), kept.stopped))
 }
 
+/// Marks every kept module V8 has linked (a link takes a whole graph).
+fn note_linked(scope: &v8::PinScope<'_, '_>) {
+    let Some(table) = scope.get_slot::<Table>() else { return };
+    let mut modules = table.borrow_mut();
+    let ids: Vec<ModuleId> = modules.by_hash.values().flatten().copied().collect();
+    for id in ids {
+        let linked = modules.kept.get(id).is_some_and(|k| {
+            !k.linked && v8::Local::new(scope, &k.module).get_status() != v8::ModuleStatus::Uninstantiated
+        });
+        if linked {
+            if let Some(k) = modules.kept.get_mut(id) {
+                k.linked = true;
+            }
+        }
+    }
+}
+
 fn note_stopped(scope: &v8::PinScope<'_, '_>, module: v8::Local<v8::Module>) {
     if let Some(table) = scope.get_slot::<Table>() {
         let mut modules = table.borrow_mut();
@@ -251,7 +275,10 @@ fn link<E>(
     linking.ctx.set(ctx);
     let _done = Done(Rc::clone(&linking));
     match module.instantiate_module(scope, resolve) {
-        Some(true) => Ok(()),
+        Some(true) => {
+            note_linked(scope);
+            Ok(())
+        }
         _ => Err(Failure::Exception),
     }
 }
@@ -590,6 +617,7 @@ impl Isolate {
                 url: filename.to_string(),
                 source_hash,
                 stopped: false,
+                linked: false,
             };
             let mut modules = tc.get_slot::<Table>().ok_or_else(gone)?.borrow_mut();
             let id = modules.kept.insert(kept);

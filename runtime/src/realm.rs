@@ -6,34 +6,46 @@
 use crate::error::{ErrorKind, JsError};
 use crate::isolate::{ContextId, Isolate};
 
-/// Counts an operation as running in realm `id` while it lives (a realm
-/// with one is not reset or disposed under it).
-pub(crate) struct Busy<'a> {
-    isolate: &'a Isolate,
-    id: Option<ContextId>,
+/// An isolate slot: the operations running (or suspended) in each realm,
+/// by id — counted where they start and where JS enters the host from a
+/// realm (a call across realms runs there): a realm with one is not reset
+/// or disposed under it.
+#[derive(Default)]
+pub(crate) struct RealmBusy(std::cell::RefCell<Vec<u32>>);
+
+/// Counts realm `id` busy while it lives.
+pub(crate) struct Busy {
+    counts: Option<std::rc::Rc<RealmBusy>>,
+    id: usize,
 }
 
-impl<'a> Busy<'a> {
-    pub(crate) fn new(isolate: &'a Isolate, id: Option<ContextId>) -> Self {
-        if let Some(id) = id {
-            let mut busy = isolate.realm_busy.borrow_mut();
+impl Busy {
+    pub(crate) fn new(isolate: &v8::Isolate, id: Option<ContextId>) -> Self {
+        let counts = id.and_then(|_| isolate.get_slot::<std::rc::Rc<RealmBusy>>().cloned());
+        let id = id.unwrap_or(0);
+        if let Some(counts) = &counts {
+            let mut busy = counts.0.borrow_mut();
             if busy.len() <= id {
                 busy.resize(id + 1, 0);
             }
             busy[id] += 1;
         }
-        Busy { isolate, id }
+        Busy { counts, id }
     }
 }
 
-impl Drop for Busy<'_> {
+impl Drop for Busy {
     fn drop(&mut self) {
-        if let Some(id) = self.id {
-            if let Some(count) = self.isolate.realm_busy.borrow_mut().get_mut(id) {
+        if let Some(counts) = &self.counts {
+            if let Some(count) = counts.0.borrow_mut().get_mut(self.id) {
                 *count = count.saturating_sub(1);
             }
         }
     }
+}
+
+fn busy(isolate: &v8::Isolate, ctx: ContextId) -> bool {
+    isolate.get_slot::<std::rc::Rc<RealmBusy>>().is_some_and(|b| b.0.borrow().get(ctx).copied().unwrap_or(0) > 0)
 }
 
 fn refused(message: String) -> JsError {
@@ -69,13 +81,13 @@ impl Isolate {
     /// Refuses to take realm `ctx` away while an operation runs in it (a
     /// callback of its own is on the stack) or promise jobs are running.
     fn check_idle(&self, ctx: ContextId, what: &str) -> Result<(), JsError> {
-        if self.realm_busy.borrow().get(ctx).copied().unwrap_or(0) > 0 {
+        let (in_use, draining) = self.enter(|isolate, _| (busy(isolate, ctx), crate::microtasks::draining(isolate)))?;
+        if in_use {
             return Err(refused(format!(
                 "cannot {what} context {ctx} while an operation runs in it (from inside one of its own callbacks); \
                  {what} it after the operation returns"
             )));
         }
-        let draining = self.enter(|isolate, _| crate::microtasks::draining(isolate))?;
         if draining {
             return Err(refused(format!("cannot {what} context {ctx} while promise jobs run")));
         }

@@ -41,9 +41,10 @@ pub(crate) struct RealmHelpers {
     pub(crate) reference: v8::Global<v8::Value>,
 }
 
-/// Each realm's helpers (an isolate slot).
+/// Each realm's helpers (an isolate slot), and each realm's context by id
+/// (kept apart: a realm whose helpers failed to install keeps its id).
 #[derive(Default)]
-pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>);
+pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>, RefCell<Vec<(usize, v8::Global<v8::Context>)>>);
 
 /// Makes `context`'s helpers (when the realm is created, before user code).
 pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>, id: usize) {
@@ -51,6 +52,11 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
     // objects (V8 refuses access across differing security tokens).
     if let Some(token) = v8::String::new_from_utf8(scope, b"rusty_racer", v8::NewStringType::Internalized) {
         context.set_security_token(token.into());
+    }
+    if let Some(helpers) = scope.get_slot::<Helpers>() {
+        let mut ids = helpers.1.borrow_mut();
+        ids.retain(|(i, _)| *i != id);
+        ids.push((id, v8::Global::new(scope, context)));
     }
     let scope = &mut v8::ContextScope::new(scope, context);
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
@@ -85,6 +91,7 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
 pub(crate) fn remove_helper(isolate: &v8::Isolate, id: usize) {
     if let Some(helpers) = isolate.get_slot::<Helpers>() {
         helpers.0.borrow_mut().retain(|h| h.id != id);
+        helpers.1.borrow_mut().retain(|(i, _)| *i != id);
     }
 }
 
@@ -95,14 +102,14 @@ pub(crate) fn current_realm(scope: &v8::PinScope<'_, '_>) -> Option<usize> {
 
 /// The number of `context` (None: not a realm of ours, or one gone).
 pub(crate) fn realm_of(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>) -> Option<usize> {
-    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
-    helpers.iter().find(|h| h.context == context).map(|h| h.id)
+    let ids = scope.get_slot::<Helpers>()?.1.try_borrow().ok()?;
+    ids.iter().find(|(_, c)| *c == context).map(|(id, _)| *id)
 }
 
 /// Realm `id`'s context (None: unknown or gone).
 pub(crate) fn context_by_id<'s>(scope: &v8::PinScope<'s, '_, ()>, id: usize) -> Option<v8::Local<'s, v8::Context>> {
-    let helpers = scope.get_slot::<Helpers>()?.0.try_borrow().ok()?;
-    helpers.iter().find(|h| h.id == id).map(|h| v8::Local::new(scope, &h.context))
+    let ids = scope.get_slot::<Helpers>()?.1.try_borrow().ok()?;
+    ids.iter().find(|(i, _)| *i == id).map(|(_, c)| v8::Local::new(scope, c))
 }
 
 /// One of the current realm's helpers (None: the realm has none).
