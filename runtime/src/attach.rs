@@ -145,8 +145,10 @@ fn host_trampoline<'s>(
         stop_now(scope);
         return;
     }
-    // The realm JS enters the host from stays in use meanwhile.
-    let _busy = crate::realm::Busy::new(scope, crate::realm_helpers::current_realm(scope));
+    // The realm JS enters the host from stays in use meanwhile (with one
+    // realm, the operation's own count has it).
+    let _busy = crate::realm_helpers::several_realms(scope)
+        .then(|| crate::realm::Busy::new(scope, crate::realm_helpers::current_realm(scope)));
     // A panic must not unwind into V8's C++ frames: it would abort.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let id = args.data().uint32_value(scope)?;

@@ -106,6 +106,11 @@ pub(crate) fn realm_of(scope: &v8::PinScope<'_, '_, ()>, context: v8::Local<v8::
     ids.iter().find(|(_, c)| *c == context).map(|(id, _)| *id)
 }
 
+/// Whether the isolate has more than one realm.
+pub(crate) fn several_realms(scope: &v8::PinScope<'_, '_, ()>) -> bool {
+    scope.get_slot::<Helpers>().and_then(|h| h.1.try_borrow().ok().map(|ids| ids.len() > 1)).unwrap_or(true)
+}
+
 /// Realm `id`'s context (None: unknown or gone).
 pub(crate) fn context_by_id<'s>(scope: &v8::PinScope<'s, '_, ()>, id: usize) -> Option<v8::Local<'s, v8::Context>> {
     let ids = scope.get_slot::<Helpers>()?.1.try_borrow().ok()?;
