@@ -32,6 +32,7 @@ impl Context {
         Context { core, id }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn eval_with<R>(
         &self,
         ruby: &Ruby,
@@ -39,10 +40,12 @@ impl Context {
         source: &str,
         filename: &str,
         timeout_ms: Option<i64>,
+        settle: bool,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         let timeout = timeout_ms.map(|t| non_negative(ruby, method, "timeout_ms", t)).transpose()?;
-        self.core.with(ruby, |isolate| isolate.eval(&RubyGate, self.id, source, filename, timeout, convert))
+        self.core
+            .with(ruby, |isolate| isolate.eval_settled(&RubyGate, self.id, source, filename, timeout, settle, convert))
     }
 
     fn call_with<R>(
@@ -50,14 +53,16 @@ impl Context {
         ruby: &Ruby,
         name: &str,
         args: &[Value],
+        settle: bool,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         self.core.with(ruby, |isolate| {
-            isolate.call(
+            isolate.call_settled(
                 &RubyGate,
                 self.id,
                 name,
                 None,
+                settle,
                 |scope| {
                     let mut to_js = ToJs::new(ruby, scope, &self.core.state);
                     args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()
@@ -112,24 +117,46 @@ impl ContextApi for Context {
 
     // idl/context.yaml Context#eval
     fn eval(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: Option<i64>) -> Result<Value, Error> {
-        self.eval_with(ruby, "RustyRacer::Context#eval", &source, &filename, timeout_ms, |scope, value| {
+        self.eval_with(ruby, "RustyRacer::Context#eval", &source, &filename, timeout_ms, false, |scope, value| {
             to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
         })
     }
 
     // idl/context.yaml Context#eval_void
     fn eval_void(&self, ruby: &Ruby, source: String, filename: String, timeout_ms: Option<i64>) -> Result<(), Error> {
-        self.eval_with(ruby, "RustyRacer::Context#eval_void", &source, &filename, timeout_ms, |_, _| Ok(()))
+        self.eval_with(ruby, "RustyRacer::Context#eval_void", &source, &filename, timeout_ms, false, |_, _| Ok(()))
     }
 
     // idl/context.yaml Context#call
     fn call(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
-        self.call_with(ruby, &name, &args, |scope, value| to_host(scope, value, &mut RubyValues::new(ruby, &self.core)))
+        self.call_with(ruby, &name, &args, false, |scope, value| {
+            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
+        })
     }
 
     // idl/context.yaml Context#call_void
     fn call_void(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<(), Error> {
-        self.call_with(ruby, &name, &args, |_, _| Ok(()))
+        self.call_with(ruby, &name, &args, false, |_, _| Ok(()))
+    }
+
+    // idl/context.yaml Context#eval_await
+    fn eval_await(
+        &self,
+        ruby: &Ruby,
+        source: String,
+        filename: String,
+        timeout_ms: Option<i64>,
+    ) -> Result<Value, Error> {
+        self.eval_with(ruby, "RustyRacer::Context#eval_await", &source, &filename, timeout_ms, true, |scope, value| {
+            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
+        })
+    }
+
+    // idl/context.yaml Context#call_await
+    fn call_await(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
+        self.call_with(ruby, &name, &args, true, |scope, value| {
+            to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
+        })
     }
 
     // idl/context.yaml Context#attach

@@ -610,10 +610,27 @@ impl Isolate {
         timeout_ms: Option<u64>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
+        self.eval_settled(gate, ctx, source, filename, timeout_ms, false, convert)
+    }
+
+    /// Like `eval`; with `settle`, a promise it returns is awaited (see
+    /// `crate::settle`) and its value converted.
+    #[allow(clippy::too_many_arguments)]
+    pub fn eval_settled<G: Gate, R, E>(
+        &self,
+        gate: &G,
+        ctx: ContextId,
+        source: &str,
+        filename: &str,
+        timeout_ms: Option<u64>,
+        settle: bool,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
+    ) -> Result<R, Failure<E>> {
         self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
             let (script, _) = crate::script::compile(tc, source, filename, &CompileSettings::default())?;
             let script = script.bind_to_current_context(tc);
             let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
+            let value = if settle { crate::settle::settled(self, gate, tc, value)? } else { value };
             convert(tc, value)
         })
     }
@@ -626,6 +643,21 @@ impl Isolate {
         ctx: ContextId,
         path: &str,
         timeout_ms: Option<u64>,
+        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
+        convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
+    ) -> Result<R, Failure<E>> {
+        self.call_settled(gate, ctx, path, timeout_ms, false, args, convert)
+    }
+
+    /// Like `call`; with `settle`, a promise it returns is awaited.
+    #[allow(clippy::too_many_arguments)]
+    pub fn call_settled<G: Gate, R, E>(
+        &self,
+        gate: &G,
+        ctx: ContextId,
+        path: &str,
+        timeout_ms: Option<u64>,
+        settle: bool,
         args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
@@ -657,6 +689,7 @@ impl Isolate {
             })?;
             let args = args(tc)?;
             let value = self.run_js(gate, tc, op, |tc| function.call(tc, holder.into(), &args))?;
+            let value = if settle { crate::settle::settled(self, gate, tc, value)? } else { value };
             convert(tc, value)
         })
     }

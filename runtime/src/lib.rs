@@ -25,6 +25,7 @@ mod platform;
 mod realm;
 mod realm_helpers;
 mod script;
+mod settle;
 mod snapshot;
 mod stack;
 mod tape;

@@ -102,8 +102,10 @@ fn the_real_idl_declares_what_the_issue_lists() {
         [
             "eval",
             "eval_void",
+            "eval_await",
             "call",
             "call_void",
+            "call_await",
             "attach",
             "attach_many",
             "id",

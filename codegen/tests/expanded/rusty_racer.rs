@@ -397,6 +397,25 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         filename: ::std::string::String,
         timeout_ms: ::std::option::Option<i64>,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#eval_await(source, filename: "<eval>", timeout_ms: nil) -> Object` (owner thread)
+    ///
+    /// Like #eval, but when the completion value is a promise, runs its
+    /// promise jobs and due platform tasks until it settles: a fulfilled
+    /// value is returned, marshalled; a rejection raises RuntimeError with
+    /// the JS error and its frames; a promise nothing left can settle raises
+    /// Error ("promise still pending with nothing left to run"). The time
+    /// limit covers the whole wait. Other values are returned as they are.
+    ///
+    ///
+    /// Raises: ParseError, RuntimeError, ScriptTerminatedError, V8OutOfMemoryError, Error.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_await(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        source: ::std::string::String,
+        filename: ::std::string::String,
+        timeout_ms: ::std::option::Option<i64>,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Context#call(name, *args) -> Object` (owner thread)
     ///
     /// Calls the function at a dotted path ("add", "math.addBase") with the
@@ -424,6 +443,18 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         name: ::std::string::String,
         args: ::std::vec::Vec<::rr_glue::magnus::Value>,
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
+    /// `Context#call_await(name, *args) -> Object` (owner thread)
+    ///
+    /// Like #call, awaiting a returned promise as #eval_await does.
+    ///
+    /// Raises: RuntimeError, ScriptTerminatedError, V8OutOfMemoryError, Error.
+    #[allow(clippy::too_many_arguments)]
+    fn call_await(
+        &self,
+        ruby: &::rr_glue::magnus::Ruby,
+        name: ::std::string::String,
+        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+    ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Context#attach(name, callable) -> nil` (owner thread)
     ///
     /// Makes a Ruby callable available to JS at a dotted path, creating
@@ -554,11 +585,21 @@ pub fn define_context(
             "eval_void",
             ::rr_glue::magnus::method!(__rr_context_eval_void, - 1),
         )?;
+    class
+        .define_method(
+            "eval_await",
+            ::rr_glue::magnus::method!(__rr_context_eval_await, - 1),
+        )?;
     class.define_method("call", ::rr_glue::magnus::method!(__rr_context_call, - 1))?;
     class
         .define_method(
             "call_void",
             ::rr_glue::magnus::method!(__rr_context_call_void, - 1),
+        )?;
+    class
+        .define_method(
+            "call_await",
+            ::rr_glue::magnus::method!(__rr_context_call_await, - 1),
         )?;
     class.define_method("attach", ::rr_glue::magnus::method!(__rr_context_attach, - 1))?;
     class
@@ -729,6 +770,59 @@ fn __rr_context_eval_void(
     )?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
+///Glue for `RustyRacer::Context#eval_await`.
+fn __rr_context_eval_await(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#eval_await";
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, true);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["source"],
+        1usize,
+        ::std::option::Option::Some(1usize),
+    )?;
+    let [kw_filename, kw_timeout_ms] = ::rr_glue::keywords(
+        ruby,
+        METHOD,
+        call.keywords,
+        ["filename", "timeout_ms"],
+        [false, false],
+    )?;
+    let filename: ::std::string::String = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "filename",
+        kw_filename,
+        || ::std::string::String::from("<eval>"),
+    )?;
+    let timeout_ms: ::std::option::Option<i64> = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "timeout_ms",
+        kw_timeout_ms,
+        || ::std::option::Option::None,
+    )?;
+    let source: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "source",
+        call.args[0usize],
+    )?;
+    let result = <crate::Context as ContextApi>::eval_await(
+        rb_self,
+        ruby,
+        source,
+        filename,
+        timeout_ms,
+    )?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
 ///Glue for `RustyRacer::Context#call`.
 fn __rr_context_call(
     ruby: &::rr_glue::magnus::Ruby,
@@ -791,6 +885,38 @@ fn __rr_context_call_void(
         &call.args[1usize.min(call.args.len())..],
     )?;
     let result = <crate::Context as ContextApi>::call_void(rb_self, ruby, name, args)?;
+    Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
+}
+///Glue for `RustyRacer::Context#call_await`.
+fn __rr_context_call_await(
+    ruby: &::rr_glue::magnus::Ruby,
+    rb_self: &crate::Context,
+    args: &[::rr_glue::magnus::Value],
+) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error> {
+    const METHOD: &str = "RustyRacer::Context#call_await";
+    __rr_context_guard(ruby, rb_self, METHOD, true, true)?;
+    let call = ::rr_glue::positional(args, false);
+    ::rr_glue::check_arity(
+        ruby,
+        METHOD,
+        call.args.len(),
+        &["name", "args"],
+        1usize,
+        ::std::option::Option::None,
+    )?;
+    let name: ::std::string::String = ::rr_glue::arg(
+        ruby,
+        METHOD,
+        "name",
+        call.args[0usize],
+    )?;
+    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
+        ruby,
+        METHOD,
+        "args",
+        &call.args[1usize.min(call.args.len())..],
+    )?;
+    let result = <crate::Context as ContextApi>::call_await(rb_self, ruby, name, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
 ///Glue for `RustyRacer::Context#attach`.
