@@ -1,0 +1,179 @@
+# frozen_string_literal: true
+
+require "rusty_racer"
+
+# A mini_racer-compatible layer on rusty_racer (`require "mini_racer"`
+# loads it when the real mini_racer is not installed). A MiniRacer::Context
+# may be used from any thread, as mini_racer allows: its isolate lives on a
+# thread of its own, and each call hops there (callbacks run there too).
+module MiniRacer
+  class Error < ::StandardError; end
+  class ContextDisposedError < Error; end
+  class PlatformAlreadyInitialized < Error; end
+  class SnapshotError < Error; end
+  class InternalError < Error; end
+  class FailedV8Conversion < Error; end
+  class EvalError < Error; end
+  class ParseError < EvalError; end
+  class ScriptTerminatedError < EvalError; end
+  class V8OutOfMemoryError < EvalError; end
+  class RuntimeError < EvalError; end
+  class ScriptError < EvalError; end
+
+  # rusty_racer's errors, as mini_racer's.
+  ERRORS = {
+    RustyRacer::ParseError => ParseError,
+    RustyRacer::ScriptTerminatedError => ScriptTerminatedError,
+    RustyRacer::V8OutOfMemoryError => V8OutOfMemoryError,
+    RustyRacer::RuntimeError => RuntimeError,
+    RustyRacer::DisposedError => ContextDisposedError,
+    RustyRacer::SnapshotError => SnapshotError,
+    RustyRacer::PlatformAlreadyInitialized => PlatformAlreadyInitialized,
+    RustyRacer::InternalError => InternalError,
+    RustyRacer::EvalError => EvalError,
+    RustyRacer::Error => Error,
+  }.freeze
+
+  def self.translate
+    yield
+  rescue RustyRacer::Error => e
+    error = ERRORS.find { |from, _| e.is_a?(from) }&.last || Error
+    raise error, e.message, e.backtrace
+  end
+
+  JavaScriptFunction = RustyRacer::JSFunction
+
+  # A binary String to pass as a Uint8Array (rusty_racer passes any
+  # ASCII-8BIT String that way).
+  class Binary
+    attr_reader :data
+
+    def initialize(data)
+      @data = data.b
+    end
+  end
+
+  module Platform
+    def self.set_flags!(*flags)
+      MiniRacer.translate { RustyRacer::Platform.set_flags!(*flags) }
+    end
+  end
+
+  class Snapshot
+    attr_reader :snapshot # :nodoc: the RustyRacer::Snapshot
+
+    def self.load(blob)
+      new(nil, MiniRacer.translate { RustyRacer::Snapshot.load(blob.b) })
+    end
+
+    def initialize(code = "", snapshot = nil)
+      @snapshot = snapshot || MiniRacer.translate { RustyRacer::Snapshot.new(code) }
+    end
+
+    def warmup!(code)
+      MiniRacer.translate { @snapshot.warmup!(code) }
+      self
+    end
+
+    def dump = @snapshot.dump
+    def size = @snapshot.size
+  end
+
+  class Context
+    OPTIONS = %i[isolate snapshot max_memory marshal_stack_depth ensure_gc_after_idle timeout].freeze
+
+    def initialize(**options)
+      unknown = options.keys - OPTIONS
+      raise ArgumentError, "unknown option#{'s' if unknown.size > 1}: #{unknown.map(&:inspect).join(', ')}" unless unknown.empty?
+
+      @jobs = Queue.new
+      @disposed = false
+      booted = Queue.new
+      @owner = Thread.new { serve(options, booted) }
+      @owner.report_on_exception = false
+      status, value = booted.pop
+      raise value if status == :error
+    end
+
+    def eval(source, options = nil)
+      filename = options.is_a?(Hash) ? options[:filename] : nil
+      on_owner { |ctx| ctx.eval(source.to_s, filename: (filename || "<eval>").to_s) }
+    end
+
+    def eval_await(source, options = nil)
+      filename = options.is_a?(Hash) ? options[:filename] : nil
+      on_owner { |ctx| ctx.eval_await(source.to_s, filename: (filename || "<eval>").to_s) }
+    end
+
+    def call(name, *args) = on_owner { |ctx| ctx.call(name, *marshal(args)) }
+    def call_await(name, *args) = on_owner { |ctx| ctx.call_await(name, *marshal(args)) }
+    def attach(name, callable) = on_owner { |ctx| ctx.attach(name, callable) }
+    def load(path) = eval(File.read(path), filename: path)
+    def low_memory_notification = on_owner { @isolate.low_memory_notification }
+    def pump_message_loop = on_owner { @isolate.pump_message_loop }
+    def perform_microtask_checkpoint = on_owner { @isolate.perform_microtask_checkpoint }
+    def write_heap_snapshot(path) = on_owner { @isolate.write_heap_snapshot(path) }
+
+    # mini_racer's heap figures.
+    def heap_stats
+      stats = on_owner { @isolate.heap_statistics }
+      { total_physical_size: stats[:total_physical_size], total_heap_size_executable: 0,
+        total_heap_size: stats[:total_heap_size], used_heap_size: stats[:used_heap_size],
+        heap_size_limit: stats[:heap_size_limit] }
+    end
+
+    # Stops the running JS (any thread).
+    def stop
+      @isolate&.terminate
+      nil
+    end
+
+    def dispose
+      return if @disposed
+
+      on_owner { @isolate.dispose }
+      @disposed = true
+      @jobs << nil
+      @owner.join
+      nil
+    end
+
+    def disposed? = @disposed
+
+    private
+
+    def serve(options, booted)
+      @isolate = MiniRacer.translate do
+        RustyRacer::Isolate.new(timeout_ms: options[:timeout].to_i, memory_limit: options[:max_memory].to_i,
+                                snapshot: options[:snapshot]&.snapshot)
+      end
+      context = @isolate.context
+      booted << [:ok]
+      while (job = @jobs.pop)
+        job.call(context)
+      end
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      booted << [:error, e]
+    end
+
+    def on_owner(&work)
+      raise ContextDisposedError, "the context has been disposed" if @disposed
+      return MiniRacer.translate { work.call(@isolate.context) } if Thread.current == @owner
+
+      done = Queue.new
+      @jobs << lambda do |ctx|
+        done << [:ok, MiniRacer.translate { work.call(ctx) }]
+      rescue Exception => e # rubocop:disable Lint/RescueException
+        done << [:error, e]
+      end
+      status, value = done.pop
+      raise value if status == :error
+
+      value
+    end
+
+    def marshal(args)
+      args.map { |a| a.is_a?(Binary) ? a.data : a }
+    end
+  end
+end
