@@ -77,4 +77,16 @@ class MiniRacerTest < Minitest::Test
     assert_raises(MiniRacer::SnapshotError) { MiniRacer::Snapshot.new("throw 1") }
     assert_raises(MiniRacer::SnapshotError) { MiniRacer::Snapshot.load("garbage") }
   end
+
+  def test_a_context_nobody_disposes_is_collected_with_its_thread
+    out = IO.popen([RbConfig.ruby, "-I", File.expand_path("../gem/lib", __dir__), "-e", <<~RUBY], err: %i[child out], &:read)
+      require "mini_racer"
+      threads = Thread.list.size
+      20.times { MiniRacer::Context.new.eval("1") }
+      4.times { GC.start(full_mark: true, immediate_sweep: true); sleep 0.05 }
+      puts Thread.list.size - threads <= 2 ? "collected" : "leaked \#{Thread.list.size - threads}"
+    RUBY
+    assert_equal "collected\n", out
+  end
 end
+

@@ -89,34 +89,61 @@ module MiniRacer
       @jobs = Queue.new
       @disposed = false
       booted = Queue.new
-      @owner = Thread.new { serve(options, booted) }
-      @owner.report_on_exception = false
+      # The owner thread holds the queue, not this object: a context
+      # nobody disposes is collected, and its finalizer ends the thread.
+      @owner = Context.spawn(@jobs, options, booted)
       status, value = booted.pop
       raise value if status == :error
+
+      @isolate = value
+      ObjectSpace.define_finalizer(self, Context.closer(@jobs))
+    end
+
+    # (Made here, not in #initialize: a block there would hold the context.)
+    def self.closer(jobs)
+      proc { jobs << nil }
+    end
+
+    def self.spawn(jobs, options, booted)
+      Thread.new { serve(jobs, options, booted) }.tap { |t| t.report_on_exception = false }
+    end
+
+    def self.serve(jobs, options, booted)
+      isolate = MiniRacer.translate do
+        RustyRacer::Isolate.new(timeout_ms: options[:timeout].to_i, memory_limit: options[:max_memory].to_i,
+                                snapshot: options[:snapshot]&.snapshot)
+      end
+      booted << [:ok, isolate]
+      while (job = jobs.pop)
+        job.call(isolate)
+      end
+      isolate.dispose unless isolate.disposed?
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      booted << [:error, e]
     end
 
     def eval(source, options = nil)
       filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_owner { |ctx| ctx.eval(source.to_s, filename: (filename || "<eval>").to_s) }
+      on_owner(:context, :eval, [source.to_s], filename: (filename || "<eval>").to_s)
     end
 
     def eval_await(source, options = nil)
       filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_owner { |ctx| ctx.eval_await(source.to_s, filename: (filename || "<eval>").to_s) }
+      on_owner(:context, :eval_await, [source.to_s], filename: (filename || "<eval>").to_s)
     end
 
-    def call(name, *args) = on_owner { |ctx| ctx.call(name, *marshal(args)) }
-    def call_await(name, *args) = on_owner { |ctx| ctx.call_await(name, *marshal(args)) }
-    def attach(name, callable) = on_owner { |ctx| ctx.attach(name, callable) }
+    def call(name, *args) = on_owner(:context, :call, [name, *marshal(args)])
+    def call_await(name, *args) = on_owner(:context, :call_await, [name, *marshal(args)])
+    def attach(name, callable) = on_owner(:context, :attach, [name, callable])
     def load(path) = eval(File.read(path), filename: path)
-    def low_memory_notification = on_owner { @isolate.low_memory_notification }
-    def pump_message_loop = on_owner { @isolate.pump_message_loop }
-    def perform_microtask_checkpoint = on_owner { @isolate.perform_microtask_checkpoint }
-    def write_heap_snapshot(path) = on_owner { @isolate.write_heap_snapshot(path) }
+    def low_memory_notification = on_owner(:isolate, :low_memory_notification)
+    def pump_message_loop = on_owner(:isolate, :pump_message_loop)
+    def perform_microtask_checkpoint = on_owner(:isolate, :perform_microtask_checkpoint)
+    def write_heap_snapshot(path) = on_owner(:isolate, :write_heap_snapshot, [path])
 
     # mini_racer's heap figures.
     def heap_stats
-      stats = on_owner { @isolate.heap_statistics }
+      stats = on_owner(:isolate, :heap_statistics)
       { total_physical_size: stats[:total_physical_size], total_heap_size_executable: 0,
         total_heap_size: stats[:total_heap_size], used_heap_size: stats[:used_heap_size],
         heap_size_limit: stats[:heap_size_limit] }
@@ -131,7 +158,7 @@ module MiniRacer
     def dispose
       return if @disposed
 
-      on_owner { @isolate.dispose }
+      on_owner(:isolate, :dispose)
       @disposed = true
       @jobs << nil
       @owner.join
@@ -142,34 +169,32 @@ module MiniRacer
 
     private
 
-    def serve(options, booted)
-      @isolate = MiniRacer.translate do
-        RustyRacer::Isolate.new(timeout_ms: options[:timeout].to_i, memory_limit: options[:max_memory].to_i,
-                                snapshot: options[:snapshot]&.snapshot)
-      end
-      context = @isolate.context
-      booted << [:ok]
-      while (job = @jobs.pop)
-        job.call(context)
-      end
-    rescue Exception => e # rubocop:disable Lint/RescueException
-      booted << [:error, e]
-    end
-
-    def on_owner(&work)
+    # Runs `method` of the isolate or its context on the owner thread. The
+    # job is made by a class method: a block made here would hold this
+    # context (its self) from the owner thread, and it would never be
+    # collected.
+    def on_owner(target, method, args = [], **kw)
       raise ContextDisposedError, "the context has been disposed" if @disposed
-      return MiniRacer.translate { work.call(@isolate.context) } if Thread.current == @owner
+      return MiniRacer.translate { Context.perform(@isolate, target, method, args, kw) } if Thread.current == @owner
 
       done = Queue.new
-      @jobs << lambda do |ctx|
-        done << [:ok, MiniRacer.translate { work.call(ctx) }]
-      rescue Exception => e # rubocop:disable Lint/RescueException
-        done << [:error, e]
-      end
+      @jobs << Context.job(done, target, method, args, kw)
       status, value = done.pop
       raise value if status == :error
 
       value
+    end
+
+    def self.job(done, target, method, args, kw)
+      lambda do |isolate|
+        done << [:ok, MiniRacer.translate { perform(isolate, target, method, args, kw) }]
+      rescue Exception => e # rubocop:disable Lint/RescueException
+        done << [:error, e]
+      end
+    end
+
+    def self.perform(isolate, target, method, args, kw)
+      (target == :isolate ? isolate : isolate.context).public_send(method, *args, **kw)
     end
 
     def marshal(args)
