@@ -48,7 +48,7 @@ pub use path::parse_path;
 pub use platform::{initialize, initialized, set_flags, FlagError, MAX_FLAG_LENGTH};
 pub use realm_helpers::new_set;
 pub use script::ScriptId;
-pub use snapshot::{cancel_baking, Recipe, Snapshot};
+pub use snapshot::{bake_with, cancel_baking, serve_baking, Recipe, Snapshot, BAKER_ENV};
 pub use stack::{on_fiber_stack, remaining as stack_remaining};
 pub use termination::{stop_isolate, without_js};
 pub use transfer::pending_transfer_count;

@@ -31,6 +31,17 @@ pub fn initialized() -> bool {
     STARTED.load(Ordering::SeqCst)
 }
 
+/// The flags set for V8 (with "--single-threaded" when so), for another
+/// process to start V8 the same way.
+pub(crate) fn flags_for_child() -> Vec<String> {
+    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut flags = pending.flags.clone();
+    if pending.single_threaded {
+        flags.push("--single-threaded".into());
+    }
+    flags
+}
+
 /// Sets V8 flags (each "--name" or "--name=value") for when V8 starts.
 /// "--single-threaded" (or "--single_threaded") also picks the
 /// single-threaded platform, as V8 requires.

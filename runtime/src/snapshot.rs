@@ -49,20 +49,25 @@ impl Snapshot {
                 return Err(error(format!("the entry {entry:?} is not one of the modules")));
             }
         }
-        bake(None, |scope| {
-            run(scope, recipe.code, "<snapshot>")?;
-            if let Some(entry) = recipe.entry {
-                evaluate_modules(scope, recipe.modules, entry)?;
-            }
-            Ok(())
-        })
-        .map(Snapshot::from_v8)
+        let job = Job {
+            base: None,
+            code: recipe.code.to_string(),
+            modules: recipe.modules.to_vec(),
+            entry: recipe.entry.map(str::to_string),
+        };
+        bake(&job).map(Snapshot::from_v8)
     }
 
     /// This snapshot with the functions `code` compiles kept compiled; the
     /// heap state `code` leaves is discarded (it runs in a throwaway context).
     pub fn warmed_up(&self, code: &str) -> Result<Snapshot, JsError> {
-        bake(Some(self), |scope| run(scope, code, "<warmup>")).map(Snapshot::from_v8)
+        let job = Job {
+            base: Some(self.v8_bytes.as_ref().clone()),
+            code: code.to_string(),
+            modules: Vec::new(),
+            entry: None,
+        };
+        bake(&job).map(Snapshot::from_v8)
     }
 
     fn from_v8(v8_bytes: Vec<u8>) -> Snapshot {
@@ -117,6 +122,108 @@ impl Snapshot {
     }
 }
 
+/// What to bake: a base snapshot to warm up (then `code` is the warm-up),
+/// or code and modules for a new one. Plain data: it is sent to the
+/// process that bakes it.
+struct Job {
+    base: Option<Vec<u8>>,
+    code: String,
+    modules: Vec<(String, String)>,
+    entry: Option<String>,
+}
+
+impl Job {
+    fn run_here(&self) -> Result<Vec<u8>, JsError> {
+        let base = self.base.as_ref().map(|b| Snapshot::from_v8(b.clone()));
+        match &base {
+            Some(base) => bake_here(Some(base), |scope| run(scope, &self.code, "<warmup>")),
+            None => bake_here(None, |scope| {
+                run(scope, &self.code, "<snapshot>")?;
+                if let Some(entry) = &self.entry {
+                    evaluate_modules(scope, &self.modules, entry)?;
+                }
+                Ok(())
+            }),
+        }
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut field = |bytes: &[u8]| {
+            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out.extend_from_slice(bytes);
+        };
+        field(self.base.as_deref().unwrap_or_default());
+        field(&[u8::from(self.base.is_some()), u8::from(self.entry.is_some())]);
+        field(self.code.as_bytes());
+        field(self.entry.as_deref().unwrap_or_default().as_bytes());
+        field(&(self.modules.len() as u64).to_le_bytes());
+        for (name, source) in &self.modules {
+            field(name.as_bytes());
+            field(source.as_bytes());
+        }
+        out
+    }
+
+    fn decode(mut bytes: &[u8]) -> Option<Job> {
+        let mut field = || -> Option<Vec<u8>> {
+            let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+            let data = bytes.get(8..8 + len)?.to_vec();
+            bytes = &bytes[8 + len..];
+            Some(data)
+        };
+        let base = field()?;
+        let flags = field()?;
+        let code = String::from_utf8(field()?).ok()?;
+        let entry = String::from_utf8(field()?).ok()?;
+        let count = u64::from_le_bytes(field()?.try_into().ok()?) as usize;
+        let mut modules = Vec::with_capacity(count.min(1 << 16));
+        for _ in 0..count {
+            modules.push((String::from_utf8(field()?).ok()?, String::from_utf8(field()?).ok()?));
+        }
+        Some(Job {
+            base: (flags.first() == Some(&1)).then_some(base),
+            code,
+            modules,
+            entry: (flags.get(1) == Some(&1)).then_some(entry),
+        })
+    }
+}
+
+/// How to start a process that bakes (`serve_baking` in it), set by the
+/// host; without one (the runtime's own tests) snapshots bake in process.
+static BAKER: std::sync::Mutex<Option<Vec<String>>> = std::sync::Mutex::new(None);
+
+/// The environment variable that makes a process a baker.
+pub const BAKER_ENV: &str = "RUSTY_RACER_BAKE_SNAPSHOT";
+
+/// Bakes snapshots in processes started by `command` (program, then
+/// arguments): each must call `serve_baking` as it starts.
+pub fn bake_with(command: Vec<String>) {
+    *BAKER.lock().unwrap_or_else(|e| e.into_inner()) = Some(command);
+}
+
+/// In a process started to bake (`BAKER_ENV` set): reads the job from
+/// stdin, bakes it, writes the result to stdout and exits. Otherwise
+/// returns at once.
+pub fn serve_baking() {
+    let Ok(flags) = std::env::var(BAKER_ENV) else { return };
+    let flags: Vec<String> = flags.split('\x1f').filter(|f| !f.is_empty()).map(str::to_string).collect();
+    let _ = crate::platform::set_flags(&flags);
+    crate::platform::initialize();
+    let input = read_all(0);
+    let framed = match Job::decode(&input) {
+        Some(job) => match job.run_here() {
+            Ok(blob) => frame(b'B', &blob),
+            Err(e) => frame(if e.kind == ErrorKind::Parse { b'P' } else { b'E' }, e.message.as_bytes()),
+        },
+        None => frame(b'E', b"the baking process got no job"),
+    };
+    write_all(1, &framed);
+    // SAFETY: ends the baker without returning into its host.
+    unsafe { libc::_exit(0) };
+}
+
 /// The process baking a snapshot now (0: none), for `cancel_baking`.
 static BAKING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
@@ -130,15 +237,13 @@ pub fn cancel_baking() {
     }
 }
 
-/// Bakes in a child process (`bake_here` there), so that what V8 cannot
-/// serialize — it fails a CHECK and aborts on Intl objects and live
-/// FinalizationRegistry registrations in the heap, and on running out of
-/// memory — takes the child, not this process, and is reported as an
-/// error. One bake at a time.
-fn bake(
-    base: Option<&Snapshot>,
-    body: impl for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>) -> Result<(), JsError>,
-) -> Result<Vec<u8>, JsError> {
+/// Bakes in a fresh process started by the host's command, so that what
+/// V8 cannot serialize — it fails a CHECK and aborts on Intl objects and
+/// live FinalizationRegistry registrations in the heap, and on running out
+/// of memory — takes that process, not this one, and is reported as an
+/// error. (A fork would inherit locks other threads hold in V8; a fresh
+/// process has none.) One bake at a time.
+fn bake(job: &Job) -> Result<Vec<u8>, JsError> {
     crate::platform::initialize();
     if crate::isolate::thread_has_entered_isolate() {
         return Err(error(
@@ -146,73 +251,56 @@ fn bake(
              returns",
         ));
     }
-    if crate::stack::in_use().is_err() {
-        return Err(error("a snapshot cannot be made on a Fiber's stack off the main thread"));
-    }
+    let Some(command) = BAKER.lock().unwrap_or_else(|e| e.into_inner()).clone() else { return job.run_here() };
     static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
-    let mut fds = [0i32; 2];
-    // SAFETY: a pipe into two ints.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(error("cannot make a snapshot: no pipe to the baking process"));
-    }
-    let (read_end, write_end) = (fds[0], fds[1]);
-    // What V8 prints as it stops goes to a file, for the error message.
-    // SAFETY: an anonymous temporary file (or null).
-    let log = unsafe { libc::tmpfile() };
-    // SAFETY: the child runs only `bake_here` (V8, no Ruby) and `_exit`s.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: in the child; `write_all` writes into our own pipe.
-        unsafe {
-            libc::close(read_end);
-            if !log.is_null() {
-                libc::dup2(libc::fileno(log), 1);
-                libc::dup2(libc::fileno(log), 2);
-            }
+    let log = std::env::temp_dir().join(format!(
+        "rusty_racer-bake-{}-{:x}.log",
+        std::process::id(),
+        crate::cache::hash(job.code.as_bytes())
+    ));
+    let spawned = std::fs::File::create(&log).and_then(|stderr| {
+        std::process::Command::new(&command[0])
+            .args(&command[1..])
+            .env(BAKER_ENV, crate::platform::flags_for_child().join("\x1f") + "\x1f")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+    });
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = std::fs::remove_file(&log);
+            return Err(error(format!("cannot make a snapshot: the baking process did not start ({e})")));
         }
-        let framed = match bake_here(base, body) {
-            Ok(blob) => frame(b'B', &blob),
-            Err(e) => frame(if e.kind == ErrorKind::Parse { b'P' } else { b'E' }, e.message.as_bytes()),
-        };
-        write_all(write_end, &framed);
-        // SAFETY: ends the child without running the parent's exit handlers.
-        unsafe { libc::_exit(0) };
-    }
-    // SAFETY: closing our copy of the child's end.
-    unsafe { libc::close(write_end) };
-    if pid < 0 {
-        // SAFETY: closing our end.
-        unsafe { libc::close(read_end) };
-        return Err(error("cannot make a snapshot: fork failed"));
-    }
-    BAKING.store(pid, std::sync::atomic::Ordering::SeqCst);
-    let output = read_all(read_end);
-    let mut status = 0;
-    // SAFETY: reaping our child; closing our end.
-    unsafe {
-        libc::close(read_end);
-        while libc::waitpid(pid, &mut status, 0) < 0 && *libc::__errno_location() == libc::EINTR {}
-    }
+    };
+    BAKING.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
+    let output = {
+        use std::io::{Read, Write};
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(&job.encode());
+        }
+        let mut output = Vec::new();
+        if let Some(mut stdout) = child.stdout.take() {
+            let _ = stdout.read_to_end(&mut output);
+        }
+        output
+    };
+    let status = child.wait();
     BAKING.store(0, std::sync::atomic::Ordering::SeqCst);
-    let said = if log.is_null() {
-        String::new()
-    } else {
-        // SAFETY: our temporary file, read from its start, then closed.
-        unsafe {
-            let fd = libc::fileno(log);
-            libc::lseek(fd, 0, libc::SEEK_SET);
-            let text = read_all(fd);
-            libc::fclose(log);
-            let text = String::from_utf8_lossy(&text).into_owned();
-            text.lines()
-                .map(str::trim)
-                .map(|l| l.trim_start_matches('#').trim())
-                .filter(|l| !l.is_empty() && !l.starts_with("====") && !l.contains("[0x") && !l.starts_with('<'))
-                .take(2)
-                .collect::<Vec<_>>()
-                .join("; ")
-        }
+    let said = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    let said = said
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .filter(|l| !l.is_empty() && !l.starts_with("====") && !l.contains("[0x") && !l.starts_with('<'))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let killed = {
+        use std::os::unix::process::ExitStatusExt;
+        status.as_ref().is_ok_and(|s| s.signal() == Some(libc::SIGKILL))
     };
     match (output.first(), output.get(9..)) {
         (Some(b'B'), Some(blob)) if output.len() == 9 + frame_len(&output) => Ok(blob.to_vec()),
@@ -220,9 +308,7 @@ fn bake(
             let kind = if *kind == b'P' { ErrorKind::Parse } else { ErrorKind::Usage };
             Err(JsError::new(kind, String::from_utf8_lossy(message).into_owned()))
         }
-        _ if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL => {
-            Err(error("the snapshot was not made: baking it was interrupted"))
-        }
+        _ if killed => Err(error("the snapshot was not made: baking it was interrupted")),
         _ => Err(error(format!(
             "V8 could not bake this heap and stopped (in a separate process, so this one goes on): it cannot \
              serialize Intl objects or FinalizationRegistry registrations left in the heap, nor a heap that ran out \
