@@ -259,15 +259,15 @@ fn bake(job: &Job) -> Result<Vec<u8>, JsError> {
         std::process::id(),
         crate::cache::hash(job.code.as_bytes())
     ));
-    let spawned = std::fs::File::create(&log).and_then(|stderr| {
-        std::process::Command::new(&command[0])
-            .args(&command[1..])
-            .env(BAKER_ENV, crate::platform::flags_for_child().join("\x1f") + "\x1f")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-    });
+    // What V8 prints as it stops, for the error (nowhere if no file can be made).
+    let stderr = std::fs::File::create(&log).map_or_else(|_| std::process::Stdio::null(), std::process::Stdio::from);
+    let spawned = std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .env(BAKER_ENV, crate::platform::flags_for_child().join("\x1f") + "\x1f")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn();
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
