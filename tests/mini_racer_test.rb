@@ -88,5 +88,26 @@ class MiniRacerTest < Minitest::Test
     RUBY
     assert_equal "collected\n", out
   end
+
+  def test_calls_never_hang_on_a_disposed_ended_or_forked_context
+    ctx = context
+    ctx.attach("quit", -> { Thread.exit })
+    assert_raises(MiniRacer::ContextDisposedError) { ctx.eval("quit()") }
+    assert_raises(MiniRacer::ContextDisposedError) { ctx.eval("1") }
+    racing = MiniRacer::Context.new
+    callers = Array.new(4) { Thread.new { 200.times { racing.eval("1") } rescue $! } }
+    racing.dispose
+    assert(callers.map { |t| t.join(5) }.all?, "a caller hung on the disposed context")
+    callers.each { |t| assert(t.value.nil? || t.value.is_a?(MiniRacer::ContextDisposedError), t.value.inspect) }
+    forked = context
+    pid = fork do
+      forked.eval("1")
+      exit!(1)
+    rescue MiniRacer::ContextDisposedError
+      exit!(0)
+    end
+    Process.wait(pid)
+    assert_predicate $?, :success?
+  end
 end
 

@@ -208,6 +208,15 @@ pub fn bake_with(command: Vec<String>) {
 /// returns at once.
 pub fn serve_baking() {
     let Ok(flags) = std::env::var(BAKER_ENV) else { return };
+    // SAFETY: asks the kernel to kill this baker when its parent dies (then
+    // checks the parent did not die before that was asked).
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        let parent = std::env::var("RUSTY_RACER_BAKE_PARENT").ok().and_then(|p| p.parse::<i32>().ok());
+        if parent.is_some_and(|p| p != libc::getppid()) {
+            libc::_exit(1);
+        }
+    }
     let flags: Vec<String> = flags.split('\x1f').filter(|f| !f.is_empty()).map(str::to_string).collect();
     let _ = crate::platform::set_flags(&flags);
     crate::platform::initialize();
@@ -254,26 +263,37 @@ fn bake(job: &Job) -> Result<Vec<u8>, JsError> {
     let Some(command) = BAKER.lock().unwrap_or_else(|e| e.into_inner()).clone() else { return job.run_here() };
     static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
-    let log = std::env::temp_dir().join(format!(
-        "rusty_racer-bake-{}-{:x}.log",
-        std::process::id(),
-        crate::cache::hash(job.code.as_bytes())
-    ));
-    // What V8 prints as it stops, for the error (nowhere if no file can be made).
-    let stderr = std::fs::File::create(&log).map_or_else(|_| std::process::Stdio::null(), std::process::Stdio::from);
+    // What V8 prints as it stops, for the error: an unnamed temporary file
+    // (no name another user could plant a link at).
+    // SAFETY: tmpfile() gives an open FILE (or null); its fd is duplicated
+    // into a File we own, and the FILE closed.
+    let log: Option<std::fs::File> = unsafe {
+        let file = libc::tmpfile();
+        if file.is_null() {
+            None
+        } else {
+            let fd = libc::dup(libc::fileno(file));
+            libc::fclose(file);
+            (fd >= 0).then(|| std::os::fd::FromRawFd::from_raw_fd(fd))
+        }
+    };
+    let stderr =
+        log.as_ref().and_then(|f| f.try_clone().ok()).map_or_else(std::process::Stdio::null, std::process::Stdio::from);
     let spawned = std::process::Command::new(&command[0])
         .args(&command[1..])
         .env(BAKER_ENV, crate::platform::flags_for_child().join("\x1f") + "\x1f")
+        .env("RUSTY_RACER_BAKE_PARENT", std::process::id().to_string())
+        // The baker loads only the extension: nothing Ruby would load
+        // besides (which might write to its stdout, the blob's way back).
+        .env_remove("RUBYOPT")
+        .env_remove("RUBYLIB")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(stderr)
         .spawn();
     let mut child = match spawned {
         Ok(child) => child,
-        Err(e) => {
-            let _ = std::fs::remove_file(&log);
-            return Err(error(format!("cannot make a snapshot: the baking process did not start ({e})")));
-        }
+        Err(e) => return Err(error(format!("cannot make a snapshot: the baking process did not start ({e})"))),
     };
     BAKING.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
     let output = {
@@ -289,8 +309,14 @@ fn bake(job: &Job) -> Result<Vec<u8>, JsError> {
     };
     let status = child.wait();
     BAKING.store(0, std::sync::atomic::Ordering::SeqCst);
-    let said = std::fs::read_to_string(&log).unwrap_or_default();
-    let _ = std::fs::remove_file(&log);
+    let said = log
+        .map(|mut f| {
+            use std::io::{Read, Seek};
+            let mut text = String::new();
+            let _ = f.rewind().and_then(|()| f.read_to_string(&mut text));
+            text
+        })
+        .unwrap_or_default();
     let said = said
         .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())

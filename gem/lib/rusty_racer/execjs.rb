@@ -25,7 +25,10 @@ module RustyRacer
       def initialize(runtime, source = "", options = {})
         super
         @source = encode(source)
-        @key = :"rusty_racer_execjs_#{object_id}"
+        # Each thread's evaluator, held by this context only: dropped with
+        # it (ExecJS.eval makes a context per call).
+        @evaluators = {}
+        @lock = Mutex.new
         context # runs the source now, so its errors surface here
       end
 
@@ -51,13 +54,16 @@ module RustyRacer
       # This thread's evaluator (a JSFunction evaluating code in the scope
       # the source ran in), made on first use.
       def context
-        Thread.current.thread_variable_get(@key) || begin
+        @lock.synchronize { @evaluators[Thread.current] } || begin
           ctx = RustyRacer::Isolate.new.context
           # A fresh context has nothing beyond ECMAScript (V8 adds console).
           ctx.eval_void("delete globalThis.console")
           program = "(function (#{SHADOWED}) { #{@source}\n;return function () { return eval(arguments[0]) } })()"
           evaluator = translate { ctx.eval(program, filename: "(execjs)") }
-          Thread.current.thread_variable_set(@key, evaluator)
+          @lock.synchronize do
+            @evaluators.delete_if { |thread, _| !thread.alive? }
+            @evaluators[Thread.current] = evaluator
+          end
         end
       end
 

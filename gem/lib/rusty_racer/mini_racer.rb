@@ -96,12 +96,13 @@ module MiniRacer
       raise value if status == :error
 
       @isolate = value
+      @pid = Process.pid
       ObjectSpace.define_finalizer(self, Context.closer(@jobs))
     end
 
     # (Made here, not in #initialize: a block there would hold the context.)
     def self.closer(jobs)
-      proc { jobs << nil }
+      proc { jobs.close }
     end
 
     def self.spawn(jobs, options, booted)
@@ -118,6 +119,10 @@ module MiniRacer
         job.call(isolate)
       end
       isolate.dispose unless isolate.disposed?
+      # Callers that raced with the close are told, not left waiting.
+      while (job = jobs.pop(true) rescue nil) # rubocop:disable Style/RescueModifier
+        job.call(nil)
+      end
     rescue Exception => e # rubocop:disable Lint/RescueException
       booted << [:error, e]
     end
@@ -158,10 +163,17 @@ module MiniRacer
     def dispose
       return if @disposed
 
-      on_owner(:isolate, :dispose)
+      here = Process.pid == @pid
+      if here && @owner.alive?
+        begin
+          on_owner(:isolate, :dispose)
+        rescue ContextDisposedError
+          nil # its thread ended meanwhile
+        end
+      end
       @disposed = true
-      @jobs << nil
-      @owner.join
+      @jobs.close
+      @owner.join if here
       nil
     end
 
@@ -175,21 +187,56 @@ module MiniRacer
     # collected.
     def on_owner(target, method, args = [], **kw)
       raise ContextDisposedError, "the context has been disposed" if @disposed
+      raise ContextDisposedError, "the context was made in another process (before a fork)" if Process.pid != @pid
       return MiniRacer.translate { Context.perform(@isolate, target, method, args, kw) } if Thread.current == @owner
 
-      done = Queue.new
-      @jobs << Context.job(done, target, method, args, kw)
-      status, value = done.pop
+      done = Outcome.new
+      begin
+        @jobs << Context.job(done, target, method, args, kw)
+      rescue ClosedQueueError
+        raise ContextDisposedError, "the context has been disposed"
+      end
+      status, value = done.wait(@owner)
       raise value if status == :error
 
       value
     end
 
+    # A call's outcome, waited for while the owner thread lives.
+    class Outcome
+      def initialize
+        @lock = Mutex.new
+        @ready = ConditionVariable.new
+        @value = nil
+      end
+
+      def set(value)
+        @lock.synchronize do
+          @value ||= value
+          @ready.signal
+        end
+      end
+
+      def wait(owner)
+        @lock.synchronize do
+          until @value
+            @ready.wait(@lock, 0.5)
+            @value ||= [:error, ContextDisposedError.new("the context's thread has ended")] unless owner.alive?
+          end
+          @value
+        end
+      end
+    end
+
     def self.job(done, target, method, args, kw)
       lambda do |isolate|
-        done << [:ok, MiniRacer.translate { perform(isolate, target, method, args, kw) }]
+        raise ContextDisposedError, "the context has been disposed" unless isolate
+
+        done.set([:ok, MiniRacer.translate { perform(isolate, target, method, args, kw) }])
       rescue Exception => e # rubocop:disable Lint/RescueException
-        done << [:error, e]
+        done.set([:error, e])
+      ensure
+        done.set([:error, ContextDisposedError.new("the context's thread ended inside the call")])
       end
     end
 
