@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use magnus::{gc, typed_data::Obj, DataTypeFunctions, Error, Ruby, TypedData, Value};
 use rr_glue::{Binary, Callable, Pairs, ThreadToken};
-use rusty_racer_runtime::{to_host, v8, CompileSettings, ContextId, Failure};
+use rusty_racer_runtime::{to_host, v8, CompileSettings, Compiled, ContextId, Failure, JsError};
 
 use crate::core::Core;
 use crate::es_module::Module;
@@ -82,14 +82,25 @@ impl Context {
     }
 }
 
-fn settings(cached_data: &Option<Binary>, produce_cache: bool, eager: bool) -> CompileSettings<'_> {
-    CompileSettings { cached_data: cached_data.as_ref().map(|b| b.0.as_slice()), produce_cache, eager }
-}
-
 impl Context {
     /// Whether the realm is not disposed (its isolate aside).
     fn alive(&self) -> bool {
         self.core.runtime.try_borrow().map(|r| r.as_ref().is_none_or(|i| i.context_alive(self.id))).unwrap_or(true)
+    }
+
+    /// Compiles in this realm (`compile`: a script or a module) with the
+    /// IDL's cache keywords.
+    fn compiled(
+        &self,
+        ruby: &Ruby,
+        cached_data: &Option<Binary>,
+        produce_cache: bool,
+        eager: bool,
+        compile: impl FnOnce(&rusty_racer_runtime::Isolate, ContextId, &CompileSettings<'_>) -> Result<Compiled, JsError>,
+    ) -> Result<Compiled, Error> {
+        let settings =
+            CompileSettings { cached_data: cached_data.as_ref().map(|b| b.0.as_slice()), produce_cache, eager };
+        self.core.with(ruby, |isolate| compile(isolate, self.id, &settings).map_err(Failure::Js))
     }
 
     /// Takes the realm away (`dispose_context` or `reset_context`) and lets
@@ -98,7 +109,7 @@ impl Context {
         &self,
         ruby: &Ruby,
         reset: bool,
-        how: impl FnOnce(&rusty_racer_runtime::Isolate, ContextId) -> Result<(), rusty_racer_runtime::JsError>,
+        how: impl FnOnce(&rusty_racer_runtime::Isolate, ContextId) -> Result<(), JsError>,
     ) -> Result<(), Error> {
         self.core.with(ruby, |isolate| how(isolate, self.id).map_err(Failure::Js))?;
         self.core.state.release_realm(ruby, self.id, reset);
@@ -179,9 +190,8 @@ impl ContextApi for Context {
         produce_cache: bool,
         eager: bool,
     ) -> Result<Obj<Script>, Error> {
-        let settings = settings(&cached_data, produce_cache, eager);
-        let compiled = self.core.with(ruby, |isolate| {
-            isolate.compile_script(self.id, &source, &filename, &settings).map_err(Failure::Js)
+        let compiled = self.compiled(ruby, &cached_data, produce_cache, eager, |isolate, id, settings| {
+            isolate.compile_script(id, &source, &filename, settings)
         })?;
         Ok(ruby.obj_wrap(Script::new(Arc::clone(&self.core), compiled)))
     }
@@ -196,9 +206,8 @@ impl ContextApi for Context {
         produce_cache: bool,
         eager: bool,
     ) -> Result<Obj<Module>, Error> {
-        let settings = settings(&cached_data, produce_cache, eager);
-        let compiled = self.core.with(ruby, |isolate| {
-            isolate.compile_module(self.id, &source, &filename, &settings).map_err(Failure::Js)
+        let compiled = self.compiled(ruby, &cached_data, produce_cache, eager, |isolate, id, settings| {
+            isolate.compile_module(id, &source, &filename, settings)
         })?;
         Ok(Module::wrap(ruby, Arc::clone(&self.core), compiled))
     }

@@ -4,7 +4,7 @@
 //! it escape, the operation raises the original Ruby exception.
 
 use magnus::{error::ErrorType, prelude::*, value::LazyId, Error, Exception, RArray, Ruby, Value};
-use rusty_racer_runtime::{to_host, v8, ContextId, Failure, HostFunctions, Isolate, Resolution};
+use rusty_racer_runtime::{throw_error, to_host, v8, ContextId, Failure, HostFunctions, Resolution};
 
 use crate::core::{Core, HostState};
 use crate::gvl;
@@ -54,7 +54,7 @@ impl HostFunctions for RubyHost {
     ) -> Option<v8::Local<'s, v8::Value>> {
         let state = &self.state;
         let Some(&core) = self.core.get() else {
-            throw(scope, "rusty_racer: the isolate is not ready", None);
+            throw_error(scope, "rusty_racer: the isolate is not ready", None);
             return None;
         };
         let (outcome, conflict) = guarded(state, |ruby, settle| {
@@ -105,7 +105,7 @@ impl HostFunctions for RubyHost {
             }
         });
         if conflict {
-            throw(scope, fiber::CONFLICT, None);
+            throw_error(scope, fiber::CONFLICT, None);
             return None;
         }
         match outcome {
@@ -116,11 +116,11 @@ impl HostFunctions for RubyHost {
                 None
             }
             Ok(Outcome::TypeError(message)) => {
-                throw(scope, &message, None);
+                throw_error(scope, &message, None);
                 None
             }
             Ok(Outcome::Raised { message, id }) => {
-                throw(scope, &message, id);
+                throw_error(scope, &message, id);
                 None
             }
             // A non-local exit (Thread#kill, throw, break): stop the script and
@@ -261,13 +261,4 @@ fn is_standard_error(ruby: &Ruby, e: &Error) -> bool {
         ErrorType::Error(class, _) => class.is_inherited(ruby.exception_standard_error()),
         ErrorType::Jump(_) => false,
     }
-}
-
-fn throw(scope: &mut v8::PinScope<'_, '_>, message: &str, host_error: Option<u32>) {
-    let Some(text) = v8::String::new(scope, message) else { return };
-    let exception = v8::Exception::error(scope, text);
-    if let Some(id) = host_error {
-        Isolate::tag_host_error(scope, exception, id);
-    }
-    scope.throw_exception(exception);
 }

@@ -3,7 +3,7 @@
 use v8::MapFnTo;
 
 use crate::error::{ErrorKind, Failure, JsError};
-use crate::exception::{key, type_name};
+use crate::exception::{key, throw_error, type_name};
 use crate::isolate::{ContextId, HostSlot, Isolate, Realm};
 use crate::path::parse_path;
 use crate::termination::{stop_now, stop_requested};
@@ -106,11 +106,7 @@ fn drain_microtasks<'s>(
     _rv: v8::ReturnValue<'s, v8::Value>,
 ) {
     if crate::module::evaluation_running(scope) {
-        if let Some(message) = v8::String::new(scope, crate::module::JOBS_REFUSED) {
-            let error = v8::Exception::error(scope, message);
-            scope.throw_exception(error);
-        }
-        return;
+        return throw_error(scope, crate::module::JOBS_REFUSED, None);
     }
     crate::microtasks::drain(scope);
 }
@@ -164,11 +160,6 @@ fn host_trampoline<'s>(
     match outcome {
         Ok(Some(Some(value))) => rv.set(value),
         Ok(Some(None)) => {}
-        Ok(None) | Err(_) => {
-            if let Some(message) = v8::String::new(scope, "rusty_racer: internal error in a host function") {
-                let exception = v8::Exception::error(scope, message);
-                scope.throw_exception(exception);
-            }
-        }
+        Ok(None) | Err(_) => throw_error(scope, "rusty_racer: internal error in a host function", None),
     }
 }

@@ -1,7 +1,7 @@
 //! Compiling scripts and modules, with bytecode caches.
 //!
-//! A cache handed to the host is V8's code cache behind a header of ours:
-//! what it is (script or module), V8's version tag, a hash of the source
+//! A cache handed to the host is V8's code cache behind a header of ours
+//! (`sealed.rs`): what it is (script or module), V8's version tag, a hash of the source
 //! and one of V8's bytes. V8 checks only the source's *length* (a stale
 //! cache of an edited file of the same length would run the old code) and,
 //! in release builds, no checksum of its payload (a flipped byte reaches
@@ -14,7 +14,6 @@ use crate::error::{ErrorKind, Failure, JsError};
 use crate::exception::js_error;
 
 const MAGIC: &[u8; 6] = b"RRCODE";
-const HEADER: usize = MAGIC.len() + 2 + 4 + 8 + 8;
 
 /// What a cache was made from: a cache of one is refused by the other.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,38 +66,15 @@ pub(crate) fn hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// V8's cache `bytes` with our header.
+/// V8's cache `bytes` with our header (`sealed.rs`).
 pub(crate) fn wrap(kind: CacheKind, source_hash: u64, bytes: &[u8]) -> Vec<u8> {
-    let mut blob = Vec::with_capacity(HEADER + bytes.len());
-    blob.extend_from_slice(MAGIC);
-    blob.extend_from_slice(&[kind as u8, 1]);
-    blob.extend_from_slice(&v8::script_compiler::cached_data_version_tag().to_le_bytes());
-    blob.extend_from_slice(&source_hash.to_le_bytes());
-    blob.extend_from_slice(&hash(bytes).to_le_bytes());
-    blob.extend_from_slice(bytes);
-    blob
+    crate::sealed::seal(MAGIC, kind as u8, Some(source_hash), bytes)
 }
 
 /// V8's bytes inside `blob`, if it is a whole cache of `kind` for the
 /// source hashed to `source_hash`, made by this V8 with these flags.
 fn unwrap(kind: CacheKind, source_hash: u64, blob: &[u8]) -> Option<&[u8]> {
-    if blob.len() <= HEADER || &blob[..MAGIC.len()] != MAGIC {
-        return None;
-    }
-    let field = |at: usize, len: usize| &blob[MAGIC.len() + at..MAGIC.len() + at + len];
-    let u64_at = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(field(at, 8));
-        u64::from_le_bytes(b)
-    };
-    let mut tag = [0u8; 4];
-    tag.copy_from_slice(field(2, 4));
-    let payload = &blob[HEADER..];
-    let fits = field(0, 2) == [kind as u8, 1]
-        && u32::from_le_bytes(tag) == v8::script_compiler::cached_data_version_tag()
-        && u64_at(6) == source_hash
-        && u64_at(14) == hash(payload);
-    fits.then_some(payload)
+    crate::sealed::unseal(MAGIC, kind as u8, Some(source_hash), blob).ok()
 }
 
 /// The source to compile with its origin and cache, and the options that

@@ -19,6 +19,26 @@ impl Isolate {
     }
 }
 
+/// A JS Error of `message`, tagged with host error `host_error` if any.
+pub(crate) fn error_value<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    message: &str,
+    host_error: Option<u32>,
+) -> v8::Local<'s, v8::Value> {
+    let text = v8::String::new(scope, message).unwrap_or_else(|| v8::String::empty(scope));
+    let exception = v8::Exception::error(scope, text);
+    if let Some(id) = host_error {
+        Isolate::tag_host_error(scope, exception, id);
+    }
+    exception
+}
+
+/// Throws a JS Error of `message` (see `error_value`).
+pub fn throw_error(scope: &mut v8::PinScope<'_, '_>, message: &str, host_error: Option<u32>) {
+    let exception = error_value(scope, message, host_error);
+    scope.throw_exception(exception);
+}
+
 pub(crate) fn key<'s, E>(scope: &v8::PinScope<'s, '_>, name: &str) -> Result<v8::Local<'s, v8::Value>, Failure<E>> {
     v8::String::new(scope, name).map(Into::into).ok_or(Failure::Exception)
 }

@@ -50,7 +50,7 @@ pub(crate) fn context_of<'s>(scope: &v8::PinScope<'s, '_, ()>, id: FunctionId) -
     Some(v8::Local::new(scope, &table.get(id)?.context))
 }
 
-fn gone(id: FunctionId) -> JsError {
+pub(crate) fn gone(id: FunctionId) -> JsError {
     JsError::new(ErrorKind::Disposed, format!("JS function {id} is gone (its context was disposed or reset)"))
 }
 

@@ -467,22 +467,16 @@ impl Isolate {
                 }
             };
             let Some(context) = context else {
-                let what = match realm {
+                let gone = match realm {
                     Realm::Id(ctx) if ctx < self.contexts.borrow().len() => {
-                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, "the context has been disposed")));
+                        JsError::new(ErrorKind::Disposed, "the context has been disposed")
                     }
-                    Realm::Id(ctx) => format!("no context {ctx}"),
-                    Realm::Of(id) => {
-                        let message = format!("JS function {id} is gone (its context was disposed or reset)");
-                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, message)));
-                    }
-                    Realm::Kept(kind, _) => {
-                        let what = if kind == HandleKind::Script { "script" } else { "module" };
-                        let message = format!("the {what} has been disposed (or its context was)");
-                        return Err(Failure::Js(JsError::new(ErrorKind::Disposed, message)));
-                    }
+                    Realm::Id(ctx) => JsError::new(ErrorKind::Usage, format!("no context {ctx}")),
+                    Realm::Of(id) => crate::function::gone(id),
+                    Realm::Kept(HandleKind::Script, _) => crate::script::gone(),
+                    Realm::Kept(_, _) => crate::module::gone(),
                 };
-                return Err(Failure::Js(JsError::new(ErrorKind::Usage, what)));
+                return Err(Failure::Js(gone));
             };
             let scope = &mut v8::ContextScope::new(scope, context);
             let _busy = crate::realm::Busy::new(scope, crate::realm_helpers::current_realm(scope));
@@ -627,7 +621,8 @@ impl Isolate {
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
-            let (script, _) = crate::script::compile(tc, source, filename, &CompileSettings::default())?;
+            // No cache to check: no source hash needed.
+            let (script, _) = crate::script::compile(tc, source, filename, &CompileSettings::default(), 0)?;
             let script = script.bind_to_current_context(tc);
             let value = self.run_js(gate, tc, op, |tc| script.run(tc))?;
             let value = if settle { crate::settle::settled(self, gate, tc, value)? } else { value };

@@ -25,6 +25,7 @@ mod platform;
 mod realm;
 mod realm_helpers;
 mod script;
+mod sealed;
 mod settle;
 mod snapshot;
 mod stack;
@@ -35,6 +36,7 @@ mod watchdog;
 
 pub use cache::{cached_data_version_tag, CompileSettings, Compiled};
 pub use error::{ErrorKind, Failure, JsError};
+pub use exception::throw_error;
 pub use function::{function_local, FunctionId};
 pub use isolate::{
     innermost_operation, live_isolate_count, thread_has_entered_isolate, ContextId, Direct, Gate, HostFunctions,

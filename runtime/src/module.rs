@@ -16,7 +16,7 @@ use v8::script_compiler::NoCacheReason;
 
 use crate::cache::{self, CacheKind, CompileSettings, Compiled};
 use crate::error::{ErrorKind, Failure, JsError};
-use crate::exception::js_error;
+use crate::exception::{error_value, js_error, throw_error};
 use crate::isolate::{ContextId, Gate, HostSlot, Isolate, Realm};
 use crate::kept::{HandleKind, Slab};
 
@@ -170,7 +170,7 @@ pub(crate) fn install(isolate: &mut v8::Isolate) {
     isolate.set_host_initialize_import_meta_object_callback(import_meta);
 }
 
-fn gone() -> JsError {
+pub(crate) fn gone() -> JsError {
     JsError::new(ErrorKind::Disposed, "the module has been disposed (or its context was)")
 }
 
@@ -296,16 +296,16 @@ fn resolve<'s>(
     match found {
         Ok(Ok(module)) => Some(module),
         Ok(Err(Some((message, host_error)))) => {
-            throw(scope, &message, host_error);
+            throw_error(scope, &message, host_error);
             None
         }
         Ok(Err(None)) => {
             crate::termination::stop_isolate(scope);
-            throw(scope, "rusty_racer: module resolution was stopped", None);
+            throw_error(scope, "rusty_racer: module resolution was stopped", None);
             None
         }
         Err(_) => {
-            throw(scope, "rusty_racer: internal error while resolving a module", None);
+            throw_error(scope, "rusty_racer: internal error while resolving a module", None);
             None
         }
     }
@@ -352,24 +352,6 @@ fn url_of(scope: &v8::PinScope<'_, '_>, module: v8::Local<v8::Module>) -> Option
     let modules = scope.get_slot::<Table>()?.borrow();
     let id = modules.id_of(scope, module)?;
     Some(modules.kept.get(id)?.url.clone())
-}
-
-fn throw(scope: &mut v8::PinScope<'_, '_>, message: &str, host_error: Option<u32>) {
-    let exception = error_value(scope, message, host_error);
-    scope.throw_exception(exception);
-}
-
-fn error_value<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    message: &str,
-    host_error: Option<u32>,
-) -> v8::Local<'s, v8::Value> {
-    let text = v8::String::new(scope, message).unwrap_or_else(|| v8::String::empty(scope));
-    let exception = v8::Exception::error(scope, text);
-    if let Some(id) = host_error {
-        Isolate::tag_host_error(scope, exception, id);
-    }
-    exception
 }
 
 /// `import.meta`: `url` is the module's.
@@ -423,7 +405,7 @@ fn import<'s>(
             // V8 needs an exception pending when no promise comes back.
             crate::termination::stop_isolate(scope);
             if !scope.is_execution_terminating() {
-                throw(scope, "rusty_racer: the import was stopped", None);
+                throw_error(scope, "rusty_racer: the import was stopped", None);
             }
             None
         }

@@ -4,6 +4,7 @@
 //! V8 can collect its context.
 
 use crate::error::{ErrorKind, JsError};
+use crate::exception::throw_error;
 use crate::isolate::{ContextId, Isolate};
 
 /// An isolate slot: the operations running (or suspended) in each realm,
@@ -151,13 +152,6 @@ fn drop_realm_handles(scope: &mut v8::PinScope<'_, '_, ()>, ctx: ContextId, old:
     crate::module::drop_realm(scope, ctx);
 }
 
-fn throw_error(scope: &mut v8::PinScope<'_, '_>, message: &str) {
-    if let Some(text) = v8::String::new(scope, message) {
-        let error = v8::Exception::error(scope, text);
-        scope.throw_exception(error);
-    }
-}
-
 /// `NS.contextGlobal(id)`: that realm's `globalThis` (realms are
 /// same-origin; an unknown or disposed id throws).
 pub(crate) fn context_global<'s>(
@@ -172,7 +166,7 @@ pub(crate) fn context_global<'s>(
         Some(context) => rv.set(context.global(scope).into()),
         None => {
             let shown = arg.to_rust_string_lossy(scope);
-            throw_error(scope, &format!("unknown context {shown}"));
+            throw_error(scope, &format!("unknown context {shown}"), None);
         }
     }
 }
@@ -209,7 +203,7 @@ pub(crate) fn set_promise_reject_handler<'s>(
             Some((v8::Global::new(scope, function), realm))
         }
         Err(_) if arg.is_null_or_undefined() => None,
-        Err(_) => return throw_error(scope, "setPromiseRejectHandler takes a function or null"),
+        Err(_) => return throw_error(scope, "setPromiseRejectHandler takes a function or null", None),
     };
     if let Some(slot) = scope.get_slot::<RejectHandler>() {
         *slot.0.borrow_mut() = handler;

@@ -36,23 +36,23 @@ pub(crate) fn drop_realm(isolate: &v8::Isolate, ctx: ContextId) {
     }
 }
 
-fn gone() -> JsError {
+pub(crate) fn gone() -> JsError {
     JsError::new(ErrorKind::Disposed, "the script has been disposed (or its context was)")
 }
 
 /// Compiles `source` as a classic script; the second value tells whether a
-/// given cache was rejected.
+/// given cache was rejected. `source_hash` (`cache::hash` of the source)
+/// is what a given cache is checked against; without one it is unused.
 pub(crate) fn compile<'s, E>(
     tc: &mut v8::PinScope<'s, '_>,
     source: &str,
     filename: &str,
     settings: &CompileSettings<'_>,
+    source_hash: u64,
 ) -> Result<(v8::Local<'s, v8::UnboundScript>, bool), Failure<E>> {
     let code = cache::v8_string(tc, source, "source")?;
     let name = cache::v8_string(tc, filename, "filename")?;
     let origin = cache::origin(tc, name, false);
-    // Only a cache to check needs it (eval has none).
-    let source_hash = if settings.cached_data.is_some() { cache::hash(source.as_bytes()) } else { 0 };
     let (mut src, options, refused) = cache::source(CacheKind::Script, code, &origin, source_hash, settings);
     let script = {
         v8::tc_scope!(let compile, tc);
@@ -88,7 +88,7 @@ impl Isolate {
         settings: &CompileSettings<'_>,
     ) -> Result<Compiled, JsError> {
         self.compiling(ctx, source, settings, |tc, source_hash| {
-            let (script, cache_rejected) = compile(tc, source, filename, settings)?;
+            let (script, cache_rejected) = compile(tc, source, filename, settings, source_hash)?;
             let cached_data = cache::produced(CacheKind::Script, settings, source_hash, || script.create_code_cache());
             let kept = Kept { script: v8::Global::new(tc, script), ctx, source_hash };
             let id = tc.get_slot::<Table>().ok_or_else(gone)?.borrow_mut().insert(kept);

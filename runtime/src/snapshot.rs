@@ -1,8 +1,8 @@
 //! Startup snapshots: a heap baked after running code (and evaluating ES
 //! modules), booted from by new isolates.
 //!
-//! A blob handed to the host is V8's behind a header of ours (as caches
-//! are, see `cache.rs`): V8's code-cache version tag (it hashes V8's
+//! A blob handed to the host is V8's behind a header of ours (`sealed.rs`,
+//! as caches are): V8's code-cache version tag (it hashes V8's
 //! version and flags) and a hash of V8's bytes. V8's own check of a blob is
 //! a CHECK that aborts the process, and it verifies no checksum in release
 //! builds, so a blob is checked here before V8 sees it.
@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use crate::error::{ErrorKind, JsError};
 use crate::exception::js_error;
+use crate::sealed::Refusal;
 
 const MAGIC: &[u8; 6] = b"RRSNAP";
-const HEADER: usize = MAGIC.len() + 2 + 4 + 8;
 
 /// A checked snapshot: V8's bytes, ready to boot from.
 #[derive(Clone)]
@@ -76,34 +76,21 @@ impl Snapshot {
 
     /// The blob to store: V8's bytes behind our header.
     pub fn dump(&self) -> Vec<u8> {
-        let mut blob = Vec::with_capacity(HEADER + self.v8_bytes.len());
-        blob.extend_from_slice(MAGIC);
-        blob.extend_from_slice(&[b'S', 1]);
-        blob.extend_from_slice(&crate::cache::cached_data_version_tag().to_le_bytes());
-        blob.extend_from_slice(&crate::cache::hash(&self.v8_bytes).to_le_bytes());
-        blob.extend_from_slice(&self.v8_bytes);
-        blob
+        crate::sealed::seal(MAGIC, b'S', None, &self.v8_bytes)
     }
 
     /// A snapshot from a dumped blob, checked whole before V8 sees it.
     pub fn load(blob: &[u8]) -> Result<Snapshot, JsError> {
         crate::platform::initialize();
-        if blob.len() <= HEADER || &blob[..MAGIC.len()] != MAGIC || blob[MAGIC.len()..MAGIC.len() + 2] != [b'S', 1] {
-            return Err(error("not a rusty_racer snapshot (empty, truncated or another format)"));
-        }
-        let mut tag = [0u8; 4];
-        tag.copy_from_slice(&blob[MAGIC.len() + 2..MAGIC.len() + 6]);
-        if u32::from_le_bytes(tag) != crate::cache::cached_data_version_tag() {
-            return Err(error(
-                "the snapshot was made by another V8 or with other V8 flags (Platform.set_flags!); make it again",
-            ));
-        }
-        let mut hash = [0u8; 8];
-        hash.copy_from_slice(&blob[MAGIC.len() + 6..HEADER]);
-        let payload = &blob[HEADER..];
-        if u64::from_le_bytes(hash) != crate::cache::hash(payload) {
-            return Err(error("the snapshot is damaged (its bytes do not match their hash)"));
-        }
+        let payload = crate::sealed::unseal(MAGIC, b'S', None, blob).map_err(|refusal| {
+            error(match refusal {
+                Refusal::OtherV8 => {
+                    "the snapshot was made by another V8 or with other V8 flags (Platform.set_flags!); make it again"
+                }
+                Refusal::Damaged => "the snapshot is damaged (its bytes do not match their hash)",
+                Refusal::NotOurs | Refusal::Stale => "not a rusty_racer snapshot (empty, truncated or another format)",
+            })
+        })?;
         let snapshot = Snapshot::from_v8(payload.to_vec());
         if !snapshot.startup_data().is_valid() {
             return Err(error("V8 does not accept the snapshot (made by another V8 build)"));
@@ -113,7 +100,7 @@ impl Snapshot {
 
     /// Bytes of the dumped blob.
     pub fn size(&self) -> usize {
-        HEADER + self.v8_bytes.len()
+        crate::sealed::header_len(false) + self.v8_bytes.len()
     }
 
     /// V8's startup data (a copy: each isolate owns the one it boots from).
@@ -439,7 +426,7 @@ fn bake_here(
 /// Runs classic script `code`; its completion value is never read.
 fn run(scope: &mut v8::PinScope<'_, '_>, code: &str, filename: &str) -> Result<(), JsError> {
     v8::tc_scope!(let tc, scope);
-    let script = crate::script::compile::<JsError>(tc, code, filename, &Default::default()).map_err(failed)?;
+    let script = crate::script::compile::<JsError>(tc, code, filename, &Default::default(), 0).map_err(failed)?;
     let script = script.0.bind_to_current_context(tc);
     if script.run(tc).is_none() {
         return Err(caught(tc));
@@ -539,10 +526,7 @@ fn resolve_baked<'s>(
     });
     if found.is_none() {
         let message = format!("cannot resolve module {specifier:?}: it is not among the snapshot's modules");
-        if let Some(text) = v8::String::new(scope, &message) {
-            let exception = v8::Exception::error(scope, text);
-            scope.throw_exception(exception);
-        }
+        crate::exception::throw_error(scope, &message, None);
     }
     found
 }
