@@ -118,7 +118,7 @@ impl Context {
 }
 
 impl ContextApi for Context {
-    fn guard_owner_thread(&self) -> ThreadToken {
+    fn guard_owner_thread(&self) -> Option<ThreadToken> {
         self.core.owner
     }
 

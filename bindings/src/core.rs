@@ -22,7 +22,8 @@ const ISOLATE_EXTERNAL_BYTES: isize = 2 << 20;
 const SIZE_EVERY: u32 = 128;
 
 pub struct Core {
-    pub owner: ThreadToken,
+    /// The thread the isolate is confined to (None: thread-safe, any thread).
+    pub owner: Option<ThreadToken>,
     pub runtime: RefCell<Option<runtime::Isolate>>,
     /// Stops the isolate's JS from any thread (Isolate#terminate).
     pub stopper: runtime::Stopper,
@@ -41,7 +42,8 @@ pub struct Core {
 // SAFETY: Ruby objects may be touched from any thread, but the generated glue
 // lets other threads reach only `handle` (thread-safe) and the `try_borrow` in
 // `is_disposed`; everything else runs on the owner thread, and every access
-// (including GC marking and freeing) happens with the GVL held.
+// (including GC marking and freeing) happens with the GVL held. A thread-safe
+// isolate is used by one thread at a time: `with` takes its turn first.
 unsafe impl Send for Core {}
 unsafe impl Sync for Core {}
 
@@ -218,11 +220,12 @@ impl Core {
     pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Arc<Self>, Error> {
         drain_graveyard();
         let state = Arc::new(HostState::default());
+        let thread_safe = options.thread_safe;
         let host = std::rc::Rc::new(crate::host::RubyHost { state: Arc::clone(&state), core: Default::default() });
         let isolate = runtime::Isolate::new(options, host.clone())
             .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
         let core = Arc::new(Core {
-            owner: rr_glue::current_thread(),
+            owner: (!thread_safe).then(rr_glue::current_thread),
             stopper: isolate.stopper(),
             interrupts: gvl::interrupts::Registration::new(isolate.stopper()),
             runtime: RefCell::new(Some(isolate)),
@@ -302,8 +305,12 @@ impl Core {
         op: impl FnOnce(&runtime::Isolate) -> Result<R, Failure<Error>>,
     ) -> Result<R, Error> {
         let guard = self.runtime.borrow();
-        let isolate =
-            guard.as_ref().ok_or_else(|| ErrorClass::DisposedError.error(ruby, "the isolate has been disposed"))?;
+        let disposed = || ErrorClass::DisposedError.error(ruby, "the isolate has been disposed");
+        let isolate = guard.as_ref().ok_or_else(disposed)?;
+        let turn = isolate.turn().map(|turn| take_turn(turn)).transpose()?;
+        if turn.is_some() && self.dispose_requested.load(Ordering::SeqCst) {
+            return Err(disposed()); // while this thread waited
+        }
         // Ruby's interrupts reach the JS for the whole outermost operation:
         // while JS runs, and while results are marshalled.
         let watch = (!isolate.is_busy()).then(|| self.interrupts.begin());
@@ -313,6 +320,7 @@ impl Core {
         if outermost {
             self.report_size(isolate);
         }
+        drop(turn);
         drop(guard);
         let result = match out {
             Ok(v) => Ok(v),
@@ -354,6 +362,22 @@ impl Core {
             }
         };
         with_backtrace(ruby, class, e)
+    }
+}
+
+/// A thread-safe isolate's turn for this thread, waited for without the
+/// GVL (its holder may need it for a callback); a Ruby interrupt meanwhile
+/// (Thread#raise, Thread#kill, Timeout) is raised instead.
+fn take_turn(turn: &runtime::Turn) -> Result<runtime::TurnGuard<'_>, Error> {
+    if let Some(held) = turn.try_take() {
+        return Ok(held);
+    }
+    loop {
+        let cancelled = AtomicBool::new(false);
+        let wake = || turn.wake(&cancelled);
+        if let Some(held) = gvl::without_gvl(|| turn.take_waiting(&cancelled), &wake)? {
+            return Ok(held);
+        }
     }
 }
 

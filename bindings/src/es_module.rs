@@ -121,7 +121,7 @@ pub fn dynamic_import(
 }
 
 impl ModuleApi for Module {
-    fn guard_owner_thread(&self) -> ThreadToken {
+    fn guard_owner_thread(&self) -> Option<ThreadToken> {
         self.handle.core.owner
     }
 

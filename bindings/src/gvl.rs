@@ -68,9 +68,10 @@ impl Gate for RubyGate {
 }
 
 /// Runs `work` (no Ruby in it) without the GVL; a Ruby interrupt meanwhile
-/// (Thread#kill, Timeout, Ctrl-C) calls `cancel`, which must make `work`
-/// return soon. The interrupt is raised afterwards.
-pub fn without_gvl<F: FnOnce() -> R, R>(work: F, cancel: extern "C" fn()) -> Result<R, Error> {
+/// (Thread#kill, Timeout, Ctrl-C) calls `cancel` (from another thread; it
+/// must not panic), which must make `work` return soon. The interrupt is
+/// raised afterwards.
+pub fn without_gvl<F: FnOnce() -> R, R>(work: F, cancel: &(dyn Fn() + Sync)) -> Result<R, Error> {
     struct Call<F, R> {
         work: Option<F>,
         out: Option<std::thread::Result<R>>,
@@ -82,8 +83,8 @@ pub fn without_gvl<F: FnOnce() -> R, R>(work: F, cancel: extern "C" fn()) -> Res
         std::ptr::null_mut()
     }
     unsafe extern "C" fn unblock(data: *mut c_void) {
-        // SAFETY: `data` is the `cancel` function pointer given below.
-        let cancel: extern "C" fn() = unsafe { std::mem::transmute(data) };
+        // SAFETY: `data` points at `cancel` below, alive for the call.
+        let cancel = unsafe { &*(data as *const &(dyn Fn() + Sync)) };
         cancel();
     }
     let mut call = Call { work: Some(work), out: None };
@@ -94,7 +95,7 @@ pub fn without_gvl<F: FnOnce() -> R, R>(work: F, cancel: extern "C" fn()) -> Res
                 Some(run::<F, R>),
                 &mut call as *mut Call<F, R> as *mut c_void,
                 Some(unblock),
-                cancel as *mut c_void,
+                &cancel as *const &(dyn Fn() + Sync) as *mut c_void,
             )
         };
         rb_sys::Qnil as rb_sys::VALUE

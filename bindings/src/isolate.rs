@@ -42,7 +42,7 @@ pub fn non_negative(ruby: &Ruby, method: &str, name: &str, value: i64) -> Result
 }
 
 impl IsolateApi for Isolate {
-    fn guard_owner_thread(&self) -> ThreadToken {
+    fn guard_owner_thread(&self) -> Option<ThreadToken> {
         self.core.owner
     }
 
@@ -58,6 +58,7 @@ impl IsolateApi for Isolate {
         microtasks: Microtasks,
         host_namespace: Option<String>,
         snapshot: Option<Obj<crate::Snapshot>>,
+        thread_safe: bool,
     ) -> Result<Self, Error> {
         const METHOD: &str = "RustyRacer::Isolate.new";
         let timeout_ms = non_negative(ruby, METHOD, "timeout_ms", timeout_ms)?;
@@ -75,7 +76,7 @@ impl IsolateApi for Isolate {
             Microtasks::Explicit => runtime::Microtasks::Explicit,
         };
         let snapshot = snapshot.map(|s| s.baked());
-        let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace, snapshot };
+        let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace, snapshot, thread_safe };
         Ok(Isolate { core: Core::new(ruby, options)?, context: DefaultContext(Cell::new(None)) })
     }
 
@@ -150,9 +151,12 @@ impl IsolateApi for Isolate {
 
     // idl/isolate.yaml Isolate#dispose (any thread)
     fn dispose(&self, ruby: &Ruby) -> Result<(), Error> {
-        if rr_glue::current_thread() != self.core.owner {
-            // The owner may be inside an operation: stop it; it releases the
-            // isolate as the operation returns. If idle, release it here.
+        let here = self.core.owner.is_none_or(|owner| owner == rr_glue::current_thread());
+        let inside = here && self.core.runtime.try_borrow().map_or(true, |r| r.as_ref().is_some_and(|i| i.is_busy()));
+        if !here || (self.core.owner.is_none() && !inside) {
+            // Another thread may be inside an operation (or waiting for a
+            // thread-safe isolate's turn): stop it; the isolate is released
+            // as the operation returns. If idle, it is released here.
             self.core.dispose_from_another_thread();
             return Ok(());
         }

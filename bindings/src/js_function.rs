@@ -100,7 +100,7 @@ impl Call for KeptHandle {
 }
 
 impl JSFunctionApi for JSFunction {
-    fn guard_owner_thread(&self) -> ThreadToken {
+    fn guard_owner_thread(&self) -> Option<ThreadToken> {
         self.handle.core.owner
     }
 
@@ -144,7 +144,7 @@ impl JSFunctionApi for JSFunction {
         // object's mark does; the thread and disposed checks run per call.
         let handle = Arc::clone(&self.handle);
         let proc = ruby.proc_from_fn(move |ruby, args, _block| -> Result<Value, Error> {
-            if rr_glue::current_thread() != handle.core.owner {
+            if handle.core.owner.is_some_and(|owner| owner != rr_glue::current_thread()) {
                 return Err(ErrorClass::WrongThreadError.error(
                     ruby,
                     "RustyRacer::JSFunction#to_proc: called from a thread other than the isolate's owner",

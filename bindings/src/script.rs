@@ -60,7 +60,7 @@ pub fn none_if_realm_gone(e: rusty_racer_runtime::JsError) -> Result<Option<Vec<
 }
 
 impl ScriptApi for Script {
-    fn guard_owner_thread(&self) -> ThreadToken {
+    fn guard_owner_thread(&self) -> Option<ThreadToken> {
         self.handle.core.owner
     }
 

@@ -32,10 +32,7 @@ impl Snapshot {
 /// Bakes without the GVL (the JS runs in a child process); a Ruby
 /// interrupt meanwhile kills the bake and is raised.
 fn baking<R: Send>(bake: impl FnOnce() -> R) -> Result<R, Error> {
-    extern "C" fn cancel() {
-        runtime::cancel_baking();
-    }
-    crate::gvl::without_gvl(bake, cancel)
+    crate::gvl::without_gvl(bake, &runtime::cancel_baking)
 }
 
 impl SnapshotApi for Snapshot {

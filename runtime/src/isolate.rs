@@ -115,6 +115,9 @@ pub struct IsolateOptions {
     /// A startup snapshot to boot from (its default context is every new
     /// context's start).
     pub snapshot: Option<crate::snapshot::Snapshot>,
+    /// Any thread may use the isolate, one at a time (see `crate::turn`);
+    /// otherwise the host confines it to one thread.
+    pub thread_safe: bool,
 }
 
 impl Default for IsolateOptions {
@@ -125,6 +128,7 @@ impl Default for IsolateOptions {
             microtasks: Microtasks::Auto,
             host_namespace: None,
             snapshot: None,
+            thread_safe: false,
         }
     }
 }
@@ -204,6 +208,9 @@ pub struct Isolate {
     pub(crate) oom: Box<OomState>,
     /// The stack last given V8 (it changes with the thread or Fiber).
     stack: Cell<crate::stack::StackInUse>,
+    /// Thread-safe isolates: whose turn it is. The fields above that are
+    /// not Sync are touched only by the thread holding the turn.
+    turn: Option<crate::turn::Turn>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -266,9 +273,10 @@ impl Isolate {
             forgotten: Forgotten::default(),
             contexts: RefCell::new(Vec::new()),
             active: Cell::new(null_mut()),
-            options,
             oom,
             stack: Cell::new(Default::default()),
+            turn: options.thread_safe.then(Default::default),
+            options,
         };
         isolate.enter(|v8_isolate, _| {
             v8_isolate.set_slot(HostSlot(host));
@@ -299,7 +307,24 @@ impl Isolate {
     /// Whether an operation of this isolate is on this thread's stack (or
     /// suspended: a Fiber yielded inside one of its callbacks).
     pub fn is_busy(&self) -> bool {
-        !self.active.get().is_null()
+        // Another thread's operation is not this thread's business.
+        self.turn.as_ref().is_none_or(crate::turn::Turn::is_mine) && !self.active.get().is_null()
+    }
+
+    /// A thread-safe isolate's turn (None: the isolate is confined to one
+    /// thread by its host). Hosts that hold a global lock of their own wait
+    /// for it with that released, then run operations inside it.
+    pub fn turn(&self) -> Option<&crate::turn::Turn> {
+        self.turn.as_ref()
+    }
+
+    /// For queries that must not wait: Some (holding the turn of a
+    /// thread-safe isolate, or nothing to hold) unless another thread has it.
+    pub(crate) fn turn_if_free(&self) -> Option<Option<crate::turn::TurnGuard<'_>>> {
+        match &self.turn {
+            None => Some(None),
+            Some(turn) => turn.try_take().map(Some),
+        }
     }
 
     /// Stops running JS (any thread). Does nothing to an idle isolate: each
@@ -332,6 +357,8 @@ impl Isolate {
                  main thread work)",
             ));
         };
+        // Taken before anything else is read: only the holder touches the rest.
+        let _turn = self.turn.as_ref().map(crate::turn::Turn::take);
         let prev = ENTERED.with(Cell::get);
         let mine = self.active.get();
         let guard = if mine.is_null() {

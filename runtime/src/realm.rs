@@ -66,6 +66,9 @@ impl Isolate {
     /// Whether kept handle `id` is still there (not dropped with its realm).
     pub fn is_kept(&self, kind: crate::kept::HandleKind, id: u32) -> bool {
         use crate::kept::HandleKind;
+        // Another thread's turn: kept, as far as can be told without waiting
+        // (an operation on it finds out).
+        let Some(_turn) = self.turn_if_free() else { return true };
         self.enter(|isolate, _| match kind {
             HandleKind::Function => crate::function::is_kept(isolate, id),
             HandleKind::Script => crate::script::realm_of(isolate, id).is_some(),
@@ -74,8 +77,10 @@ impl Isolate {
         .unwrap_or(false)
     }
 
-    /// Whether realm `ctx` exists and is not disposed.
+    /// Whether realm `ctx` exists and is not disposed (true while another
+    /// thread holds a thread-safe isolate: an operation finds out).
     pub fn context_alive(&self, ctx: ContextId) -> bool {
+        let Some(_turn) = self.turn_if_free() else { return true };
         self.contexts.try_borrow().map(|c| c.get(ctx).is_some_and(Option::is_some)).unwrap_or(true)
     }
 

@@ -3,6 +3,7 @@
 //! and dropped in any order. One test binary: each links ~100 MB of V8.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rusty_racer_runtime::{
     object_from_template, object_template, to_host, v8, CompileSettings, Direct, ErrorKind, Failure, HostFunctions,
@@ -714,4 +715,45 @@ fn snapshots_bake_code_and_modules_and_refuse_bad_blobs() {
     assert!(error.message.contains("broken"), "{}", error.message);
     let error = baked.warmed_up("nope(").unwrap_err();
     assert_eq!(error.kind, ErrorKind::Parse);
+}
+
+#[test]
+fn thread_safe_isolates_take_turns_across_threads() {
+    let _serial = serial();
+    /// Shared as a host would: every use goes through the isolate's turn.
+    struct Shared(Isolate);
+    unsafe impl Send for Shared {}
+    unsafe impl Sync for Shared {}
+    let options = IsolateOptions { thread_safe: true, ..Default::default() };
+    let iso = Arc::new(Shared(Isolate::new(options, Rc::new(TestHost)).unwrap()));
+    eval(&iso.0, "globalThis.n = 0; function bump() { const m = n; for (let i = 0; i < 1e4; i++); n = m + 1 }")
+        .unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let iso = Arc::clone(&iso);
+            // Small stacks, as Ruby's threads have: each thread's own limit applies.
+            std::thread::Builder::new()
+                .stack_size(1 << 20)
+                .spawn(move || {
+                    for _ in 0..50 {
+                        eval(&iso.0, "bump()").unwrap();
+                    }
+                    assert!(!iso.0.is_busy());
+                    eval(&iso.0, "function f(n) { return n == 0 ? 0 : 1 + f(n - 1) }; f(1e7)").unwrap_err().message
+                })
+                .unwrap()
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), "RangeError: Maximum call stack size exceeded");
+    }
+    // 200 read-modify-writes, none lost: the operations never overlapped.
+    assert_eq!(eval(&iso.0, "n").unwrap(), Val::Int(200));
+    let turn = iso.0.turn().expect("a thread-safe isolate has a turn");
+    let held = turn.try_take().expect("free while idle");
+    let other = Arc::clone(&iso);
+    let refused = std::thread::spawn(move || other.0.turn().unwrap().try_take().is_none()).join().unwrap();
+    assert!(refused, "another thread cannot take a held turn");
+    drop(held);
+    assert!(isolate().turn().is_none(), "confined isolates have none");
 }

@@ -212,8 +212,9 @@ impl Cx<'_> {
         ));
         let owner_hook = c.methods.iter().any(|m| m.threading == Threading::Owner).then(|| {
             quote! {
-                /// The thread that owns this object (for `threading: owner` methods).
-                fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+                /// The thread that owns this object (for `threading: owner`
+                /// methods); None when any thread may use it.
+                fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
             }
         });
         let disposed_hook = c.disposable.then(|| {
@@ -278,7 +279,7 @@ impl Cx<'_> {
         let owner_check = has_owner.then(|| {
             let thread_safe = &self.thread_safe;
             quote! {
-                if owner && <crate::#t as #tr>::guard_owner_thread(rb_self) != ::rr_glue::current_thread() {
+                if owner && <crate::#t as #tr>::guard_owner_thread(rb_self).is_some_and(|t| t != ::rr_glue::current_thread()) {
                     return Err(::rr_glue::wrong_thread(ErrorClass::WrongThreadError.class(ruby), method, #thread_safe));
                 }
             }

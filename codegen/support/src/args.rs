@@ -134,7 +134,7 @@ pub fn wrong_thread(class: ExceptionClass, method: &str, thread_safe: &str) -> E
         format!(
             "{method}: called from a thread that does not own it. An isolate and everything it hands out \
              are confined to the thread that created the isolate; only {thread_safe} may be called from \
-             any thread"
+             any thread (an isolate made with thread_safe: true may be used from any thread)"
         ),
     )
 }

@@ -465,8 +465,9 @@ fn __rr_module_s_symbols(
 ///
 /// A disposable fixture object confined to the thread that created it.
 pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
     /// `Widget.new(name, size = 1, *tags, mode: :fast, label: nil, ratio: 1.5, strict: false) -> Widget` (any thread)
@@ -673,7 +674,7 @@ fn __rr_widget_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::Widget as WidgetApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(

@@ -367,8 +367,9 @@ fn __rr_module_s_leaked_isolate_count(
 /// A JavaScript realm (global object) inside an isolate. Confined to the
 /// isolate's thread; disposed with its isolate.
 pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
     /// `Context#eval(source, filename: "<eval>", timeout_ms: nil) -> Object` (owner thread)
@@ -643,7 +644,7 @@ fn __rr_context_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::Context as ContextApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(
@@ -1190,15 +1191,20 @@ where
 {}
 /// `RustyRacer::Isolate`, implemented by `crate::Isolate`.
 ///
-/// One V8 heap with its own JavaScript state. It runs JavaScript on the Ruby
-/// thread that created it and on no other: every method except #terminate
-/// and #disposed? raises WrongThreadError from another thread.
+/// One V8 heap with its own JavaScript state. By default it runs JavaScript
+/// on the Ruby thread that created it and on no other: every method except
+/// #terminate, #dispose and #disposed? (and those of what it hands out)
+/// raises WrongThreadError from another thread. Made with
+/// `thread_safe: true`, any thread may use it and what it hands out, one
+/// thread at a time: an operation waits (without the GVL, and
+/// interruptibly) while another thread's runs.
 pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
-    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil, snapshot: nil) -> Isolate` (any thread)
+    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil, snapshot: nil, thread_safe: false) -> Isolate` (any thread)
     ///
     /// Creates an isolate owned by the calling thread.
     ///
@@ -1213,6 +1219,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         snapshot: ::std::option::Option<
             ::rr_glue::magnus::typed_data::Obj<crate::Snapshot>,
         >,
+        thread_safe: bool,
     ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
     /// `Isolate#context() -> Context` (owner thread)
     ///
@@ -1442,7 +1449,7 @@ fn __rr_isolate_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::Isolate as IsolateApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(
@@ -1480,12 +1487,19 @@ fn __rr_isolate_s_new(
         ::std::option::Option::Some(0usize),
     )?;
     let [kw_timeout_ms, kw_memory_limit, kw_microtasks, kw_host_namespace, kw_snapshot,
-    ] = ::rr_glue::keywords(
+    kw_thread_safe] = ::rr_glue::keywords(
         ruby,
         METHOD,
         call.keywords,
-        ["timeout_ms", "memory_limit", "microtasks", "host_namespace", "snapshot"],
-        [false, false, false, false, false],
+        [
+            "timeout_ms",
+            "memory_limit",
+            "microtasks",
+            "host_namespace",
+            "snapshot",
+            "thread_safe",
+        ],
+        [false, false, false, false, false, false],
     )?;
     let timeout_ms: i64 = ::rr_glue::arg_or(
         ruby,
@@ -1524,6 +1538,13 @@ fn __rr_isolate_s_new(
         kw_snapshot,
         || ::std::option::Option::None,
     )?;
+    let thread_safe: bool = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "thread_safe",
+        kw_thread_safe,
+        || false,
+    )?;
     let result = <crate::Isolate as IsolateApi>::new(
         ruby,
         timeout_ms,
@@ -1531,6 +1552,7 @@ fn __rr_isolate_s_new(
         microtasks,
         host_namespace,
         snapshot,
+        thread_safe,
     )?;
     Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))
 }
@@ -1808,8 +1830,9 @@ where
 /// raises DisposedError. An unreachable JSFunction lets V8 collect the
 /// function (released on the isolate's thread at its next operation).
 pub trait JSFunctionApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
     /// `JSFunction#call(*args) -> Object` (owner thread)
@@ -1900,7 +1923,7 @@ fn __rr_j_s_function_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::JSFunction as JSFunctionApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(
@@ -2045,8 +2068,9 @@ where
 /// its exports with #namespace. Confined to the isolate's thread; disposed
 /// with its isolate or by #dispose.
 pub trait ModuleApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
     /// `Module#instantiate(&block) -> self` (owner thread)
@@ -2236,7 +2260,7 @@ fn __rr_module_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::Module as ModuleApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(
@@ -2604,8 +2628,9 @@ where
 /// declarations stay visible to later evals and scripts. Confined to the
 /// isolate's thread; disposed with its isolate or by #dispose.
 pub trait ScriptApi: Sized + ::rr_glue::magnus::TypedData {
-    /// The thread that owns this object (for `threading: owner` methods).
-    fn guard_owner_thread(&self) -> ::rr_glue::ThreadToken;
+    /// The thread that owns this object (for `threading: owner`
+    /// methods); None when any thread may use it.
+    fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
     /// `Script#run(timeout_ms: nil) -> Object` (owner thread)
@@ -2733,7 +2758,7 @@ fn __rr_script_guard(
 ) -> ::std::result::Result<(), ::rr_glue::magnus::Error> {
     if owner
         && <crate::Script as ScriptApi>::guard_owner_thread(rb_self)
-            != ::rr_glue::current_thread()
+            .is_some_and(|t| t != ::rr_glue::current_thread())
     {
         return Err(
             ::rr_glue::wrong_thread(
