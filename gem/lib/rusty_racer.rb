@@ -12,3 +12,4 @@ rescue LoadError => e
                    "or install the gem so its extconf builds it"
 end
 require_relative "rusty_racer/file_resolver"
+require_relative "rusty_racer/pool"

@@ -51,4 +51,37 @@ class RbsReflectionTest < RustyRacerTest
       assert_equal expected, klass.superclass, decl.name.name
     end
   end
+
+  # The Ruby-written parts (FileResolver, Pool, the ExecJS runtime, the
+  # mini_racer layer) have hand-written signatures: each class there must
+  # have exactly the public methods its signature names.
+  def test_hand_written_signatures_match_the_ruby_classes
+    require "rusty_racer/execjs"
+    require "mini_racer"
+    checked = []
+    Dir[File.join(File.dirname(SIG), "*.rbs")].each do |file|
+      next if file == SIG
+
+      RBS::Parser.parse_signature(File.read(file)).each { |decl| check_declaration(decl, [], checked) }
+    end
+    assert_includes checked, "RustyRacer::Pool"
+    assert_includes checked, "MiniRacer::Context"
+  end
+
+  def check_declaration(decl, namespace, checked)
+    return unless decl.is_a?(RBS::AST::Declarations::Class) || decl.is_a?(RBS::AST::Declarations::Module)
+
+    path = namespace + [decl.name.name.to_s]
+    decl.members.each { |member| check_declaration(member, path, checked) }
+    klass = path.inject(Object) { |mod, name| mod.const_get(name, false) }
+    members = decl.members.select { |m| m.is_a?(RBS::AST::Members::MethodDefinition) || m.is_a?(RBS::AST::Members::AttrReader) }
+    return if members.empty? # a namespace or an error class
+
+    instance = members.select { |m| m.kind == :instance }.map(&:name) - [:initialize]
+    singleton = members.select { |m| m.kind == :singleton }.map(&:name)
+    name = path.join("::")
+    assert_equal instance.sort, klass.public_instance_methods(false).sort, name
+    assert_equal singleton.sort, klass.singleton_methods(false).sort, "#{name} (singleton)"
+    checked << name
+  end
 end
