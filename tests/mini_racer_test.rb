@@ -78,27 +78,34 @@ class MiniRacerTest < Minitest::Test
     assert_raises(MiniRacer::SnapshotError) { MiniRacer::Snapshot.load("garbage") }
   end
 
-  def test_a_context_nobody_disposes_is_collected_with_its_thread
+  def test_a_context_nobody_disposes_is_collected
     out = IO.popen([RbConfig.ruby, "-I", File.expand_path("../gem/lib", __dir__), "-e", <<~RUBY], err: %i[child out], &:read)
       require "mini_racer"
-      threads = Thread.list.size
       20.times { MiniRacer::Context.new.eval("1") }
       4.times { GC.start(full_mark: true, immediate_sweep: true); sleep 0.05 }
-      puts Thread.list.size - threads <= 2 ? "collected" : "leaked \#{Thread.list.size - threads}"
+      live = RustyRacer.live_isolate_count
+      puts live <= 2 ? "collected" : "leaked \#{live}"
     RUBY
     assert_equal "collected\n", out
   end
 
-  def test_calls_never_hang_on_a_disposed_ended_or_forked_context
+  def test_callbacks_run_on_the_calling_thread_and_calls_never_hang
     ctx = context
+    ctx.attach("where", -> { Thread.current.object_id })
+    assert_equal Thread.current.object_id, ctx.eval("where()")
+    other = Thread.new { ctx.eval("where()") }
+    assert_equal other.object_id, other.value
     ctx.attach("quit", -> { Thread.exit })
-    assert_raises(MiniRacer::ContextDisposedError) { ctx.eval("quit()") }
-    assert_raises(MiniRacer::ContextDisposedError) { ctx.eval("1") }
+    quitter = Thread.new { ctx.eval("quit()"); :not_reached }
+    assert quitter.join(5), "Thread.exit in a callback ends that thread"
+    assert_nil quitter.value
+    assert_equal 1, ctx.eval("1"), "and the context stays usable"
     racing = MiniRacer::Context.new
     callers = Array.new(4) { Thread.new { 200.times { racing.eval("1") } rescue $! } }
     racing.dispose
     assert(callers.map { |t| t.join(5) }.all?, "a caller hung on the disposed context")
     callers.each { |t| assert(t.value.nil? || t.value.is_a?(MiniRacer::ContextDisposedError), t.value.inspect) }
+    assert_raises(MiniRacer::ContextDisposedError) { racing.eval("1") }
     forked = context
     pid = fork do
       forked.eval("1")
@@ -109,5 +116,18 @@ class MiniRacerTest < Minitest::Test
     Process.wait(pid)
     assert_predicate $?, :success?
   end
-end
 
+  def test_values_come_back_as_mini_racer_makes_them
+    ctx = context
+    assert_equal :foo, ctx.eval("Symbol('foo')")
+    assert_equal({ "s" => :"Symbol.iterator", "m" => { 1 => "one", "k" => [1, 2] } },
+                 ctx.eval("({ s: Symbol.iterator, m: new Map([[1, 'one'], ['k', new Set([1, 2])]]) })"))
+    assert_instance_of Hash, ctx.eval("new Map()")
+    assert_instance_of Array, ctx.eval("new Set()")
+    fn = ctx.eval("({ f(x) { return x + 1 } })")["f"]
+    assert_kind_of MiniRacer::JavaScriptFunction, fn
+    assert_equal 3, Thread.new { fn.call(2) }.value, "callable from any thread too"
+    # What mini_racer and rusty_racer agree on is unchanged.
+    assert_equal [1, 1.5, "x", nil, true, { "a" => [2**70] }], ctx.eval("[1, 1.5, 'x', null, true, { a: [2n ** 70n] }]")
+  end
+end

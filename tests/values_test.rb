@@ -772,4 +772,18 @@ class ValuesTest < RustyRacerTest
            "expected a RustyRacer::Error, then a usable isolate and a clean dispose; the child was " +
            describe_child(out, err, status, killed))
   end
+
+  def test_mini_racer_conversions
+    ctx = context(conversions: :mini_racer)
+    value = ctx.eval("const m = new Map([[{ k: 1 }, new Set(['a', Symbol('b')])]]); [Symbol('x'), Symbol(), m, m]")
+    assert_equal [:x, :"", { { "k" => 1 } => ["a", :b] }, { { "k" => 1 } => ["a", :b] }], value
+    assert_same value[2], value[3], "identity is kept"
+    assert_equal "Symbol(x)", context(conversions: :exact).eval("Symbol('x')")
+    assert_raises(ArgumentError) { RustyRacer::Isolate.new(conversions: :node) }
+    GC.stress = true
+    assert_equal [:s, [1]], ctx.eval("[Symbol('s'), new Set([1])]")
+  ensure
+    GC.stress = false
+  end
 end
+

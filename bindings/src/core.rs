@@ -24,6 +24,8 @@ const SIZE_EVERY: u32 = 128;
 pub struct Core {
     /// The thread the isolate is confined to (None: thread-safe, any thread).
     pub owner: Option<ThreadToken>,
+    /// JS values come back as mini_racer makes them (Isolate.new(conversions:)).
+    pub mini_racer_values: bool,
     pub runtime: RefCell<Option<runtime::Isolate>>,
     /// Stops the isolate's JS from any thread (Isolate#terminate).
     pub stopper: runtime::Stopper,
@@ -217,7 +219,7 @@ impl HostState {
 }
 
 impl Core {
-    pub fn new(ruby: &Ruby, options: runtime::IsolateOptions) -> Result<Arc<Self>, Error> {
+    pub fn new(ruby: &Ruby, options: runtime::IsolateOptions, mini_racer_values: bool) -> Result<Arc<Self>, Error> {
         drain_graveyard();
         let state = Arc::new(HostState::default());
         let thread_safe = options.thread_safe;
@@ -226,6 +228,7 @@ impl Core {
             .map_err(|e| ErrorClass::InternalError.error(ruby, e.message))?;
         let core = Arc::new(Core {
             owner: (!thread_safe).then(rr_glue::current_thread),
+            mini_racer_values,
             stopper: isolate.stopper(),
             interrupts: gvl::interrupts::Registration::new(isolate.stopper()),
             runtime: RefCell::new(Some(isolate)),

@@ -9,7 +9,7 @@ use rusty_racer_runtime::{self as runtime, IsolateOptions};
 
 use crate::context::Context;
 use crate::core::Core;
-use crate::generated::{ErrorClass, IsolateApi, Microtasks};
+use crate::generated::{Conversions, ErrorClass, IsolateApi, Microtasks};
 use crate::gvl::RubyGate;
 
 #[derive(TypedData)]
@@ -58,6 +58,7 @@ impl IsolateApi for Isolate {
         microtasks: Microtasks,
         host_namespace: Option<String>,
         snapshot: Option<Obj<crate::Snapshot>>,
+        conversions: Conversions,
         thread_safe: bool,
     ) -> Result<Self, Error> {
         const METHOD: &str = "RustyRacer::Isolate.new";
@@ -77,7 +78,8 @@ impl IsolateApi for Isolate {
         };
         let snapshot = snapshot.map(|s| s.baked());
         let options = IsolateOptions { timeout_ms, memory_limit, microtasks, host_namespace, snapshot, thread_safe };
-        Ok(Isolate { core: Core::new(ruby, options)?, context: DefaultContext(Cell::new(None)) })
+        let core = Core::new(ruby, options, conversions == Conversions::MiniRacer)?;
+        Ok(Isolate { core, context: DefaultContext(Cell::new(None)) })
     }
 
     // idl/isolate.yaml Isolate#context

@@ -118,6 +118,12 @@ impl<'r> RubyValues<'r> {
         RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new() }
     }
 
+    /// Whether values come back as mini_racer makes them.
+    fn mini_racer(&self) -> bool {
+        // SAFETY: the Core outlives the operation (see `core`).
+        unsafe { (*self.core).mini_racer_values }
+    }
+
     fn core_arc(&self) -> Arc<Core> {
         // SAFETY: `core` came from Arc::as_ptr of a Core kept alive by the
         // running operation; this takes one more reference to it.
@@ -265,6 +271,11 @@ impl HostValues for RubyValues<'_> {
         self.kept(value)
     }
     fn new_map(&mut self) -> Result<Value, Error> {
+        if self.mini_racer() {
+            let hash = self.new_hash(0)?;
+            self.hashed.push(hash); // keys may be containers still being filled
+            return Ok(hash);
+        }
         let class = self.ruby.get_inner(&JS_MAP);
         // SAFETY: JSMap is a Hash subclass: Hash's allocator, no initialize needed.
         let map = val(unsafe { rb_sys::rb_obj_alloc(raw(class.as_value())) });
@@ -278,11 +289,17 @@ impl HostValues for RubyValues<'_> {
         Ok(())
     }
     fn new_set(&mut self) -> Result<Value, Error> {
+        if self.mini_racer() {
+            return self.new_array(0);
+        }
         let set = self.ruby.get_inner(&SET).new_instance(())?;
         self.hashed.push(set);
         Ok(self.kept(set))
     }
     fn set_add(&mut self, set: Value, item: Value) -> Result<(), Error> {
+        if self.mini_racer() {
+            return self.array_push(set, item);
+        }
         set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
     }
     fn rehash(&mut self) -> Result<(), Error> {
@@ -291,6 +308,21 @@ impl HostValues for RubyValues<'_> {
             container.funcall::<_, _, Value>(method, ())?;
         }
         Ok(())
+    }
+    fn symbol(&mut self, description: Option<&str>) -> Result<Value, Error> {
+        let mini_racer = self.mini_racer();
+        let description = description.unwrap_or("");
+        let text = if mini_racer { description.to_string() } else { format!("Symbol({description})") };
+        let string = self.string(text.len(), &mut |buf| {
+            buf.copy_from_slice(text.as_bytes());
+            text.len()
+        })?;
+        if !mini_racer {
+            return Ok(string);
+        }
+        // SAFETY: a fresh UTF-8 String; interning it calls no user code.
+        let symbol = alloc(text.len(), || unsafe { rb_sys::rb_str_intern(raw(string)) })?;
+        Ok(self.kept(symbol))
     }
     fn poll(&mut self) -> Result<(), Error> {
         crate::gvl::check_interrupts()

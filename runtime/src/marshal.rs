@@ -69,6 +69,16 @@ pub trait HostValues {
         value
     }
     fn new_set(&mut self) -> Result<Self::Value, Self::Error>;
+    /// A Symbol, by its description (None: it has none). By default its
+    /// printable form ("Symbol(x)"), so one symbol inside a large object
+    /// never fails the whole result.
+    fn symbol(&mut self, description: Option<&str>) -> Result<Self::Value, Self::Error> {
+        let text = format!("Symbol({})", description.unwrap_or(""));
+        self.string(text.len(), &mut |buf| {
+            buf.copy_from_slice(text.as_bytes());
+            text.len()
+        })
+    }
     fn set_add(&mut self, set: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
     /// The walk filled containers after Maps or Sets took them as keys or
     /// items: the host re-hashes the Maps and Sets it made.
@@ -785,18 +795,13 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         self.host.big_integer(negative, words).map_err(Failure::Host)
     }
 
-    /// A Symbol as its printable form ("Symbol(x)"), so one symbol inside a
-    /// large object never fails the whole result.
+    /// A Symbol, as the host takes it (see `HostValues::symbol`).
     fn symbol(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
         // SAFETY: the caller checked is_symbol.
         let symbol: v8::Local<v8::Symbol> = unsafe { v8::Local::cast_unchecked(value) };
         let description = symbol.description(self.scope);
-        let text = if description.is_undefined() {
-            "Symbol()".to_string()
-        } else {
-            format!("Symbol({})", description.to_rust_string_lossy(self.scope))
-        };
-        self.text(&text)
+        let description = (!description.is_undefined()).then(|| description.to_rust_string_lossy(self.scope));
+        self.host.symbol(description.as_deref()).map_err(Failure::Host)
     }
 }
 

@@ -154,6 +154,45 @@ impl ::rr_glue::IntoRuby for Microtasks {
         ::rr_glue::IntoRuby::into_ruby(::rr_glue::SymbolName(self.name().into()), ruby)
     }
 }
+/// How JS values come back to Ruby (Isolate.new(conversions:)). :exact
+/// is rusty_racer's mapping. :mini_racer follows mini_racer where it
+/// differs: a Symbol becomes a Ruby Symbol of its description, a Map a
+/// plain Hash, a Set an Array; everything else as :exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conversions {
+    Exact,
+    MiniRacer,
+}
+impl Conversions {
+    /// The Ruby symbol's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::MiniRacer => "mini_racer",
+        }
+    }
+}
+impl ::rr_glue::FromArg for Conversions {
+    fn expected(_: &::rr_glue::magnus::Ruby) -> ::std::string::String {
+        "one of :exact, :mini_racer".into()
+    }
+    fn from_arg(
+        ruby: &::rr_glue::magnus::Ruby,
+        value: ::rr_glue::magnus::Value,
+    ) -> ::std::result::Result<Self, ::rr_glue::Mismatch> {
+        let ::rr_glue::SymbolName(name) = ::rr_glue::FromArg::from_arg(ruby, value)?;
+        match name.as_str() {
+            "exact" => Ok(Self::Exact),
+            "mini_racer" => Ok(Self::MiniRacer),
+            _ => Err(::rr_glue::Mismatch::Value(::std::format!(":{name}"))),
+        }
+    }
+}
+impl ::rr_glue::IntoRuby for Conversions {
+    fn into_ruby(self, ruby: &::rr_glue::magnus::Ruby) -> ::rr_glue::magnus::Value {
+        ::rr_glue::IntoRuby::into_ruby(::rr_glue::SymbolName(self.name().into()), ruby)
+    }
+}
 /// Where an ES module is in V8's life cycle (Module#status).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleStatus {
@@ -1204,7 +1243,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
     fn guard_owner_thread(&self) -> ::std::option::Option<::rr_glue::ThreadToken>;
     /// Whether this object is disposed (checked before every method not marked allow_disposed).
     fn guard_is_disposed(&self) -> bool;
-    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil, snapshot: nil, thread_safe: false) -> Isolate` (any thread)
+    /// `Isolate.new(timeout_ms: 0, memory_limit: 0, microtasks: :auto, host_namespace: nil, snapshot: nil, conversions: :exact, thread_safe: false) -> Isolate` (any thread)
     ///
     /// Creates an isolate owned by the calling thread.
     ///
@@ -1219,6 +1258,7 @@ pub trait IsolateApi: Sized + ::rr_glue::magnus::TypedData {
         snapshot: ::std::option::Option<
             ::rr_glue::magnus::typed_data::Obj<crate::Snapshot>,
         >,
+        conversions: Conversions,
         thread_safe: bool,
     ) -> ::std::result::Result<Self, ::rr_glue::magnus::Error>;
     /// `Isolate#context() -> Context` (owner thread)
@@ -1487,7 +1527,7 @@ fn __rr_isolate_s_new(
         ::std::option::Option::Some(0usize),
     )?;
     let [kw_timeout_ms, kw_memory_limit, kw_microtasks, kw_host_namespace, kw_snapshot,
-    kw_thread_safe] = ::rr_glue::keywords(
+    kw_conversions, kw_thread_safe] = ::rr_glue::keywords(
         ruby,
         METHOD,
         call.keywords,
@@ -1497,9 +1537,10 @@ fn __rr_isolate_s_new(
             "microtasks",
             "host_namespace",
             "snapshot",
+            "conversions",
             "thread_safe",
         ],
-        [false, false, false, false, false, false],
+        [false, false, false, false, false, false, false],
     )?;
     let timeout_ms: i64 = ::rr_glue::arg_or(
         ruby,
@@ -1538,6 +1579,13 @@ fn __rr_isolate_s_new(
         kw_snapshot,
         || ::std::option::Option::None,
     )?;
+    let conversions: Conversions = ::rr_glue::arg_or(
+        ruby,
+        METHOD,
+        "conversions",
+        kw_conversions,
+        || Conversions::Exact,
+    )?;
     let thread_safe: bool = ::rr_glue::arg_or(
         ruby,
         METHOD,
@@ -1552,6 +1600,7 @@ fn __rr_isolate_s_new(
         microtasks,
         host_namespace,
         snapshot,
+        conversions,
         thread_safe,
     )?;
     Ok(::rr_glue::IntoRuby::into_ruby(ruby.obj_wrap_as(result, rb_self), ruby))

@@ -4,8 +4,9 @@ require "rusty_racer"
 
 # A mini_racer-compatible layer on rusty_racer (`require "mini_racer"`
 # loads it when the real mini_racer is not installed). A MiniRacer::Context
-# may be used from any thread, as mini_racer allows: its isolate lives on a
-# thread of its own, and each call hops there (callbacks run there too).
+# may be used from any thread, as mini_racer allows (its isolate is
+# thread-safe), and values come back as mini_racer makes them
+# (`conversions: :mini_racer`).
 module MiniRacer
   class Error < ::StandardError; end
   class ContextDisposedError < Error; end
@@ -86,69 +87,38 @@ module MiniRacer
       unknown = options.keys - OPTIONS
       raise ArgumentError, "unknown option#{'s' if unknown.size > 1}: #{unknown.map(&:inspect).join(', ')}" unless unknown.empty?
 
-      @jobs = Queue.new
-      @disposed = false
-      booted = Queue.new
-      # The owner thread holds the queue, not this object: a context
-      # nobody disposes is collected, and its finalizer ends the thread.
-      @owner = Context.spawn(@jobs, options, booted)
-      status, value = booted.pop
-      raise value if status == :error
-
-      @isolate = value
-      @pid = Process.pid
-      ObjectSpace.define_finalizer(self, Context.closer(@jobs))
-    end
-
-    # (Made here, not in #initialize: a block there would hold the context.)
-    def self.closer(jobs)
-      proc { jobs.close }
-    end
-
-    def self.spawn(jobs, options, booted)
-      Thread.new { serve(jobs, options, booted) }.tap { |t| t.report_on_exception = false }
-    end
-
-    def self.serve(jobs, options, booted)
-      isolate = MiniRacer.translate do
+      # A thread-safe isolate: any thread may use the context, as mini_racer
+      # allows, one at a time (callbacks run on the calling thread).
+      @isolate = MiniRacer.translate do
         RustyRacer::Isolate.new(timeout_ms: options[:timeout].to_i, memory_limit: options[:max_memory].to_i,
-                                snapshot: options[:snapshot]&.snapshot)
+                                snapshot: options[:snapshot]&.snapshot, conversions: :mini_racer, thread_safe: true)
       end
-      booted << [:ok, isolate]
-      while (job = jobs.pop)
-        job.call(isolate)
-      end
-      isolate.dispose unless isolate.disposed?
-      # Callers that raced with the close are told, not left waiting.
-      while (job = jobs.pop(true) rescue nil) # rubocop:disable Style/RescueModifier
-        job.call(nil)
-      end
-    rescue Exception => e # rubocop:disable Lint/RescueException
-      booted << [:error, e]
+      @context = @isolate.context
+      @pid = Process.pid
     end
 
     def eval(source, options = nil)
       filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_owner(:context, :eval, [source.to_s], filename: (filename || "<eval>").to_s)
+      on_context { @context.eval(source.to_s, filename: (filename || "<eval>").to_s) }
     end
 
     def eval_await(source, options = nil)
       filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_owner(:context, :eval_await, [source.to_s], filename: (filename || "<eval>").to_s)
+      on_context { @context.eval_await(source.to_s, filename: (filename || "<eval>").to_s) }
     end
 
-    def call(name, *args) = on_owner(:context, :call, [name, *marshal(args)])
-    def call_await(name, *args) = on_owner(:context, :call_await, [name, *marshal(args)])
-    def attach(name, callable) = on_owner(:context, :attach, [name, callable])
+    def call(name, *args) = on_context { @context.call(name, *marshal(args)) }
+    def call_await(name, *args) = on_context { @context.call_await(name, *marshal(args)) }
+    def attach(name, callable) = on_context { @context.attach(name, callable) }
     def load(path) = eval(File.read(path), filename: path)
-    def low_memory_notification = on_owner(:isolate, :low_memory_notification)
-    def pump_message_loop = on_owner(:isolate, :pump_message_loop)
-    def perform_microtask_checkpoint = on_owner(:isolate, :perform_microtask_checkpoint)
-    def write_heap_snapshot(path) = on_owner(:isolate, :write_heap_snapshot, [path])
+    def low_memory_notification = on_context { @isolate.low_memory_notification }
+    def pump_message_loop = on_context { @isolate.pump_message_loop }
+    def perform_microtask_checkpoint = on_context { @isolate.perform_microtask_checkpoint }
+    def write_heap_snapshot(path) = on_context { @isolate.write_heap_snapshot(path) }
 
     # mini_racer's heap figures.
     def heap_stats
-      stats = on_owner(:isolate, :heap_statistics)
+      stats = on_context { @isolate.heap_statistics }
       { total_physical_size: stats[:total_physical_size], total_heap_size_executable: 0,
         total_heap_size: stats[:total_heap_size], used_heap_size: stats[:used_heap_size],
         heap_size_limit: stats[:heap_size_limit] }
@@ -156,92 +126,24 @@ module MiniRacer
 
     # Stops the running JS (any thread).
     def stop
-      @isolate&.terminate
+      @isolate.terminate
       nil
     end
 
+    # Any thread; JS running meanwhile on another thread is stopped.
     def dispose
-      return if @disposed
-
-      here = Process.pid == @pid
-      if here && @owner.alive?
-        begin
-          on_owner(:isolate, :dispose)
-        rescue ContextDisposedError
-          nil # its thread ended meanwhile
-        end
-      end
-      @disposed = true
-      @jobs.close
-      @owner.join if here
+      @isolate.dispose if Process.pid == @pid
       nil
     end
 
-    def disposed? = @disposed
+    def disposed? = @isolate.disposed?
 
     private
 
-    # Runs `method` of the isolate or its context on the owner thread. The
-    # job is made by a class method: a block made here would hold this
-    # context (its self) from the owner thread, and it would never be
-    # collected.
-    def on_owner(target, method, args = [], **kw)
-      raise ContextDisposedError, "the context has been disposed" if @disposed
+    def on_context
       raise ContextDisposedError, "the context was made in another process (before a fork)" if Process.pid != @pid
-      return MiniRacer.translate { Context.perform(@isolate, target, method, args, kw) } if Thread.current == @owner
 
-      done = Outcome.new
-      begin
-        @jobs << Context.job(done, target, method, args, kw)
-      rescue ClosedQueueError
-        raise ContextDisposedError, "the context has been disposed"
-      end
-      status, value = done.wait(@owner)
-      raise value if status == :error
-
-      value
-    end
-
-    # A call's outcome, waited for while the owner thread lives.
-    class Outcome
-      def initialize
-        @lock = Mutex.new
-        @ready = ConditionVariable.new
-        @value = nil
-      end
-
-      def set(value)
-        @lock.synchronize do
-          @value ||= value
-          @ready.signal
-        end
-      end
-
-      def wait(owner)
-        @lock.synchronize do
-          until @value
-            @ready.wait(@lock, 0.5)
-            @value ||= [:error, ContextDisposedError.new("the context's thread has ended")] unless owner.alive?
-          end
-          @value
-        end
-      end
-    end
-
-    def self.job(done, target, method, args, kw)
-      lambda do |isolate|
-        raise ContextDisposedError, "the context has been disposed" unless isolate
-
-        done.set([:ok, MiniRacer.translate { perform(isolate, target, method, args, kw) }])
-      rescue Exception => e # rubocop:disable Lint/RescueException
-        done.set([:error, e])
-      ensure
-        done.set([:error, ContextDisposedError.new("the context's thread ended inside the call")])
-      end
-    end
-
-    def self.perform(isolate, target, method, args, kw)
-      (target == :isolate ? isolate : isolate.context).public_send(method, *args, **kw)
+      MiniRacer.translate { yield }
     end
 
     def marshal(args)
