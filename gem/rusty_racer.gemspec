@@ -20,6 +20,10 @@ if File.directory?(File.join(repo, "runtime")) && File.exist?(File.join(repo, "C
   workspace = File.read(File.join(repo, "Cargo.toml"))
                   .sub(/members = \[.*?\]/m, 'members = ["runtime", "bindings", "codegen/idl", "codegen/macros", "codegen/support"]')
   File.write(File.join(crates, "Cargo.toml"), workspace)
+  # The changelog and the API reference ship with the gem.
+  FileUtils.cp(File.join(repo, "CHANGELOG.md"), __dir__)
+  FileUtils.mkdir_p(File.join(__dir__, "doc"))
+  FileUtils.cp(File.join(repo, "doc/api.md"), File.join(__dir__, "doc"))
 end
 
 Gem::Specification.new do |s|
@@ -30,12 +34,20 @@ Gem::Specification.new do |s|
                   "memory limits and strict thread confinement, on the v8 crate and Magnus."
   s.authors = ["rusty_racer developers"]
   s.license = "MIT"
+  # Where the project will be published (not yet reachable from here).
+  s.homepage = "https://github.com/rusty-racer/rusty_racer"
   s.required_ruby_version = ">= 3.1"
   s.files = Dir.chdir(__dir__) do
-    Dir["lib/**/*.rb", "sig/**/*.rbs", "ext/rusty_racer/extconf.rb", "ext/rusty_racer/crates/**/*"]
+    Dir["lib/**/*.rb", "sig/**/*.rbs", "ext/rusty_racer/extconf.rb", "ext/rusty_racer/crates/**/*",
+        "CHANGELOG.md", "doc/api.md"]
       .reject { |f| File.directory?(f) }
   end
   s.extensions = ["ext/rusty_racer/extconf.rb"]
   s.require_paths = ["lib"]
   s.metadata["rbs_signatures"] = "sig"
+  s.metadata["homepage_uri"] = s.homepage
+  s.metadata["source_code_uri"] = s.homepage
+  s.metadata["changelog_uri"] = "#{s.homepage}/blob/main/CHANGELOG.md"
+  s.metadata["documentation_uri"] = "#{s.homepage}/blob/main/doc/api.md"
+  s.metadata["bug_tracker_uri"] = "#{s.homepage}/issues"
 end

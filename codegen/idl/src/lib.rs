@@ -1,8 +1,9 @@
 //! rusty_racer's IDL as a plain library: `load_dir` parses and checks
 //! `idl/*.yaml`, `rust_glue` emits the Magnus glue the `rr-idl-macros`
-//! proc-macro expands to, `rbs` emits the signatures, and `expanded`
+//! proc-macro expands to, `rbs` emits the signatures, `docs` the API reference, and `expanded`
 //! formats the glue for the committed golden files.
 
+mod docs;
 mod glue;
 mod model;
 mod raw;
@@ -24,6 +25,12 @@ pub fn rust_glue(api: &Api) -> proc_macro2::TokenStream {
 /// The RBS for `api`; `source` names the IDL directory in the header.
 pub fn rbs(api: &Api, source: &str) -> String {
     rbs::generate(api, source)
+}
+
+/// The API reference in Markdown (doc/api.md); `source` names the IDL
+/// directory in the header.
+pub fn docs(api: &Api, source: &str) -> String {
+    docs::generate(api, source)
 }
 
 /// The glue formatted with prettyplease, for the golden expansion files.

@@ -88,6 +88,12 @@ fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], indent:
         doc.push_str(&format!("\nRaises: {}.", m.raises.join(", ")));
     }
     comment(out, indent, &doc);
+    let self_prefix = if m.singleton || indent == "  " { "self." } else { "" };
+    let _ = writeln!(out, "{indent}{}", signature(m, enums, self_prefix));
+}
+
+/// `def name: (params) { block } -> returns`, as RBS spells it.
+pub(crate) fn signature(m: &Method, enums: &[(String, Vec<String>)], self_prefix: &str) -> String {
     let mut params: Vec<String> = m.args.iter().map(|a| positional(a, enums)).collect();
     params.extend(m.kwargs.iter().map(|k| {
         let opt = if matches!(k.kind, ArgKind::Optional(_)) { "?" } else { "" };
@@ -98,15 +104,13 @@ fn method(out: &mut String, m: &Method, enums: &[(String, Vec<String>)], indent:
         let opt = if b.required { "" } else { "?" };
         format!(" {opt}{{ ({}) -> {} }}", ps.join(", "), b.returns.rbs(enums, true))
     });
-    let self_prefix = if m.singleton || indent == "  " { "self." } else { "" };
-    let _ = writeln!(
-        out,
-        "{indent}def {self_prefix}{}: ({}){} -> {}",
+    format!(
+        "def {self_prefix}{}: ({}){} -> {}",
         m.name,
         params.join(", "),
         block.unwrap_or_default(),
         m.returns.rbs(enums, false)
-    );
+    )
 }
 
 fn positional(a: &Arg, enums: &[(String, Vec<String>)]) -> String {
@@ -129,7 +133,7 @@ fn comment(out: &mut String, indent: &str, text: &str) {
 }
 
 /// An optional argument's default, spelled in Ruby.
-fn default_text(a: &Arg) -> Option<String> {
+pub(crate) fn default_text(a: &Arg) -> Option<String> {
     match &a.kind {
         ArgKind::Optional(l) => Some(ruby_literal(l)),
         _ => None,

@@ -47,6 +47,9 @@ fn generated_files_match_the_idl() {
         let api = rr_idl::load_dir(&repo().join(dir), dir).unwrap_or_else(|e| panic!("{e}"));
         check(expanded, &rr_idl::expanded(&api, dir).unwrap(), &mut stale);
         check(rbs, &rr_idl::rbs(&api, dir), &mut stale);
+        if *dir == "idl" {
+            check("doc/api.md", &rr_idl::docs(&api, dir), &mut stale);
+        }
     }
     assert!(stale.is_empty(), "{}\n\nRun bin/generate to regenerate them, then review the diff.", stale.join("\n\n"));
 }

@@ -35,8 +35,9 @@ pub enum ErrorClass {
     /// `RustyRacer::InternalError` < `Error`: Something failed inside rusty_racer or V8 that is not the script's fault; please report it.
     InternalError,
     /// `RustyRacer::WrongThreadError` < `Error`: An isolate, or anything it handed out, was used from a thread other
-    /// than the one that created the isolate. Only Isolate#terminate (and
-    /// Isolate#disposed?) may be called from any thread.
+    /// than the one that created the isolate. Only Isolate#terminate,
+    /// #dispose and #disposed? may be called from any thread, unless the
+    /// isolate was made with `thread_safe: true`.
     WrongThreadError,
 }
 static ERROR_CLASSES: ::std::sync::OnceLock<
@@ -245,8 +246,8 @@ impl ::rr_glue::IntoRuby for ModuleStatus {
 /// The module functions of `RustyRacer`, implemented by `crate::RustyRacer`.
 ///
 /// rusty_racer embeds the V8 JavaScript engine in Ruby. Create an
-/// RustyRacer::Isolate (a V8 heap confined to the thread that made it),
-/// take its default Context and eval or call JavaScript there; values are
+/// RustyRacer::Isolate (a V8 heap confined to the thread that made it, or
+/// shared by any threads in turn with `thread_safe: true`), take its default Context and eval or call JavaScript there; values are
 /// marshalled both ways and Ruby callables can be attached as JS functions.
 pub trait RustyRacerApi {
     /// `RustyRacer.pending_transfer_count() -> Integer` (any thread)
