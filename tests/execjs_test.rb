@@ -60,19 +60,48 @@ class ExecJSTest < Minitest::Test
     assert_raises(Encoding::UndefinedConversionError) { @runtime.eval("'\xff'".b) }
   end
 
+  def test_atob_and_btoa_as_node_has_them
+    node = ExecJS::Runtimes::Node
+    skip "node is not installed" unless node.available?
+    probe = "[btoa('hi\\u00ff'), btoa(''), btoa('ab'), atob(' aGk=\\n'), atob('YQ'), " \
+            "(() => { try { atob('*') } catch (e) { return e.name } })(), " \
+            "(() => { try { btoa('\\u0100') } catch (e) { return e.name } })()]"
+    assert_equal node.eval(probe), @runtime.eval(probe)
+  end
+
   def test_a_context_serves_every_thread
     ctx = @runtime.compile("function add(x, y) { return x + y }")
     assert_equal [3, 7, 11], [[1, 2], [3, 4], [5, 6]].map { |x, y| Thread.new { ctx.call("add", x, y) }.value }
   end
+
+  # file under NPM => [function to call, its input]; a file's source is
+  # read as it is, except where SOURCES builds it.
+  MINIFY_ME = "function add(first, second) { var total = first + second; return total }\n" \
+              "console.log(add(1, 2), [1, 2, 3].map(function (x) { return x * 2 }))"
 
   LIBRARIES = {
     "coffeescript/lib/coffeescript-browser-compiler-legacy/coffeescript.js" =>
       ["CoffeeScript.compile", "square = (x) -> x * x\nlist = [1..5]\nsquares = (square n for n in list)\n"],
     "handlebars/dist/handlebars.js" => ["Handlebars.precompile", "{{#each people}}<li>{{name}}: {{age}}</li>{{/each}}"],
     "lodash/lodash.js" => ["(function (t) { return _.template(t).source })", "<b><%- user %></b><% if (x) { %>x<% } %>"],
+    "terser/dist/bundle.min.js" =>
+      ["(function (src) { return Terser.minify_sync(src, { mangle: { toplevel: true } }).code })", MINIFY_ME],
+    "uglify-js/tools/node.js" => ["(function (src) { return UglifyJS.minify(src, { toplevel: true }).code })", MINIFY_ME],
     # Fails the same way on both (it reads `process.env` at load).
     "@babel/standalone/babel.min.js" => ["(function (src) { return Babel.transform(src, {}).code })", "let a = 1"],
   }.freeze
+
+  # uglify-js ships for Node only: its lib files concatenated, as the
+  # uglifier gem does, with `exports` and `domprops` made in the wrapper.
+  def self.uglify_source(node_js)
+    dir = File.dirname(node_js)
+    files = File.read(node_js)[/FILES = \[(.*?)\]/m, 1].scan(/"([^"]+)"/).flatten
+    body = files.map { |f| File.read(File.expand_path(f, dir)) }.join("\n\n")
+    domprops = File.read(File.join(dir, "domprops.json"))
+    "var UglifyJS = (function () { var exports = {}; var domprops = #{domprops};\n#{body}\nreturn exports })();"
+  end
+
+  SOURCES = { "uglify-js/tools/node.js" => method(:uglify_source) }.freeze
 
   def outcome
     [:ok, yield]
@@ -86,7 +115,7 @@ class ExecJSTest < Minitest::Test
     LIBRARIES.each do |file, (function, input)|
       path = File.join(NPM, file)
       skip "#{file} is not installed: bin/setup installs it from npm into #{NPM}" unless File.exist?(path)
-      source = File.read(path)
+      source = SOURCES.fetch(file, File.method(:read)).call(path)
       ours = outcome { @runtime.compile(source).call(function, input) }
       theirs = outcome { node.compile(source).call(function, input) }
       assert_equal theirs, ours, file

@@ -12,24 +12,60 @@ module RustyRacer
   # `void 0 !== console` does not throw, and none is a global), later
   # code is evaluated in that function's scope, and results cross as JSON
   # (functions and `undefined` become nil; Symbols become their strings).
-  # A context's source runs once per Ruby thread that uses it (isolates are
-  # confined to a thread; the Node runtime runs it again for every call).
+  # A context's source runs once, in a thread-safe isolate that any Ruby
+  # thread may call (the Node runtime runs it again for every call).
   class ExecJSRuntime < ExecJS::Runtime
     SHADOWED = "global, process, module, exports, require, console, setTimeout, setInterval, clearTimeout, " \
                "clearInterval, setImmediate, clearImmediate"
     # What the JSON crossing is wrapped in: a trailing `//` comment in the
     # source ends at the newline; Symbols are kept as strings.
     REPLACER = 'function (key, value) { return typeof value === "symbol" ? String(value) : value }'
+    # atob and btoa, which browsers and Node both have (and libraries such
+    # as uglify-js call), as the HTML spec defines them.
+    BASE64 = <<~'JS'
+      (function () {
+        const table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const fail = (m) => { const e = new Error(m); e.name = "InvalidCharacterError"; throw e };
+        const define = (name, f) => Object.defineProperty(globalThis, name, { value: f, writable: true, configurable: true });
+        define("btoa", function btoa(data) {
+          data = String(data);
+          let out = "";
+          for (let i = 0; i < data.length; i += 3) {
+            const c = [data.charCodeAt(i), data.charCodeAt(i + 1), data.charCodeAt(i + 2)];
+            if (c.some((x) => x > 255)) fail("Invalid character");
+            const n = (c[0] << 16) | ((c[1] || 0) << 8) | (c[2] || 0);
+            out += table[n >> 18] + table[(n >> 12) & 63] +
+              (i + 1 < data.length ? table[(n >> 6) & 63] : "=") + (i + 2 < data.length ? table[n & 63] : "=");
+          }
+          return out;
+        });
+        define("atob", function atob(data) {
+          data = String(data).replace(/[\t\n\f\r ]/g, "");
+          if (data.length % 4 === 0) data = data.replace(/==?$/, "");
+          if (data.length % 4 === 1 || /[^A-Za-z0-9+\/]/.test(data)) fail("The string to be decoded is not correctly encoded.");
+          let out = "", bits = 0, n = 0;
+          for (const ch of data) {
+            n = (n << 6) | table.indexOf(ch);
+            bits += 6;
+            if (bits >= 8) { bits -= 8; out += String.fromCharCode((n >> bits) & 255) }
+          }
+          return out;
+        });
+      })();
+    JS
 
     class Context < ExecJS::Runtime::Context
       def initialize(runtime, source = "", options = {})
         super
-        @source = encode(source)
-        # Each thread's evaluator, held by this context only: dropped with
-        # it (ExecJS.eval makes a context per call).
-        @evaluators = {}
-        @lock = Mutex.new
-        context # runs the source now, so its errors surface here
+        source = encode(source)
+        ctx = RustyRacer::Isolate.new(thread_safe: true).context
+        # A fresh context has nothing beyond ECMAScript (V8 adds console),
+        # and atob/btoa.
+        ctx.eval_void("delete globalThis.console")
+        ctx.eval_void(BASE64)
+        program = "(function (#{SHADOWED}) { #{source}\n;return function () { return eval(arguments[0]) } })()"
+        # A function evaluating code in the scope the source ran in.
+        @evaluator = translate { ctx.eval(program, filename: "(execjs)") }
       end
 
       def exec(source, options = {})
@@ -41,7 +77,7 @@ module RustyRacer
         source = encode(source)
         return nil unless /\S/.match?(source)
 
-        json = translate { context.call("JSON.stringify([(#{source}\n)], #{REPLACER})") }
+        json = translate { @evaluator.call("JSON.stringify([(#{source}\n)], #{REPLACER})") }
         json && ::JSON.parse(json, max_nesting: false).first
       end
 
@@ -50,22 +86,6 @@ module RustyRacer
       end
 
       private
-
-      # This thread's evaluator (a JSFunction evaluating code in the scope
-      # the source ran in), made on first use.
-      def context
-        @lock.synchronize { @evaluators[Thread.current] } || begin
-          ctx = RustyRacer::Isolate.new.context
-          # A fresh context has nothing beyond ECMAScript (V8 adds console).
-          ctx.eval_void("delete globalThis.console")
-          program = "(function (#{SHADOWED}) { #{@source}\n;return function () { return eval(arguments[0]) } })()"
-          evaluator = translate { ctx.eval(program, filename: "(execjs)") }
-          @lock.synchronize do
-            @evaluators.delete_if { |thread, _| !thread.alive? }
-            @evaluators[Thread.current] = evaluator
-          end
-        end
-      end
 
       def translate
         yield
