@@ -167,10 +167,10 @@ class DynamicImportTest < RustyRacerTest
       end
       p fiber.resume
       mod.evaluate
-      p mod.namespace
+      p mod.namespace.to_a
     RUBY
     assert status.success?, out
-    assert_equal "resumed inside another operation\n:linked\n{\"default\"=>1}\n", out
+    assert_equal "resumed inside another operation\n:linked\n[[\"default\", 1]]\n", out
   end
 end
 

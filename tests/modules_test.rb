@@ -285,10 +285,10 @@ class ModulesTest < RustyRacerTest
       GC.start(full_mark: true, immediate_sweep: true)
       ctx.eval("1") # the next operation releases what the GC let go
       main.evaluate
-      p main.namespace
+      p main.namespace.to_a
     RUBY
     assert status.success?, out
-    assert_equal "{\"v\"=>\"file:///app/x.mjs\"}\n", out
+    assert_equal "[[\"v\", \"file:///app/x.mjs\"]]\n", out
   end
 end
 

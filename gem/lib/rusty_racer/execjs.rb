@@ -57,7 +57,7 @@ module RustyRacer
     class Context < ExecJS::Runtime::Context
       def initialize(runtime, source = "", options = {})
         super
-        source = encode(source)
+        source = utf8(source)
         ctx = RustyRacer::Isolate.new(thread_safe: true).context
         # A fresh context has nothing beyond ECMAScript (V8 adds console),
         # and atob/btoa.
@@ -69,12 +69,12 @@ module RustyRacer
       end
 
       def exec(source, options = {})
-        source = encode(source)
+        source = utf8(source)
         eval("(function(){#{source}\n})()", options) if /\S/.match?(source)
       end
 
       def eval(source, options = {})
-        source = encode(source)
+        source = utf8(source)
         return nil unless /\S/.match?(source)
 
         json = translate { @evaluator.call("JSON.stringify([(#{source}\n)], #{REPLACER})") }
@@ -86,6 +86,19 @@ module RustyRacer
       end
 
       private
+
+      # UTF-8 source, as ExecJS's runtimes take it: binary data is taken
+      # when it is valid UTF-8 and raises Encoding::UndefinedConversionError
+      # otherwise (ExecJS's own `encode`, which newer ExecJS lacks).
+      def utf8(string)
+        return string.encode(Encoding::UTF_8) unless string.encoding == Encoding::BINARY
+
+        data = string.dup.force_encoding(Encoding::UTF_8)
+        raise Encoding::UndefinedConversionError, "Could not encode ASCII-8BIT data #{string.dump} as UTF-8" \
+          unless data.valid_encoding?
+
+        data
+      end
 
       def translate
         yield
