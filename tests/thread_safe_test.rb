@@ -50,6 +50,33 @@ class ThreadSafeTest < RustyRacerTest
     assert_equal "[[190], [191]]\n", out
   end
 
+  def test_two_threads_each_in_a_callback_that_needs_the_others_isolate
+    # Thread A holds isolate 1 and, in a callback, needs isolate 2; thread B
+    # holds isolate 2 and, in a callback, needs isolate 1. Waiting would
+    # never end: the second to wait is refused, and the other finishes.
+    out, status = run_child(<<~RUBY, timeout: 60)
+      one = RustyRacer::Isolate.new(thread_safe: true).context
+      two = RustyRacer::Isolate.new(thread_safe: true).context
+      both = Queue.new
+      arrived = Queue.new
+      [[one, two], [two, one]].each do |mine, theirs|
+        mine.attach("needOther", -> { arrived << 1; both.pop; theirs.eval("'other done'") })
+      end
+      threads = [one, two].map { |ctx| Thread.new { ctx.eval("needOther()") rescue $! } }
+      2.times { arrived.pop }
+      2.times { both << 1 }
+      results = threads.map(&:value)
+      p results.count("other done")
+      p results.grep(RustyRacer::Error).map(&:message)
+      p [one.eval("1"), two.eval("2")]
+    RUBY
+    assert_predicate status, :success?, out
+    lines = out.lines
+    assert_equal "1\n", lines[0], out
+    assert_match(/\A\["deadlock: the thread-safe isolate is held by a thread that is waiting for an isolate this thread holds .*"\]\n\z/, lines[1])
+    assert_equal "[1, 2]\n", lines[2]
+  end
+
   def test_a_long_callback_does_not_block_waiters_from_being_interrupted
     ctx = shared_context
     started = Queue.new

@@ -310,7 +310,7 @@ impl Core {
         let guard = self.runtime.borrow();
         let disposed = || ErrorClass::DisposedError.error(ruby, "the isolate has been disposed");
         let isolate = guard.as_ref().ok_or_else(disposed)?;
-        let turn = isolate.turn().map(|turn| take_turn(turn)).transpose()?;
+        let turn = isolate.turn().map(|turn| take_turn(ruby, turn)).transpose()?;
         if turn.is_some() && self.dispose_requested.load(Ordering::SeqCst) {
             return Err(disposed()); // while this thread waited
         }
@@ -371,15 +371,17 @@ impl Core {
 /// A thread-safe isolate's turn for this thread, waited for without the
 /// GVL (its holder may need it for a callback); a Ruby interrupt meanwhile
 /// (Thread#raise, Thread#kill, Timeout) is raised instead.
-fn take_turn(turn: &runtime::Turn) -> Result<runtime::TurnGuard<'_>, Error> {
+fn take_turn<'t>(ruby: &Ruby, turn: &'t runtime::Turn) -> Result<runtime::TurnGuard<'t>, Error> {
     if let Some(held) = turn.try_take() {
         return Ok(held);
     }
     loop {
         let cancelled = AtomicBool::new(false);
         let wake = || turn.wake(&cancelled);
-        if let Some(held) = gvl::without_gvl(|| turn.take_waiting(&cancelled), &wake)? {
-            return Ok(held);
+        match gvl::without_gvl(|| turn.take_waiting(&cancelled), &wake)? {
+            Ok(Some(held)) => return Ok(held),
+            Ok(None) => continue, // woken without an interrupt to raise
+            Err(deadlock) => return Err(ErrorClass::Error.error(ruby, deadlock.to_string())),
         }
     }
 }

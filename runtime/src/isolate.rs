@@ -358,7 +358,10 @@ impl Isolate {
             ));
         };
         // Taken before anything else is read: only the holder touches the rest.
-        let _turn = self.turn.as_ref().map(crate::turn::Turn::take);
+        let _turn = match &self.turn {
+            Some(turn) => Some(turn.take().map_err(|e| JsError::new(ErrorKind::Usage, e.to_string()))?),
+            None => None,
+        };
         let prev = ENTERED.with(Cell::get);
         let mine = self.active.get();
         let guard = if mine.is_null() {

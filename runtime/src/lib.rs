@@ -55,6 +55,6 @@ pub use snapshot::{bake_with, cancel_baking, serve_baking, Recipe, Snapshot, BAK
 pub use stack::{on_fiber_stack, remaining as stack_remaining};
 pub use termination::{stop_isolate, without_js};
 pub use transfer::pending_transfer_count;
-pub use turn::{Turn, TurnGuard};
+pub use turn::{Deadlock, Turn, TurnGuard};
 pub use v8;
 pub use watchdog::{set_periodic, wake_periodic, Periodic};

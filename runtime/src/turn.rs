@@ -73,29 +73,33 @@ impl Turn {
         self.grant(&mut self.held(), me)
     }
 
-    /// Waits for the turn; None once `cancelled` is set (see `wake`).
-    pub fn take_waiting(&self, cancelled: &AtomicBool) -> Option<TurnGuard<'_>> {
+    /// Waits for the turn; Ok(None) once `cancelled` is set (see `wake`).
+    pub fn take_waiting(&self, cancelled: &AtomicBool) -> Result<Option<TurnGuard<'_>>, Deadlock> {
         self.wait(Some(cancelled))
     }
 
-    /// Waits for the turn, however long.
-    pub fn take(&self) -> TurnGuard<'_> {
+    /// Waits for the turn, however long (unless that would be forever).
+    pub fn take(&self) -> Result<TurnGuard<'_>, Deadlock> {
         loop {
-            if let Some(guard) = self.wait(None) {
-                return guard;
+            if let Some(guard) = self.wait(None)? {
+                return Ok(guard);
             }
         }
     }
 
-    fn wait(&self, cancelled: Option<&AtomicBool>) -> Option<TurnGuard<'_>> {
+    fn wait(&self, cancelled: Option<&AtomicBool>) -> Result<Option<TurnGuard<'_>>, Deadlock> {
         let me = this_thread();
+        if let Some(guard) = self.try_take() {
+            return Ok(Some(guard));
+        }
+        let _waiting = Waiting::register(self, me)?;
         let mut held = self.held();
         loop {
             if let Some(guard) = self.grant(&mut held, me) {
-                return Some(guard);
+                return Ok(Some(guard));
             }
             if cancelled.is_some_and(|c| c.load(Ordering::SeqCst)) {
-                return None;
+                return Ok(None);
             }
             held = self.freed.wait(held).unwrap_or_else(|e| e.into_inner());
         }
@@ -106,6 +110,54 @@ impl Turn {
         cancelled.store(true, Ordering::SeqCst);
         let _held = self.held();
         self.freed.notify_all();
+    }
+}
+
+/// Waiting would never end: the turn's holder waits (maybe through others)
+/// for a turn this thread holds, as when two threads are each in a
+/// callback of one isolate that uses the other's.
+#[derive(Debug)]
+pub struct Deadlock;
+
+impl std::fmt::Display for Deadlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "deadlock: the thread-safe isolate is held by a thread that is waiting for an isolate this thread \
+             holds (each is inside a callback that needs the other's isolate); this operation is refused so \
+             the other can finish",
+        )
+    }
+}
+
+/// The threads waiting for a turn, and for which: read to find a cycle.
+static WAITING: Mutex<Vec<(u64, usize)>> = Mutex::new(Vec::new());
+
+/// This thread's entry in WAITING while it waits.
+struct Waiting(u64);
+
+impl Waiting {
+    /// Registers `me` as waiting for `turn`, unless that closes a cycle.
+    fn register(turn: &Turn, me: u64) -> Result<Waiting, Deadlock> {
+        let mut waiting = WAITING.lock().unwrap_or_else(|e| e.into_inner());
+        let mut holder = turn.holder.load(Ordering::Acquire);
+        // A chain of waits longer than the threads waiting is a stale read.
+        for _ in 0..=waiting.len() {
+            if holder == me {
+                return Err(Deadlock);
+            }
+            let Some(&(_, next)) = waiting.iter().find(|(t, _)| *t == holder) else { break };
+            // SAFETY: a registered turn outlives its waiter's entry (the
+            // waiter borrows it while it waits).
+            holder = unsafe { &*(next as *const Turn) }.holder.load(Ordering::Acquire);
+        }
+        waiting.push((me, turn as *const Turn as usize));
+        Ok(Waiting(me))
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.lock().unwrap_or_else(|e| e.into_inner()).retain(|(t, _)| *t != self.0);
     }
 }
 
