@@ -45,6 +45,62 @@ class MemoryTest < RustyRacerTest
     assert_equal 8 * 1024 * 1024, ctx.eval("new ArrayBuffer(8 * 1024 * 1024).byteLength")
   end
 
+  # A module with a memory of 1 page (no maximum) and `grow(pages)`, which
+  # runs `memory.grow` inside wasm; it exports both.
+  GROWING_WASM = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+                  0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0e, 0x02, 0x04, 0x67, 0x72, 0x6f,
+                  0x77, 0x00, 0x00, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00,
+                  0x40, 0x00, 0x0b].pack("C*")
+
+  def test_webassembly_memory_counts_against_the_memory_limit
+    iso = isolate(memory_limit: 16 << 20)
+    ctx = iso.context
+    # Twenty 100 MB memories used to fit under 16 MB.
+    error = assert_raises(RustyRacer::RuntimeError) do
+      ctx.eval("globalThis.ms = []; for (let k = 0; k < 20; k++) ms.push(new WebAssembly.Memory({ initial: 1600 }))")
+    end
+    assert_equal "RangeError: WebAssembly.Memory: 104857600 more bytes of WebAssembly memory would exceed the " \
+                 "isolate's memory_limit (16777216 bytes)", error.message
+    made, refused = ctx.eval(<<~JS)
+      globalThis.a = new WebAssembly.Memory({ initial: 100 });
+      globalThis.b = new WebAssembly.Memory({ initial: 100, maximum: 60000 });
+      let refused;
+      try { new WebAssembly.Memory({ initial: 100 }) } catch (e) { refused = e instanceof RangeError }
+      [a instanceof WebAssembly.Memory && b.buffer.byteLength, refused]
+    JS
+    assert_equal [6_553_600, true], [made, refused]
+    assert_match(/\ARangeError: WebAssembly.Memory.prototype.grow: /, ctx.eval("try { a.grow(100) } catch (e) { String(e) }"))
+    assert_equal 100, ctx.eval("a.grow(10)"), "growth within the limit works"
+    # Collected memories give their room back.
+    ctx.eval_void("a = b = undefined")
+    iso.low_memory_notification
+    assert_equal 6_553_600 * 2, ctx.eval("new WebAssembly.Memory({ initial: 200 }).buffer.byteLength")
+    iso.low_memory_notification
+    # A module's own memory: memory.grow inside wasm fails (-1) past the limit.
+    ctx.eval("function run(bytes) { const i = new WebAssembly.Instance(new WebAssembly.Module(bytes)); " \
+             "return [i.exports.grow(1000), i.exports.grow(10), i.exports.mem.buffer.byteLength / 65536] }")
+    assert_equal [-1, 1, 11], ctx.call("run", GROWING_WASM)
+    async = "WebAssembly.instantiate(bytes).then(r => [r.instance.exports.grow(1000), r.instance.exports.grow(1)])"
+    ctx.eval("function runAsync(bytes) { return #{async} }")
+    assert_equal [-1, 1], ctx.call_await("runAsync", GROWING_WASM)
+    # The same module grows freely without a limit, where WebAssembly is V8's own.
+    free = context
+    free.eval("function run(bytes) { return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.grow(1000) }")
+    assert_equal 1, free.call("run", GROWING_WASM)
+    assert_equal "function Memory() { [native code] }", free.eval("String(WebAssembly.Memory)")
+    # What code can see of the wrappers is WebAssembly's shape.
+    assert_equal ["Memory", 1, true, "TypeError"], ctx.eval(<<~JS)
+      [WebAssembly.Memory.name, WebAssembly.Memory.length, WebAssembly.Memory.prototype.constructor === WebAssembly.Memory,
+       (() => { try { WebAssembly.Memory({ initial: 1 }) } catch (e) { return e.name } })()]
+    JS
+    # Every realm, also a reset one, shares the isolate's limit.
+    realm = iso.create_context
+    realm.eval_void("globalThis.big = new WebAssembly.Memory({ initial: 200 })")
+    assert_match(/RangeError/, ctx.eval("try { new WebAssembly.Memory({ initial: 100 }) } catch (e) { String(e) }"))
+    realm.reset
+    assert_match(/RangeError/, realm.eval("try { new WebAssembly.Memory({ initial: 1600 }) } catch (e) { String(e) }"))
+  end
+
   def test_allocations_that_used_to_abort_the_process_raise
     # In a child: each of these used to end the process (SIGTRAP, "Reached heap limit").
     out, status = run_child(<<~RUBY, timeout: 120)

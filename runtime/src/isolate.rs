@@ -295,7 +295,7 @@ impl Isolate {
             v8::scope!(let scope, v8_isolate);
             let context = isolate.making_context(|| {
                 let context = v8::Context::new(scope, Default::default());
-                crate::realm_helpers::install_helper(scope, context, 0);
+                crate::realm_helpers::install_helper(scope, context, 0, isolate.options.memory_limit);
                 context
             });
             isolate.contexts.borrow_mut().push(Some(v8::Global::new(scope, context)));
@@ -452,7 +452,7 @@ impl Isolate {
             let id = self.contexts.borrow().len();
             let context = self.making_context(|| {
                 let context = v8::Context::new(scope, Default::default());
-                crate::realm_helpers::install_helper(scope, context, id);
+                crate::realm_helpers::install_helper(scope, context, id, self.options.memory_limit);
                 context
             });
             let mut contexts = self.contexts.borrow_mut();

@@ -33,6 +33,7 @@ mod tape;
 mod termination;
 mod transfer;
 mod turn;
+mod wasm_memory;
 mod watchdog;
 
 pub use cache::{cached_data_version_tag, CompileSettings, Compiled};

@@ -131,7 +131,7 @@ impl Isolate {
             v8::scope!(let scope, isolate);
             let fresh = self.making_context(|| {
                 let fresh = v8::Context::new(scope, Default::default());
-                crate::realm_helpers::install_helper(scope, fresh, ctx);
+                crate::realm_helpers::install_helper(scope, fresh, ctx, self.options.memory_limit);
                 fresh
             });
             let old = self.contexts.borrow_mut().get_mut(ctx).and_then(|c| c.replace(v8::Global::new(scope, fresh)));

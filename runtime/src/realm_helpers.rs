@@ -47,7 +47,14 @@ pub(crate) struct RealmHelpers {
 pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>, RefCell<Vec<(usize, v8::Global<v8::Context>)>>);
 
 /// Makes `context`'s helpers (when the realm is created, before user code).
-pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::Local<v8::Context>, id: usize) {
+/// `wasm_limit`: the isolate's memory_limit, which WebAssembly memory is
+/// then held to (0: none; see wasm_memory.rs).
+pub(crate) fn install_helper(
+    scope: &mut v8::PinScope<'_, '_, ()>,
+    context: v8::Local<v8::Context>,
+    id: usize,
+    wasm_limit: usize,
+) {
     // The realms of an isolate are same-origin: each may reach the others'
     // objects (V8 refuses access across differing security tokens).
     if let Some(token) = v8::String::new_from_utf8(scope, b"rusty_racer", v8::NewStringType::Internalized) {
@@ -59,6 +66,7 @@ pub(crate) fn install_helper(scope: &mut v8::PinScope<'_, '_, ()>, context: v8::
         ids.push((id, v8::Global::new(scope, context)));
     }
     let scope = &mut v8::ContextScope::new(scope, context);
+    crate::wasm_memory::limit_in_realm(scope, wasm_limit);
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
     let parts = (|| {

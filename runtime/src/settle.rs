@@ -4,6 +4,11 @@
 
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::isolate::{Gate, Isolate};
+use std::time::Duration;
+
+/// How long a promise may wait with no task run before it counts as one
+/// nothing will settle.
+const PATIENCE: Duration = Duration::from_millis(250);
 
 /// The value `value` settles to: itself when it is no promise, else the
 /// promise's value once fulfilled; a rejection is its error.
@@ -16,6 +21,7 @@ pub(crate) fn settled<'s, G: Gate, E>(
     let Ok(promise) = v8::Local::<v8::Promise>::try_from(value) else { return Ok(value) };
     let platform = v8::V8::get_current_platform();
     let mut stuck = false;
+    let mut waited = Duration::ZERO;
     gate.blocking(&isolate.stopper, &mut || {
         while promise.state() == v8::PromiseState::Pending && !scope.is_execution_terminating() {
             crate::microtasks::drain(scope);
@@ -23,8 +29,17 @@ pub(crate) fn settled<'s, G: Gate, E>(
                 break;
             }
             if !v8::Platform::pump_message_loop(&platform, scope, false) {
-                stuck = true;
-                break;
+                // Work on V8's worker threads (async WebAssembly compilation)
+                // posts its task when done: give it a moment before giving up.
+                if waited >= PATIENCE {
+                    stuck = true;
+                    break;
+                }
+                let nap = (waited / 4).clamp(Duration::from_micros(200), Duration::from_millis(20));
+                std::thread::sleep(nap);
+                waited += nap;
+            } else {
+                waited = Duration::ZERO;
             }
         }
     });

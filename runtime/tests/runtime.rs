@@ -420,6 +420,10 @@ fn memory_limit_is_an_error_not_a_crash() {
     let e = eval(&iso, "const a = []; for (;;) a.push(new Array(10000).fill(1))").unwrap_err();
     assert_eq!(e.kind, ErrorKind::OutOfMemory);
     assert_eq!(eval(&iso, "1 + 1"), Ok(Val::Int(2)));
+    // WebAssembly memory is held to the limit too (V8 allocates it apart).
+    let wasm = "try { new WebAssembly.Memory({ initial: 1600 }); 'made' } catch (e) { e.name }";
+    assert_eq!(eval(&iso, wasm), Ok(s("RangeError")));
+    assert_eq!(eval(&isolate(), wasm), Ok(s("made")));
 }
 
 #[test]
