@@ -82,6 +82,25 @@ class PoolTest < RustyRacerTest
     assert_equal 1, p.available
   end
 
+  def test_interrupts_never_lose_a_context
+    require "timeout"
+    p = pool(size: 1, reset: true)
+    assert_raises(Timeout::Error) { Timeout.timeout(0.05) { p.with { sleep 1 } } }
+    assert_equal 1, p.available
+    inside = Queue.new
+    victim = Thread.new { p.with { inside << 1; sleep } }
+    inside.pop
+    waiter = Thread.new { p.with(timeout: 5) { |ctx| ctx.call("render", { "name" => "w" }) } }
+    sleep 0.05 until waiter.status == "sleep"
+    interrupted = Thread.new { p.with(timeout: 5) { flunk "interrupted while waiting" } }
+    sleep 0.05 until interrupted.status == "sleep"
+    interrupted.kill.join
+    victim.kill.join # killed inside the block: its context is reset and comes back
+    assert_equal "<b>w</b>", waiter.value
+    assert_equal 1, p.available
+    assert_equal "<b>x</b>", p.with { |ctx| ctx.call("render", { "name" => "x" }) }
+  end
+
   def test_setup_errors_and_shutdown
     e = assert_raises(RustyRacer::RuntimeError) { RustyRacer::Pool.new(size: 2) { |ctx| ctx.eval("throw new Error('bad setup')") } }
     assert_equal "Error: bad setup", e.message

@@ -109,8 +109,7 @@ class ThreadSafeTest < RustyRacerTest
     sleep 0.05
     assert_equal 7, Thread.new { ctx.eval("7", timeout_ms: 100) }.value, "the wait for the turn is not under the timeout"
     assert_match(/timed out after 300 ms in spin/, runner.value.message)
-    e = assert_raises(Timeout::Error) { Timeout.timeout(0.1) { ctx.eval("spin()") } }
-    refute_nil e
+    assert_raises(Timeout::Error) { Timeout.timeout(0.1) { ctx.eval("spin()") } }
     assert_equal 8, ctx.eval("8")
   end
 
@@ -123,17 +122,39 @@ class ThreadSafeTest < RustyRacerTest
     assert_equal "RangeError: Maximum call stack size exceeded", e.message
   end
 
-  def test_dispose_from_another_thread_stops_the_operation
-    iso = isolate(thread_safe: true)
+  def test_dispose_from_another_thread_stops_the_operation_and_releases_the_isolate
+    live = RustyRacer.live_isolate_count
+    iso = RustyRacer::Isolate.new(thread_safe: true)
     ctx = iso.context
-    waiting = Thread.new { sleep 0.1; Thread.new { ctx.eval("1") rescue $! } }
     runner = Thread.new { ctx.eval("for (;;) {}") rescue $! }
     sleep 0.2
+    waiters = 2.times.map { Thread.new { ctx.eval("1") rescue $! } }
+    sleep 0.05 until waiters.all? { |t| t.status == "sleep" } # waiting for the turn
     Thread.new { iso.dispose }.join
     assert_kind_of RustyRacer::ScriptTerminatedError, runner.value
-    assert_kind_of RustyRacer::DisposedError, waiting.value.value
+    waiters.each { |t| assert_kind_of RustyRacer::DisposedError, t.value }
     assert iso.disposed?
+    assert_equal live, RustyRacer.live_isolate_count, "the last thread out released V8's isolate"
     assert_raises(RustyRacer::DisposedError) { Thread.new { Thread.current.report_on_exception = false; ctx.eval("1") }.join }
+  end
+
+  def test_a_thread_that_keeps_coming_back_does_not_starve_a_waiter
+    ctx = shared_context
+    done = false
+    evals = 0
+    busy = Thread.new do
+      until done
+        ctx.eval("1")
+        evals += 1
+      end
+    end
+    sleep 0.05 until evals > 10
+    t0 = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    assert_equal 2, Thread.new { ctx.eval("2") }.value
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - t0, :<, 2, "the waiter got its turn"
+  ensure
+    done = true
+    busy&.join
   end
 
   def test_dispose_inside_its_own_callback_is_refused

@@ -73,12 +73,16 @@ impl Context {
     }
 
     fn attach_all(&self, ruby: &Ruby, entries: &[(String, Callable)]) -> Result<(), Error> {
-        let mut ids = Vec::with_capacity(entries.len());
-        for (path, callable) in entries {
-            ids.push(self.core.state.add_callable(ruby, self.id, path, callable.0)?);
-        }
-        let paths: Vec<(&str, u32)> = entries.iter().zip(ids).map(|((path, _), id)| (path.as_str(), id)).collect();
-        self.core.with(ruby, |isolate| isolate.attach(self.id, &paths).map_err(Failure::Js))
+        // Inside the operation: on a thread-safe isolate, another thread's
+        // reset or running JS must not see the callables change midway.
+        self.core.with(ruby, |isolate| {
+            let mut ids = Vec::with_capacity(entries.len());
+            for (path, callable) in entries {
+                ids.push(self.core.state.add_callable(ruby, self.id, path, callable.0).map_err(Failure::Host)?);
+            }
+            let paths: Vec<(&str, u32)> = entries.iter().zip(ids).map(|((path, _), id)| (path.as_str(), id)).collect();
+            isolate.attach(self.id, &paths).map_err(Failure::Js)
+        })
     }
 }
 

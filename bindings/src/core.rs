@@ -312,7 +312,14 @@ impl Core {
         let isolate = guard.as_ref().ok_or_else(disposed)?;
         let turn = isolate.turn().map(|turn| take_turn(ruby, turn)).transpose()?;
         if turn.is_some() && self.dispose_requested.load(Ordering::SeqCst) {
-            return Err(disposed()); // while this thread waited
+            // Disposed while this thread waited: the last thread out releases it.
+            let outermost = !isolate.is_busy();
+            drop(turn);
+            drop(guard);
+            if outermost {
+                self.release_now();
+            }
+            return Err(disposed());
         }
         // Ruby's interrupts reach the JS for the whole outermost operation:
         // while JS runs, and while results are marshalled.
@@ -433,7 +440,7 @@ impl Drop for Core {
     fn drop(&mut self) {
         if let Some(isolate) = self.runtime.get_mut().take() {
             self.report(0);
-            if isolate.is_busy() {
+            if isolate.in_use() {
                 // An operation never resumed (its Fiber yielded inside a
                 // callback and was dropped): V8's lock and frames belong to
                 // it, so the isolate cannot be released. Counted as leaked.

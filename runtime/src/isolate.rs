@@ -311,6 +311,15 @@ impl Isolate {
         self.turn.as_ref().is_none_or(crate::turn::Turn::is_mine) && !self.active.get().is_null()
     }
 
+    /// Whether an operation of this isolate is running or suspended on any
+    /// thread (for the host's teardown: such an isolate cannot be released).
+    pub fn in_use(&self) -> bool {
+        match &self.turn {
+            Some(turn) => turn.is_held(),
+            None => !self.active.get().is_null(),
+        }
+    }
+
     /// A thread-safe isolate's turn (None: the isolate is confined to one
     /// thread by its host). Hosts that hold a global lock of their own wait
     /// for it with that released, then run operations inside it.

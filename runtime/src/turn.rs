@@ -32,6 +32,9 @@ struct Held {
     thread: u64,
     /// Its turns open (nested operations each take one).
     depth: u32,
+    /// The threads waiting, first come first served: a free turn goes to
+    /// the first, so a thread that keeps coming back cannot starve them.
+    queue: std::collections::VecDeque<u64>,
 }
 
 #[derive(Default)]
@@ -43,8 +46,9 @@ pub struct Turn {
     holder: AtomicU64,
 }
 
-/// One open turn; the thread lets go when its last one drops.
-pub struct TurnGuard<'a>(&'a Turn);
+/// One open turn; the thread lets go when its last one drops. Not Send:
+/// it must be dropped on the thread that holds the turn.
+pub struct TurnGuard<'a>(&'a Turn, std::marker::PhantomData<*const ()>);
 
 impl Turn {
     fn held(&self) -> MutexGuard<'_, Held> {
@@ -56,14 +60,24 @@ impl Turn {
         self.holder.load(Ordering::Acquire) == this_thread()
     }
 
+    /// Whether some thread holds the turn.
+    pub fn is_held(&self) -> bool {
+        self.holder.load(Ordering::Acquire) != 0
+    }
+
+    /// The turn for `me` if it holds it, or if it is free and nobody
+    /// waits before `me`.
     fn grant<'a>(&'a self, held: &mut Held, me: u64) -> Option<TurnGuard<'a>> {
-        if held.thread == 0 {
+        if held.thread == 0 && held.queue.front().is_none_or(|first| *first == me) {
+            if held.queue.front() == Some(&me) {
+                held.queue.pop_front();
+            }
             held.thread = me;
             self.holder.store(me, Ordering::Release);
         }
         (held.thread == me).then(|| {
             held.depth += 1;
-            TurnGuard(self)
+            TurnGuard(self, std::marker::PhantomData)
         })
     }
 
@@ -94,11 +108,16 @@ impl Turn {
         }
         let _waiting = Waiting::register(self, me)?;
         let mut held = self.held();
+        held.queue.push_back(me);
         loop {
             if let Some(guard) = self.grant(&mut held, me) {
                 return Ok(Some(guard));
             }
             if cancelled.is_some_and(|c| c.load(Ordering::SeqCst)) {
+                // Out of the line; the next in it may be able to go now.
+                held.queue.retain(|t| *t != me);
+                drop(held);
+                self.freed.notify_all();
                 return Ok(None);
             }
             held = self.freed.wait(held).unwrap_or_else(|e| e.into_inner());
@@ -169,7 +188,8 @@ impl Drop for TurnGuard<'_> {
             held.thread = 0;
             self.0.holder.store(0, Ordering::Release);
             drop(held);
-            self.0.freed.notify_one();
+            // Every waiter looks: only the first in line takes it.
+            self.0.freed.notify_all();
         }
     }
 }

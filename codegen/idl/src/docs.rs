@@ -81,7 +81,8 @@ fn method(out: &mut String, title: &str, m: &Method, enums: &[(String, Vec<Strin
                 ArgKind::Required => "required".into(),
                 ArgKind::Splat => String::new(),
             };
-            let ty = a.ty.rbs(enums, true);
+            // GFM splits cells at `|`, also inside code spans.
+            let ty = a.ty.rbs(enums, true).replace('|', "\\|");
             let _ = writeln!(out, "| `{name}` | `{ty}` | {default} | {} |", one_line(a.doc.as_deref().unwrap_or("")));
         }
         out.push('\n');

@@ -50,11 +50,16 @@ module RustyRacer
     def with(timeout: @checkout_timeout)
       raise ArgumentError, "RustyRacer::Pool#with: a block is required" unless block_given?
 
-      entry = checkout(timeout)
-      begin
-        yield entry.context
-      ensure
-        checkin(entry)
+      # Interrupts (Timeout, Thread#kill, Thread#raise) land only while
+      # waiting or inside the block, never between taking a context and
+      # giving it back: no slot is lost.
+      Thread.handle_interrupt(Exception => :never) do
+        entry = checkout(timeout)
+        begin
+          Thread.handle_interrupt(Exception => :immediate) { yield entry.context }
+        ensure
+          checkin(entry)
+        end
       end
     end
 
@@ -110,15 +115,23 @@ module RustyRacer
             raise TimeoutError,
                   "RustyRacer::Pool#with: no context came free within #{timeout} s (all #{@size} in use)"
           end
-          @freed.wait(@lock, left)
+          begin
+            Thread.handle_interrupt(Exception => :immediate) { @freed.wait(@lock, left) }
+          rescue Exception
+            @freed.signal unless @idle.empty? # a wake-up meant for this thread goes to another
+            raise
+          end
         end
       end
       # A context whose renewal failed earlier is made again here; should
       # that fail too, this caller sees why and the slot stays missing.
       begin
-        fresh
+        Thread.handle_interrupt(Exception => :immediate) { fresh }
       rescue Exception
-        @lock.synchronize { @missing += 1 }
+        @lock.synchronize do
+          @missing += 1
+          @freed.signal
+        end
         raise
       end
     end
@@ -147,14 +160,14 @@ module RustyRacer
       entry.context.reset
       @setup&.call(entry.context)
       entry
-    rescue StandardError
+    rescue Exception # whatever failed (setup JS timing out, too), the slot is not lost
       replacement(entry)
     end
 
     def replacement(entry)
       entry.isolate.dispose
       fresh
-    rescue StandardError
+    rescue Exception
       nil
     end
   end
