@@ -47,18 +47,6 @@ impl Gate for RubyGate {
             work();
             return;
         }
-        // Handing the GVL to another thread and taking it back costs more
-        // than short JS saves (a Pool's threads rendering small templates ran
-        // at half the speed of one): while this thread's recent JS ran short,
-        // keep the GVL (Ruby's time slices still switch threads through the
-        // interrupt poller), and measure again.
-        if TYPICAL_JS.with(Cell::get) < KEEP_GVL_BELOW {
-            let started = std::time::Instant::now();
-            work();
-            note_js_time(started.elapsed());
-            return;
-        }
-        let started = std::time::Instant::now();
         let mut call = Call { work, panic: None };
         let call_ptr = &mut call as *mut Call as *mut c_void;
         // Ruby may raise (deliver an interrupt) around the blocking region:
@@ -68,7 +56,6 @@ impl Gate for RubyGate {
             unsafe { rb_sys::rb_thread_call_without_gvl(Some(run), call_ptr, None, std::ptr::null_mut()) };
             rb_sys::Qnil as rb_sys::VALUE
         });
-        note_js_time(started.elapsed());
         if let Some(panic) = call.panic.take() {
             resume_unwind(panic);
         }
@@ -78,20 +65,6 @@ impl Gate for RubyGate {
             set_pending(unsafe { &Ruby::get_unchecked() }, e);
         }
     }
-}
-
-thread_local! {
-    /// How long this thread's JS runs usually take (a moving average).
-    static TYPICAL_JS: Cell<std::time::Duration> = const { Cell::new(KEEP_GVL_BELOW) };
-}
-
-/// JS expected to run shorter than this keeps the GVL (see `RubyGate`).
-const KEEP_GVL_BELOW: std::time::Duration = std::time::Duration::from_micros(50);
-
-fn note_js_time(took: std::time::Duration) {
-    // One long run is enough to release the GVL next time; it takes a few
-    // short ones to keep it again.
-    TYPICAL_JS.with(|t| t.set(if took >= KEEP_GVL_BELOW { took } else { (t.get() * 3 + took) / 4 }));
 }
 
 /// Runs `work` (no Ruby in it) without the GVL; a Ruby interrupt meanwhile
@@ -361,17 +334,11 @@ pub mod interrupts {
             // again: a Ruby value on this stack is below what Ruby's GC scans.
             // (with_gvl keeps the exception of a non-local exit itself.)
             let served = rusty_racer_runtime::without_js(|| {
-                super::with_gvl(|ruby| {
-                    // JS holding the GVL (it was expected to be short) lets
-                    // the other Ruby threads run every tick, not only when
-                    // Ruby's 100 ms time slice ends.
-                    let run = if released { super::check_interrupts() } else { super::yield_gvl() };
-                    match run {
-                        Ok(()) => false,
-                        Err(e) => {
-                            super::set_pending(ruby, e);
-                            true
-                        }
+                super::with_gvl(|ruby| match super::check_interrupts() {
+                    Ok(()) => false,
+                    Err(e) => {
+                        super::set_pending(ruby, e);
+                        true
                     }
                 })
             });
@@ -457,17 +424,6 @@ pub fn take_pending(ruby: &Ruby) -> Option<Error> {
         let _ = ruby.get_inner(&KEEP).funcall::<_, _, Value>("delete", (value,));
     }
     pending
-}
-
-/// Lets the other Ruby threads run now (the GVL is held), then serves
-/// this thread's interrupts; an exception they raise comes back as `Err`.
-pub fn yield_gvl() -> Result<(), Error> {
-    magnus::rb_sys::protect(|| {
-        // SAFETY: called with the GVL held, inside rb_protect.
-        unsafe { rb_sys::rb_thread_schedule() };
-        rb_sys::Qnil as rb_sys::VALUE
-    })
-    .map(|_| ())
 }
 
 /// Serves Ruby's pending interrupts (thread switches, signals,
