@@ -93,12 +93,32 @@ class MemoryTest < RustyRacerTest
       [WebAssembly.Memory.name, WebAssembly.Memory.length, WebAssembly.Memory.prototype.constructor === WebAssembly.Memory,
        (() => { try { WebAssembly.Memory({ initial: 1 }) } catch (e) { return e.name } })()]
     JS
-    # Every realm, also a reset one, shares the isolate's limit.
+    # A compiled module's instances each reserve the pages its memory declares.
+    ctx.eval("function many(bytes) { const m = new WebAssembly.Module(bytes), kept = []; " \
+             "try { for (let i = 0; i < 1000; i++) kept.push(new WebAssembly.Instance(m)) } catch (e) { return [kept.length, e.name] } }")
+    count, name = ctx.call("many", GROWING_WASM)
+    assert_equal "RangeError", name
+    assert_operator count, :<, 256, "at most the limit's worth of 1-page memories"
+    iso.low_memory_notification # the instances above are garbage now
+    # WebAssembly keeps its static methods and the arguments it takes.
+    ctx.eval("function statics(b) { const m = new WebAssembly.Module(b, {}); " \
+             "return [WebAssembly.Module.exports(m).map(e => e.name), WebAssembly.Module.customSections(m, 'x').length] }")
+    assert_equal [%w[grow mem], 0], ctx.call("statics", GROWING_WASM)
+  end
+
+  def test_each_realm_holds_its_webassembly_memory_to_the_limit_and_a_reset_gives_it_back
+    iso = isolate(memory_limit: 16 << 20)
     realm = iso.create_context
-    realm.eval_void("globalThis.big = new WebAssembly.Memory({ initial: 200 })")
-    assert_match(/RangeError/, ctx.eval("try { new WebAssembly.Memory({ initial: 100 }) } catch (e) { String(e) }"))
-    realm.reset
-    assert_match(/RangeError/, realm.eval("try { new WebAssembly.Memory({ initial: 1600 }) } catch (e) { String(e) }"))
+    take = "globalThis.big = new WebAssembly.Memory({ initial: 200 }); " \
+           "try { new WebAssembly.Memory({ initial: 100 }); 'made' } catch (e) { e.name }"
+    assert_equal "RangeError", realm.eval(take)
+    assert_equal "RangeError", iso.context.eval(take)
+    3.times do
+      realm.reset # the old realm goes, and what it counted with it
+      assert_equal "RangeError", realm.eval(take)
+    end
+    iso.low_memory_notification
+    assert_operator iso.heap_statistics[:number_of_native_contexts], :<=, 4
   end
 
   def test_allocations_that_used_to_abort_the_process_raise

@@ -23,9 +23,9 @@ pub(crate) fn settled<'s, G: Gate, E>(
     let mut stuck = false;
     let mut waited = Duration::ZERO;
     gate.blocking(&isolate.stopper, &mut || {
-        while promise.state() == v8::PromiseState::Pending && !scope.is_execution_terminating() {
+        while promise.state() == v8::PromiseState::Pending && !isolate.stopping(scope) {
             crate::microtasks::drain(scope);
-            if promise.state() != v8::PromiseState::Pending || scope.is_execution_terminating() {
+            if promise.state() != v8::PromiseState::Pending || isolate.stopping(scope) {
                 break;
             }
             if !v8::Platform::pump_message_loop(&platform, scope, false) {
