@@ -226,17 +226,24 @@ impl BufferBudget {
 }
 
 impl Isolate {
-    /// Makes a context (`make`): its deserialized buffers are not refused.
-    pub(crate) fn making_context<R>(&self, make: impl FnOnce() -> R) -> R {
+    /// A new context for realm `id` (from the isolate's snapshot, if any)
+    /// with its helpers, before user code runs: its deserialized buffers
+    /// are not refused, and its WebAssembly is held to the memory limit.
+    pub(crate) fn fresh_context<'s>(
+        &self,
+        scope: &mut v8::PinScope<'s, '_, ()>,
+        id: crate::isolate::ContextId,
+    ) -> v8::Local<'s, v8::Context> {
         let budget = self.oom.budget.as_ref();
         if let Some(b) = budget {
             b.making_context.fetch_add(1, Ordering::SeqCst);
         }
-        let made = make();
+        let context = v8::Context::new(scope, Default::default());
+        crate::realm_helpers::install_helper(scope, context, id, self.options.memory_limit);
         if let Some(b) = budget {
             b.making_context.fetch_sub(1, Ordering::SeqCst);
         }
-        made
+        context
     }
 
     /// V8's heap statistics, by name (bytes, and context counts).

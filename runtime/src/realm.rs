@@ -129,11 +129,7 @@ impl Isolate {
         self.check_idle(ctx, "reset")?;
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
-            let fresh = self.making_context(|| {
-                let fresh = v8::Context::new(scope, Default::default());
-                crate::realm_helpers::install_helper(scope, fresh, ctx, self.options.memory_limit);
-                fresh
-            });
+            let fresh = self.fresh_context(scope, ctx);
             let old = self.contexts.borrow_mut().get_mut(ctx).and_then(|c| c.replace(v8::Global::new(scope, fresh)));
             if let Some(old) = old {
                 let old = v8::Local::new(scope, &old);

@@ -70,10 +70,7 @@ pub(crate) fn install_helper(
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
     let parts = (|| {
-        let source = v8::String::new(scope, &source)?;
-        let name = v8::String::new(scope, HELPERS_FILE)?;
-        let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, None, false, false, false, None);
-        let made = v8::Script::compile(scope, source, Some(&origin))?.run(scope)?;
+        let made = run_helper_script(scope, &source)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
         (0..6).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
@@ -93,6 +90,19 @@ pub(crate) fn install_helper(
         helpers.retain(|h| h.id != id);
         helpers.push(RealmHelpers { id, context, entries, new_set, join, tape, node, reference });
     }
+}
+
+/// Runs one of the gem's own scripts in the current realm (named
+/// HELPERS_FILE, so its frames stay out of the stacks users see); None
+/// once it threw.
+pub(crate) fn run_helper_script<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    source: &str,
+) -> Option<v8::Local<'s, v8::Value>> {
+    let source = v8::String::new(scope, source)?;
+    let name = v8::String::new(scope, HELPERS_FILE)?;
+    let origin = crate::cache::origin(scope, name, false);
+    v8::Script::compile(scope, source, Some(&origin))?.run(scope)
 }
 
 /// Drops realm `id`'s helpers (it is disposed or reset).

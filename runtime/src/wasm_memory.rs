@@ -207,10 +207,7 @@ pub(crate) fn limit_in_realm(scope: &mut v8::PinScope<'_, '_>, limit: usize) {
     v8::tc_scope!(let tc, scope);
     let scope = tc;
     let installed = (|| {
-        let source = v8::String::new(scope, WRAP_JS)?;
-        let name = v8::String::new(scope, crate::realm_helpers::HELPERS_FILE)?;
-        let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, None, false, false, false, None);
-        let wrap = v8::Script::compile(scope, source, Some(&origin))?.run(scope)?;
+        let wrap = crate::realm_helpers::run_helper_script(scope, WRAP_JS)?;
         let wrap = v8::Local::<v8::Function>::try_from(wrap).ok()?;
         let undefined = v8::undefined(scope).into();
         let limit = v8::Number::new(scope, limit as f64).into();

@@ -98,13 +98,11 @@ module MiniRacer
     end
 
     def eval(source, options = nil)
-      filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_context { @context.eval(source.to_s, filename: (filename || "<eval>").to_s) }
+      on_context { @context.eval(source.to_s, filename: filename_in(options)) }
     end
 
     def eval_await(source, options = nil)
-      filename = options.is_a?(Hash) ? options[:filename] : nil
-      on_context { @context.eval_await(source.to_s, filename: (filename || "<eval>").to_s) }
+      on_context { @context.eval_await(source.to_s, filename: filename_in(options)) }
     end
 
     def call(name, *args) = on_context { @context.call(name, *marshal(args)) }
@@ -144,6 +142,12 @@ module MiniRacer
       raise ContextDisposedError, "the context was made in another process (before a fork)" if Process.pid != @pid
 
       MiniRacer.translate { yield }
+    end
+
+    # mini_racer's `eval(src, filename: …)` (options may be anything).
+    def filename_in(options)
+      filename = options.is_a?(Hash) ? options[:filename] : nil
+      (filename || "<eval>").to_s
     end
 
     def marshal(args)
