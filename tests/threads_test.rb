@@ -100,6 +100,27 @@ class ThreadsTest < RustyRacerTest
     Thread.current.name = "owner"
     assert_equal "owner", ctx.eval("threadName()")
   end
+
+  # Between operations an isolate keeps V8's state of its thread parked
+  # there; isolates interleaved on one thread, and released after that
+  # thread ended (by dispose or by GC), must not notice.
+  def test_isolates_interleaved_on_a_thread_then_released_after_it_ended
+    live = RustyRacer.live_isolate_count
+    kept = Thread.new do
+      isos = Array.new(3) { |i| RustyRacer::Isolate.new.tap { |iso| iso.context.eval("var xs = [#{i}]") } }
+      20.times { |n| isos.each { |iso| iso.context.eval("xs.push(#{n})") } }
+      assert_equal [[0, 19], [1, 19], [2, 19]], isos.map { |iso| iso.context.eval("[xs[0], xs.at(-1)]") }
+      depths = isos.map { |iso| iso.context.eval("let d = 0; function f() { d++; f() } try { f() } catch (e) { d }") }
+      assert depths.all? { |d| d > 1000 }, depths.inspect
+      3.times { RustyRacer::Isolate.new.context.eval("1") } # left to the GC
+      isos.take(2) # the third is left to the GC too
+    end.value
+    kept.each(&:dispose)
+    4.times { GC.start }
+    assert kept.all?(&:disposed?)
+    assert_operator RustyRacer.live_isolate_count, :<=, live + 1
+    assert_equal 3, RustyRacer::Isolate.new.context.eval("1 + 2")
+  end
 end
 
 class SignalTest < RustyRacerTest

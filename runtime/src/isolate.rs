@@ -211,6 +211,8 @@ pub struct Isolate {
     /// Thread-safe isolates: whose turn it is. The fields above that are
     /// not Sync are touched only by the thread holding the turn.
     turn: Option<crate::turn::Turn>,
+    /// A confined isolate's thread state between operations (see `park`).
+    park: Cell<Option<crate::park::Park>>,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -276,6 +278,7 @@ impl Isolate {
             oom,
             stack: Cell::new(Default::default()),
             turn: options.thread_safe.then(Default::default),
+            park: Cell::new(None),
             options,
         };
         isolate.enter(|v8_isolate, _| {
@@ -422,8 +425,22 @@ impl Isolate {
             self.rearm_heap_limit(&mut isolate);
         }
         crate::stack::restore_bounds(bounds);
+        let raw = guard.raw;
         drop(guard);
+        if outermost && self.turn.is_none() {
+            self.park_here(raw);
+        }
         Ok(result)
+    }
+
+    /// Parks a confined isolate's thread state once its first operation
+    /// has released the lock: later operations take a nested Locker.
+    fn park_here(&self, raw: RawIsolate) {
+        let park = self.park.take();
+        // SAFETY: `raw` is this isolate, just unlocked by the outermost
+        // operation; only this (its owner) thread locks a confined isolate
+        // while it is alive and in use.
+        self.park.set(park.or_else(|| Some(unsafe { crate::park::Park::new(raw) })));
     }
 
     /// Drops the handles the host forgot (with the lock held).
@@ -724,6 +741,10 @@ impl Isolate {
 impl Drop for Isolate {
     fn drop(&mut self) {
         let Some(shared) = self.shared.take() else { return };
+        if let Some(park) = self.park.get_mut().take() {
+            // SAFETY: the isolate is alive and no operation of it is open.
+            unsafe { park.release() };
+        }
         // Globals of a shared isolate may be dropped without the lock (their
         // reset is deferred); the last Arc then locks and disposes the isolate.
         self.contexts.get_mut().clear();

@@ -20,6 +20,7 @@ mod memory;
 mod microtasks;
 mod module;
 mod objects;
+mod park;
 mod path;
 mod platform;
 mod realm;
