@@ -89,6 +89,34 @@ class EvalTest < RustyRacerTest
     assert_equal({}, ctx.eval("math"), "nothing was created")
   end
 
+  # A path's names are kept per isolate; what they name is looked up anew
+  # at every call, in the realm called.
+  def test_call_looks_the_path_up_as_it_is_now
+    iso = isolate
+    ctx = iso.context
+    ctx.eval("var api = { v: { f: () => 1 } }")
+    assert_equal 1, ctx.call("api.v.f")
+    ctx.eval("api.v = { f: () => 2 }")
+    assert_equal 2, ctx.call("api.v.f")
+    ctx.eval("api.v = {}")
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.call("api.v.f") }
+    assert_match(/\Aapi\.v\.f is not a function \(it is undefined\)/, e.message)
+    ctx.eval("api.v = 5")
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.call("api.v.f") }
+    assert_match(/\Aapi\.v\.f is not a function \(api\.v is number\)/, e.message)
+    ctx.eval("api = 7")
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.call("api.v.f") }
+    assert_match(/\Aapi\.v\.f is not a function \(api is number\)/, e.message)
+    other = iso.create_context
+    other.eval("var api = { v: { f: () => 3 } }")
+    assert_equal 3, other.call("api.v.f")
+    # More paths than the table keeps: each still resolves.
+    ctx.eval("var many = {}; for (let i = 0; i < 1500; i++) many['f' + i] = () => i")
+    assert_equal [0, 700, 1499, 0], [0, 700, 1499, 0].map { |i| ctx.call("many.f#{i}") }
+    e = assert_raises(RustyRacer::RuntimeError) { ctx.call("many.f1500") }
+    assert_match(/many\.f1500 is not a function/, e.message)
+  end
+
   def test_microtasks_policy
     ctx = context
     ctx.eval("var r = 0; Promise.resolve(1).then(v => r = v)")

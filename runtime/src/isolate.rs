@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use crate::cache::CompileSettings;
 use crate::error::{ErrorKind, Failure, JsError};
-use crate::exception::{js_error, key, type_name};
+use crate::exception::{js_error, type_name};
 use crate::function::FunctionId;
 use crate::kept::{Forgotten, HandleKind};
+use crate::marshal::internal;
 use crate::memory::OomState;
 use crate::path::is_plain_path;
 pub use crate::termination::Stopper;
@@ -213,6 +214,8 @@ pub struct Isolate {
     turn: Option<crate::turn::Turn>,
     /// A confined isolate's thread state between operations (see `park`).
     park: Cell<Option<crate::park::Park>>,
+    /// The names of `call` paths, internalized.
+    names: crate::path::PathNames,
 }
 
 /// Restores what `Isolate::enter` changed, in reverse order.
@@ -279,6 +282,7 @@ impl Isolate {
             stack: Cell::new(Default::default()),
             turn: options.thread_safe.then(Default::default),
             park: Cell::new(None),
+            names: Default::default(),
             options,
         };
         isolate.enter(|v8_isolate, _| {
@@ -704,29 +708,30 @@ impl Isolate {
         args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
-        if !is_plain_path(path) {
+        let known = self.names.known(path);
+        if known.is_none() && !is_plain_path(path) {
             let message = format!("{path:?} is not a plain dotted path of identifiers");
             return Err(Failure::Js(JsError::new(ErrorKind::Runtime, message)));
         }
-        let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
         self.run(Realm::Id(ctx), timeout_ms, |tc, op| {
+            let names = match known {
+                Some(names) => names,
+                None => self.names.make(tc, path).ok_or(Failure::Exception)?,
+            };
+            let (last, parents) = names.split_last().ok_or_else(|| internal("an empty path"))?;
             let context = tc.get_current_context();
             let mut holder: v8::Local<v8::Object> = context.global(tc);
-            let mut walked = 0;
-            for part in parents.split('.').filter(|p| !p.is_empty()) {
-                walked += part.len() + 1;
-                let key = key(tc, part)?;
-                let next = holder.get(tc, key).ok_or(Failure::Exception)?;
+            for (i, name) in parents.iter().enumerate() {
+                let next = holder.get(tc, v8::Local::new(tc, name).into()).ok_or(Failure::Exception)?;
                 holder = next.try_into().map_err(|_| {
-                    let so_far = &path[..walked - 1];
+                    let so_far = path.split('.').take(i + 1).collect::<Vec<_>>().join(".");
                     JsError::new(
                         ErrorKind::Runtime,
                         format!("{path} is not a function ({so_far} is {})", type_name(tc, next)),
                     )
                 })?;
             }
-            let key = key(tc, last)?;
-            let target = holder.get(tc, key).ok_or(Failure::Exception)?;
+            let target = holder.get(tc, v8::Local::new(tc, last).into()).ok_or(Failure::Exception)?;
             let function: v8::Local<v8::Function> = target.try_into().map_err(|_| {
                 JsError::new(ErrorKind::Runtime, format!("{path} is not a function (it is {})", type_name(tc, target)))
             })?;
@@ -748,6 +753,7 @@ impl Drop for Isolate {
         // Globals of a shared isolate may be dropped without the lock (their
         // reset is deferred); the last Arc then locks and disposes the isolate.
         self.contexts.get_mut().clear();
+        self.names.clear();
         drop(shared);
         LIVE.fetch_sub(1, Ordering::SeqCst);
     }
