@@ -531,7 +531,12 @@ impl Isolate {
                 return Err(Failure::Js(gone));
             };
             let scope = &mut v8::ContextScope::new(scope, context);
-            let _busy = crate::realm::Busy::new(scope, crate::realm_helpers::current_realm(scope));
+            // (A realm by id needs no search for its number.)
+            let id = match realm {
+                Realm::Id(ctx) => Some(ctx),
+                _ => crate::realm_helpers::current_realm(scope),
+            };
+            let _busy = crate::realm::Busy::new(scope, id);
             v8::tc_scope!(let tc, scope);
             // The deadline covers the body, the promise jobs it drains and the
             // reading of its error (a thrown object's toString may loop).
