@@ -15,7 +15,14 @@ use magnus::{
     Value,
 };
 
-struct Slots(UnsafeCell<Vec<Option<Vec<Value>>>>);
+/// One walk's values; `open` while the walk runs (a closed slot keeps its
+/// allocation for the next walk).
+struct Slot {
+    open: bool,
+    values: Vec<Value>,
+}
+
+struct Slots(UnsafeCell<Vec<Slot>>);
 
 // SAFETY: touched only with the GVL held (walks, and the GC's mark phase).
 unsafe impl Sync for Slots {}
@@ -26,8 +33,8 @@ static SLOTS: Slots = Slots(UnsafeCell::new(Vec::new()));
 /// no walk is mid-push).
 unsafe extern "C" fn mark_all(_: *mut std::ffi::c_void) {
     // SAFETY: see above.
-    for values in unsafe { &*SLOTS.0.get() }.iter().flatten() {
-        for value in values {
+    for slot in unsafe { &*SLOTS.0.get() }.iter().filter(|s| s.open) {
+        for value in &slot.values {
             // SAFETY: a live object pinned by a walk.
             unsafe { rb_sys::rb_gc_mark(value.as_raw()) };
         }
@@ -62,6 +69,9 @@ static ROOT: Lazy<Value> = Lazy::new(|_| {
     unsafe { Value::from_raw(rb_sys::rb_data_typed_object_wrap(0, data, &ROOT_TYPE.0)) }
 });
 
+/// A closed slot keeps at most this many values' room.
+const KEEP_AT_MOST: usize = 1 << 16;
+
 /// A walk's pinned values; unpinned when dropped.
 pub struct Pins {
     slot: Option<usize>,
@@ -83,24 +93,21 @@ impl Pins {
                 let _ = ruby.get_inner(&ROOT); // registers the root on first use
                                                // SAFETY: GVL held; no other reference into SLOTS is live.
                 let slots = unsafe { &mut *SLOTS.0.get() };
-                let slot = match slots.iter().position(Option::is_none) {
-                    Some(free) => {
-                        slots[free] = Some(Vec::new());
-                        free
-                    }
+                let slot = match slots.iter().position(|s| !s.open) {
+                    Some(free) => free,
                     None => {
-                        slots.push(Some(Vec::new()));
+                        slots.push(Slot { open: false, values: Vec::new() });
                         slots.len() - 1
                     }
                 };
+                slots[slot].open = true;
                 self.slot = Some(slot);
                 slot
             }
         };
         // SAFETY: as above.
-        if let Some(values) = unsafe { &mut *SLOTS.0.get() }[slot].as_mut() {
-            values.push(value);
-        }
+        let slots = unsafe { &mut *SLOTS.0.get() };
+        slots[slot].values.push(value);
     }
 }
 
@@ -109,7 +116,12 @@ impl Drop for Pins {
         if let Some(slot) = self.slot {
             // SAFETY: GVL held (a walk ends on its thread, holding it).
             let slots = unsafe { &mut *SLOTS.0.get() };
-            slots[slot] = None;
+            let slot = &mut slots[slot];
+            slot.open = false;
+            slot.values.clear();
+            if slot.values.capacity() > KEEP_AT_MOST {
+                slot.values = Vec::new();
+            }
         }
     }
 }

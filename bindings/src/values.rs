@@ -349,13 +349,25 @@ pub struct ToJs<'a, 's, 'i> {
     objects: HashMap<VALUE, Option<v8::Local<'s, v8::Object>>, Fast>,
     /// Object templates by key set (the keys' addresses), and a scratch
     /// buffer to look them up without allocating.
-    templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>>,
+    templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>, Words>,
     key_set: Vec<VALUE>,
+    /// Emptied buffers for a Hash's pairs and values, used again by the
+    /// next Hash (nested ones take their own).
+    pair_vecs: Vec<Vec<(Value, Value)>>,
+    value_vecs: Vec<Vec<v8::Local<'s, v8::Value>>>,
     /// What the maps above are keyed by, and what waits in Rust memory
     /// (a Hash's pairs), pinned for the conversion: Ruby code it runs
     /// (`to_str`, `to_time`, …) may run the GC, even `GC.compact`, and a
     /// freed address must not be taken for an object already seen.
     pins: Pins,
+}
+
+impl Drop for ToJs<'_, '_, '_> {
+    fn drop(&mut self) {
+        spare::give(&spare::ARRAYS, std::mem::take(&mut self.arrays));
+        spare::give(&spare::KEYS, std::mem::take(&mut self.keys));
+        spare::give(&spare::OBJECTS, std::mem::take(&mut self.objects));
+    }
 }
 
 impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
@@ -366,11 +378,13 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             state,
             depth: 0,
             seen: HashMap::default(),
-            arrays: HashMap::default(),
-            keys: HashMap::default(),
-            objects: HashMap::default(),
-            templates: HashMap::new(),
+            arrays: spare::take(&spare::ARRAYS),
+            keys: spare::take(&spare::KEYS),
+            objects: spare::take(&spare::OBJECTS),
+            templates: HashMap::default(),
             key_set: Vec::new(),
+            pair_vecs: Vec::new(),
+            value_vecs: Vec::new(),
             pins: Pins::new(),
         }
     }
@@ -480,7 +494,12 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
 
     fn hash(&mut self, value: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
         let v = raw(value);
-        if let Some(known) = self.seen.get(&v) {
+        // SAFETY: a Hash: its class is read from its header (a plain Hash,
+        // the common case, needs no ancestry walk).
+        let plain = unsafe { (*(v as *const rb_sys::RBasic)).klass == rb_sys::rb_cHash };
+        let is_map = !plain && value.is_kind_of(self.ruby.get_inner(&JS_MAP));
+        // (Maps are remembered in `seen`, plain objects in `objects`.)
+        if let Some(known) = is_map.then(|| self.seen.get(&v)).flatten() {
             return Ok(*known);
         }
         match self.objects.get(&v) {
@@ -494,10 +513,10 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             }
             None => {}
         }
-        let is_map = value.is_kind_of(self.ruby.get_inner(&JS_MAP));
         self.enter()?;
         self.pins.pin(self.ruby, value);
-        let pairs = hash_pairs(v);
+        let mut pairs = self.pair_vecs.pop().unwrap_or_default();
+        hash_pairs(v, &mut pairs);
         for (k, item) in &pairs {
             self.pins.pin(self.ruby, *k);
             self.pins.pin(self.ruby, *item);
@@ -505,17 +524,18 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if is_map {
             let map = v8::Map::new(self.scope);
             self.seen.insert(v, map.into());
-            for (k, item) in pairs {
+            for (k, item) in pairs.drain(..) {
                 let k = self.convert(k)?;
                 let item = self.convert(item)?;
                 map.set(self.scope, k, item);
             }
+            self.pair_vecs.push(pairs);
             self.depth -= 1;
             return Ok(map.into());
         }
         self.objects.insert(v, None);
         let template = self.template_for(&pairs)?;
-        let mut values = Vec::with_capacity(pairs.len());
+        let mut values = self.value_vecs.pop().unwrap_or_default();
         for (_, item) in &pairs {
             values.push(self.convert(*item)?);
         }
@@ -529,13 +549,17 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
                 // Key by key: a cycle made the object early, or its keys
                 // cannot be declared in a template.
                 let object = early.unwrap_or_else(|| v8::Object::new(self.scope));
-                for ((k, _), item) in pairs.iter().zip(values) {
+                for ((k, _), item) in pairs.iter().zip(&values) {
                     let name = self.key(*k)?;
-                    object.create_data_property(self.scope, name, item);
+                    object.create_data_property(self.scope, name, *item);
                 }
                 object
             }
         };
+        pairs.clear();
+        values.clear();
+        self.pair_vecs.push(pairs);
+        self.value_vecs.push(values);
         self.objects.insert(v, Some(object));
         Ok(object.into())
     }
@@ -870,8 +894,79 @@ impl std::hash::Hasher for AddressHasher {
 
 type Fast = std::hash::BuildHasherDefault<AddressHasher>;
 
+/// Hashes a slice of addresses (a key set) word by word.
+#[derive(Default)]
+pub struct WordsHasher(u64);
+
+impl std::hash::Hasher for WordsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ (n >> 3)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type Words = std::hash::BuildHasherDefault<WordsHasher>;
+
+/// The identity maps of `ToJs`, kept empty per thread between conversions
+/// so the next starts with their capacity (perf of passing 500 nested
+/// hashes: a fifth of the time went to growing and hashing maps). A nested
+/// conversion (in a callback) makes fresh ones.
+mod spare {
+    use std::cell::Cell;
+    use std::collections::HashMap;
+
+    use rb_sys::VALUE;
+    use rusty_racer_runtime::v8;
+
+    use super::Fast;
+
+    /// A map of Locals with no Locals in it: the lifetime is only a name.
+    pub type Map<T> = HashMap<VALUE, T, Fast>;
+    pub type Spare<T> = std::thread::LocalKey<Cell<Option<Map<T>>>>;
+
+    thread_local! {
+        pub static ARRAYS: Cell<Option<Map<Option<v8::Local<'static, v8::Array>>>>> = const { Cell::new(None) };
+        pub static KEYS: Cell<Option<Map<v8::Local<'static, v8::Name>>>> = const { Cell::new(None) };
+        pub static OBJECTS: Cell<Option<Map<Option<v8::Local<'static, v8::Object>>>>> = const { Cell::new(None) };
+    }
+
+    /// Larger maps are let go rather than kept for the thread's life.
+    const KEEP_AT_MOST: usize = 1 << 16;
+
+    /// This thread's spare map (empty), or a new one.
+    pub fn take<'s, T: 's, U>(spare: &'static Spare<U>) -> Map<T> {
+        let map = spare.with(Cell::take).unwrap_or_default();
+        debug_assert!(map.is_empty());
+        // SAFETY: `T` and `U` are the same type of Local under two lifetimes
+        // (see the callers); the map is empty, so no Local outlives its scope.
+        unsafe { std::mem::transmute::<Map<U>, Map<T>>(map) }
+    }
+
+    /// Empties `map` and keeps it as this thread's spare.
+    pub fn give<T, U>(spare: &'static Spare<U>, mut map: Map<T>) {
+        if map.capacity() > KEEP_AT_MOST {
+            return;
+        }
+        map.clear();
+        // SAFETY: as in `take`: emptied, and the same type but for the lifetime.
+        spare.with(|s| s.set(Some(unsafe { std::mem::transmute::<Map<T>, Map<U>>(map) })));
+    }
+}
+
 /// A Hash's pairs, in order.
-fn hash_pairs(hash: VALUE) -> Vec<(Value, Value)> {
+fn hash_pairs(hash: VALUE, pairs: &mut Vec<(Value, Value)>) {
     unsafe extern "C" fn each(key: VALUE, value: VALUE, pairs: VALUE) -> std::ffi::c_int {
         // SAFETY: `pairs` is the Vec below, alive for the iteration.
         let pairs = unsafe { &mut *(pairs as *mut Vec<(Value, Value)>) };
@@ -879,10 +974,9 @@ fn hash_pairs(hash: VALUE) -> Vec<(Value, Value)> {
         0 // ST_CONTINUE
     }
     // SAFETY: a Hash.
-    let mut pairs = Vec::with_capacity(unsafe { rb_sys::RHASH_SIZE(hash) });
+    pairs.reserve(unsafe { rb_sys::RHASH_SIZE(hash) });
     // SAFETY: `each` only pushes (no Ruby call, so no raise mid-iteration).
-    unsafe { rb_sys::rb_hash_foreach(hash, Some(each), &mut pairs as *mut Vec<(Value, Value)> as VALUE) };
-    pairs
+    unsafe { rb_sys::rb_hash_foreach(hash, Some(each), pairs as *mut Vec<(Value, Value)> as VALUE) };
 }
 
 /// UTF-8 text ready for V8, and whether it is all ASCII.
