@@ -1,9 +1,10 @@
 //! Plain data (objects and arrays of primitives, nested) read in one pass.
 //!
 //! A JIT-compiled helper of the realm walks the value once and lays it out
-//! flat: `tape` holds, in order, primitives, strings, property names (as
-//! numbers into `names`, each distinct name once), and a NODE marker per
-//! container (its kind and size in `shapes`) or a REF marker for one met
+//! flat: `tape` holds, in order, primitives, strings, and a NODE marker per
+//! container (its kind and size in `shapes`, and for an object where its
+//! key set starts in `key_sets`: numbers into `names`, each distinct name
+//! once; objects with the same keys share one) or a REF marker for one met
 //! before (its number in `shapes`); anything that is not plain data (a Map,
 //! a Date, a function, a class instance, …) is put on the tape as it is.
 //! The walk converts the names once, then reads the tape with
@@ -17,7 +18,7 @@
 
 use std::ffi::c_void;
 
-/// The helper: `(root) => [tape, shapes, objects, other, names] | null` (null when
+/// The helper: `(root) => [tape, shapes, objects, other, names, key_sets] | null` (null when
 /// the value is too large to lay out; the walk then goes as usual), made
 /// from the realm's intrinsics, with its two markers.
 pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32, push, pop, mget, mset) => {
@@ -31,7 +32,7 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
   // (which deopted, and then stayed unoptimized for the process: runs
   // alternated between 1.0 and 2.1 ms). Returns 1 for a value it put on
   // the tape as it is (not plain data), else 0.
-  function visit(v, tape, shapes, objects, names, ids, seen, stack) {
+  function visit(v, tape, shapes, objects, names, ids, seen, stack, sets) {
     if (v === null || typeof v !== "object") {
       tape.push(v);
       return typeof v === "function" || typeof v === "symbol" ? 1 : 0;
@@ -50,28 +51,44 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
       const k = keys(v), n = k.length, vals = [];
       for (let i = 0; i < n; i++) vals.push(v[k[i]]);
       seen.set(v, objects.length); objects.push(v);
-      tape.push(NODE); shapes.push(2 * n);
-      for (let i = n - 1; i >= 0; i--) {
-        let name = ids.get(k[i]);
-        if (name === undefined) { name = names.length; names.push(k[i]); ids.set(k[i], name); }
-        stack.push(vals[i]); stack.push(name);
-      }
+      tape.push(NODE); shapes.push(2 * n); shapes.push(keySet(k, n, names, ids, sets));
+      for (let i = n - 1; i >= 0; i--) stack.push(vals[i]);
       return 0;
     }
     tape.push(v);
     return 1;
+  }
+  // Where in sets.names the numbers of these keys start. Objects in a row
+  // mostly share their keys: the last key set of each length is tried
+  // first, so the names of most objects cost a comparison each.
+  function keySet(k, n, names, ids, sets) {
+    const last = sets.last[n];
+    if (last !== undefined) {
+      let same = true;
+      for (let i = 0; i < n; i++) if (last.k[i] !== k[i]) { same = false; break; }
+      if (same) return last.at;
+    }
+    const at = sets.names.length;
+    for (let i = 0; i < n; i++) {
+      let name = ids.get(k[i]);
+      if (name === undefined) { name = names.length; names.push(k[i]); ids.set(k[i], name); }
+      sets.names.push(name);
+    }
+    sets.last[n] = { k, at };
+    return at;
   }
   let cold = true;
   const build = (root) => {
     if (!intact()) return null;
     if (cold) warm();
     const tape = [], shapes = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
+    const sets = { names: [], last: [] };
     let other = 0;
     while (stack.length > 0) {
       if (tape.length > LIMIT) return null;
-      other |= visit(stack.pop(), tape, shapes, objects, names, ids, seen, stack);
+      other |= visit(stack.pop(), tape, shapes, objects, names, ids, seen, stack, sets);
     }
-    return [tape, new I32(shapes), objects, other === 1, names];
+    return [tape, new I32(shapes), objects, other === 1, names, new I32(sets.names)];
   };
   // Every branch runs first, so the compiled code has feedback for all: on
   // the realm's first walk, not when it is made (a reset must stay cheap).
@@ -113,6 +130,8 @@ enum Open<V> {
         left: u32,
         depth: usize,
         pending: bool,
+        /// Where its key set starts in `Reader::key_sets`.
+        keys_at: usize,
     },
     Array {
         array: V,
@@ -138,6 +157,8 @@ pub(crate) struct Reader<'a, 's, H: crate::marshal::HostValues> {
     pub(crate) node: v8::Local<'s, v8::Value>,
     pub(crate) reference: v8::Local<'s, v8::Value>,
     pub(crate) shapes: &'a [i32],
+    /// The key sets: numbers into `names` (see `Open::Hash::keys_at`).
+    pub(crate) key_sets: &'a [i32],
     pub(crate) isolate: &'a v8::Isolate,
     shape: usize,
     stack: Vec<Open<H::Value>>,
@@ -170,6 +191,7 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         node: v8::Local<'s, v8::Value>,
         reference: v8::Local<'s, v8::Value>,
         shapes: &'a [i32],
+        key_sets: &'a [i32],
         isolate: &'a v8::Isolate,
         max_depth: usize,
     ) -> Self {
@@ -179,6 +201,7 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
             node,
             reference,
             shapes,
+            key_sets,
             isolate,
             shape: 0,
             stack: Vec::new(),
@@ -213,7 +236,12 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
                 Some(v) => self.root = Some(v),
                 None => self.later.push((index, Slot::Root, None)),
             },
-            Some(Open::Hash { hash, start, left, pending, .. }) => {
+            Some(Open::Hash { hash, start, left, pending, keys_at, .. }) => {
+                // Its key first, from the key set.
+                let nth = (self.open.len() - *start) / 2;
+                let name = self.key_sets.get(*keys_at + nth).and_then(|n| self.names.get(*n as usize));
+                self.open.push(Some(*name.ok_or(Failed::Malformed)?));
+                *left -= 1;
                 let (h, pos) = (*hash, self.open.len() - *start);
                 self.open.push(value);
                 if value.is_none() {
@@ -270,6 +298,7 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
             return Err(Failed::TooDeep);
         }
         let (is_array, n) = (shape & 1 == 1, (shape >> 1) as u32);
+        let keys_at = if is_array { 0 } else { self.next_shape().ok_or(Failed::Malformed)? as usize };
         let value = if is_array {
             self.host.new_array(n as usize).map_err(Failed::Host)?
         } else {
@@ -282,14 +311,10 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         } else {
             self.hashes.push(PendingHash { hash: value, entries: Vec::new() });
             let (hash, start) = (self.hashes.len() - 1, self.open.len());
-            self.stack.push(Open::Hash { hash, start, left: 2 * n, depth, pending: false });
+            self.stack.push(Open::Hash { hash, start, left: 2 * n, depth, pending: false, keys_at });
         }
         // An empty container is complete at once.
         self.close_done()
-    }
-
-    fn expects_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Open::Hash { start, .. }) if (self.open.len() - start) % 2 == 0)
     }
 
     fn read(&mut self, index: u32, element: v8::Local<'s, v8::Value>) -> Result<(), Failed<H::Error>> {
@@ -297,15 +322,6 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         // Ruby's interrupts wait until the iteration returns (see `iterate`).
         if self.steps % crate::marshal::POLL_EVERY == 0 && crate::termination::stop_requested(self.isolate) {
             return Err(Failed::Stopped);
-        }
-        if self.expects_key() {
-            if !element.is_int32() {
-                return Err(Failed::Malformed);
-            }
-            // SAFETY: checked just above.
-            let n = unsafe { v8::Local::<v8::Int32>::cast_unchecked(element) }.value();
-            let name = *self.names.get(n as usize).ok_or(Failed::Malformed)?;
-            return self.place(index, Some(name));
         }
         let value = if let Some(value) = crate::marshal::primitive(self.host, element) {
             Some(value)
@@ -387,12 +403,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
         let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
         let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
-        let (tape, shapes, objects, other, names) = (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?);
-        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names)) = (
+        let (tape, shapes, objects, other, names, key_sets) =
+            (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?, part(5)?);
+        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names), Ok(key_sets)) = (
             v8::Local::<v8::Array>::try_from(tape),
             v8::Local::<v8::Int32Array>::try_from(shapes),
             v8::Local::<v8::Array>::try_from(objects),
             v8::Local::<v8::Array>::try_from(names),
+            v8::Local::<v8::Int32Array>::try_from(key_sets),
         ) else {
             return Ok(None);
         };
@@ -401,13 +419,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
             name_values.push(self.key(name)?);
         }
-        let shape_data = shapes.data() as *const i32;
-        let shape_len = shapes.byte_length() / 4;
-        // SAFETY: the Int32Array's own window, alive in this scope; read
+        // SAFETY: the Int32Arrays' own windows, alive in this scope; read
         // before any JS runs again.
-        let shape_slice: &[i32] =
-            if shape_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(shape_data, shape_len) } };
-        let mut reader = Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, scope, MAX_DEPTH);
+        let (shape_slice, key_set_slice) = unsafe { (int32s(shapes), int32s(key_sets)) };
+        let mut reader =
+            Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, key_set_slice, scope, MAX_DEPTH);
         let iterated = read_tape(scope, &mut reader, tape);
         let complete = reader.complete();
         let (failed, containers, mut hashes, later, mut root) = (
@@ -497,4 +513,17 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         }
         self.tick()
     }
+}
+
+/// The elements of a (fresh, unshared) Int32Array.
+///
+/// # Safety
+/// The slice is used while `array` is alive and before any JS runs again.
+unsafe fn int32s<'a>(array: v8::Local<'a, v8::Int32Array>) -> &'a [i32] {
+    let len = array.byte_length() / 4;
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's promise; an Int32Array's window is 4-aligned.
+    unsafe { std::slice::from_raw_parts(array.data() as *const i32, len) }
 }
