@@ -349,7 +349,7 @@ pub struct ToJs<'a, 's, 'i> {
     objects: HashMap<VALUE, Option<v8::Local<'s, v8::Object>>, Fast>,
     /// Object templates by key set (the keys' addresses), and a scratch
     /// buffer to look them up without allocating.
-    templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>, Words>,
+    templates: HashMap<Vec<VALUE>, Option<v8::Local<'s, v8::Data>>, Fast>,
     key_set: Vec<VALUE>,
     /// Emptied buffers for a Hash's pairs and values, used again by the
     /// next Hash (nested ones take their own).
@@ -871,34 +871,12 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     }
 }
 
-/// A hasher for object addresses (aligned, distinct): one multiply.
+/// A hasher for object addresses (aligned, distinct): one multiply per
+/// address, so a key set (a slice of them) is hashed word by word.
 #[derive(Default)]
 pub struct AddressHasher(u64);
 
 impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-type Fast = std::hash::BuildHasherDefault<AddressHasher>;
-
-/// Hashes a slice of addresses (a key set) word by word.
-#[derive(Default)]
-pub struct WordsHasher(u64);
-
-impl std::hash::Hasher for WordsHasher {
     fn finish(&self) -> u64 {
         self.0
     }
@@ -910,14 +888,14 @@ impl std::hash::Hasher for WordsHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ (n >> 3)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        self.0 = (self.0.rotate_left(29) ^ (n >> 3)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }
 }
 
-type Words = std::hash::BuildHasherDefault<WordsHasher>;
+type Fast = std::hash::BuildHasherDefault<AddressHasher>;
 
 /// The identity maps of `ToJs`, kept empty per thread between conversions
 /// so the next starts with their capacity (perf of passing 500 nested
