@@ -8,12 +8,15 @@
 #     module, and by evaluating them. Target: the snapshot >= 10x faster.
 #   - Per request: Context#reset on a warm isolate against Isolate.new (from
 #     the same snapshot) + context. Target: reset >= 20x faster.
+#   - V8's own floor for the same boots (bench/floor through the v8 crate,
+#     no Ruby, same archive): what the targets ask of V8 itself.
 #   - A 64 MiB buffer moved between isolates by transfer, against copying
 #     it through Ruby (a binary String out of one, a Uint8Array into the other).
 
 $LOAD_PATH.unshift(File.expand_path("../gem/lib", __dir__))
 require "rusty_racer"
 
+require "json"
 require_relative "timing"
 
 def row(label, ms, base = nil)
@@ -78,6 +81,18 @@ if files.all? { |f| File.exist?(f) }
   row("Context#reset on a warm isolate", reset, fresh)
   puts format("  target: reset >= 20x faster: %s (%.1fx)", fresh / reset >= 20 ? "met" : "MISSED", fresh / reset)
   warm_isolate.dispose
+
+  if (floor_bin = ENV["RR_BENCH_FLOOR"])
+    floor = JSON.parse(IO.popen({ "BOOT_USE" => USE }, [floor_bin, "boot", *files], &:read))
+    puts "the v8 floor: the same through the v8 crate directly (no Ruby; V8's own snapshot of the same code)"
+    [["evaluating the libraries", "evaluated", evaluated], ["booting from the warm snapshot", "booted", snapshot_ms],
+     ["a fresh context from the snapshot (reset)", "context_render", reset]].each do |label, key, ours|
+      puts format("  %-44s %9.3f ms   rusty_racer %.2fx of it", label, floor[key], ours / floor[key])
+    end
+    puts format("  V8 itself: snapshot %.1fx faster than evaluating, a fresh context %.1fx faster than a fresh " \
+                "isolate (%.3f ms of it with no render)",
+                floor["evaluated"] / floor["booted"], floor["booted"] / floor["context_render"], floor["context_only"])
+  end
 else
   puts "lodash/handlebars not found under #{npm}: run bin/setup (it installs them from npm into the cache dir)"
 end
