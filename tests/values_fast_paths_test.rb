@@ -103,6 +103,25 @@ class ValuesFastPathsTest < RustyRacerTest
     assert_equal [{ "p" => { "v" => 1 }, "n" => { "k" => 2 } }], klass
   end
 
+  def test_plain_data_read_in_one_pass_runs_getters_in_order_and_keeps_each_value_in_place
+    got = @ctx.eval(<<~JS)
+      globalThis.order = [];
+      const get = (name, value) => () => { order.push(name); return value };
+      const o = {};
+      Object.defineProperty(o, "a", { get: get("a", 1), enumerable: true });
+      Object.defineProperty(o, "b", { get: get("b", { x: [2, { y: 3 }] }), enumerable: true });
+      Object.defineProperty(o, "c", { get: get("c", 4), enumerable: true });
+      Object.defineProperty(o, "d", { get: get("d", [5, 6]), enumerable: true });
+      const list = [7, 8, 9];
+      Object.defineProperty(list, 0, { get: get("[0]", 7) });
+      Object.defineProperty(list, 1, { get: get("[1]", { z: 8 }) });
+      Object.defineProperty(list, 2, { get: get("[2]", 9) });
+      [o, list, "end"]
+    JS
+    assert_equal [{ "a" => 1, "b" => { "x" => [2, { "y" => 3 }] }, "c" => 4, "d" => [5, 6] }, [7, { "z" => 8 }, 9], "end"], got
+    assert_equal %w[a b c d [0] [1] [2]], @ctx.eval("order")
+  end
+
   def test_plain_data_read_in_one_pass_raises_what_getters_and_traps_throw
     e = assert_raises(RustyRacer::RuntimeError) { @ctx.eval("[{a: {get b() { throw new Error('deep getter') }}}]") }
     assert_equal "Error: deep getter", e.message

@@ -14,7 +14,8 @@
 //!
 //! The helper is made when the realm is (before user code runs), so what it
 //! uses (`Object.keys`, `Array.isArray`, the prototypes, `Map`) are the
-//! realm's own. Getters and Proxy traps run in it, in key order per object.
+//! realm's own. Getters and Proxy traps run in it in order: by key in an object,
+//! by index in an array.
 
 use std::ffi::c_void;
 
@@ -44,19 +45,36 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
       const n = v.length;
       seen.set(v, objects.length); objects.push(v);
       tape.push(NODE); shapes.push(2 * n + 1);
-      for (let i = n - 1; i >= 0; i--) stack.push(v[i]);
-      return 0;
+      return items(v, null, n, tape, stack);
     }
     if ((p === objProto || p === null) && !isArray(v)) {
-      const k = keys(v), n = k.length, vals = [];
-      for (let i = 0; i < n; i++) vals.push(v[k[i]]);
+      const k = keys(v), n = k.length;
       seen.set(v, objects.length); objects.push(v);
       tape.push(NODE); shapes.push(2 * n); shapes.push(keySet(k, n, names, ids, sets));
-      for (let i = n - 1; i >= 0; i--) stack.push(vals[i]);
-      return 0;
+      return items(v, k, n, tape, stack);
     }
     tape.push(v);
     return 1;
+  }
+  // A container's items, read in order (getters run in key order): those
+  // before its first object go straight onto the tape; from there on they
+  // wait on the stack, turned around so the first pops first. Returns 1
+  // when one put on the tape is not plain data.
+  function items(v, k, n, tape, stack) {
+    let other = 0;
+    for (let i = 0; i < n; i++) {
+      const x = k === null ? v[i] : v[k[i]];
+      if (x !== null && typeof x === "object") {
+        const base = stack.length;
+        stack.push(x);
+        for (let j = i + 1; j < n; j++) stack.push(k === null ? v[j] : v[k[j]]);
+        for (let a = base, b = stack.length - 1; a < b; a++, b--) { const t = stack[a]; stack[a] = stack[b]; stack[b] = t; }
+        return other;
+      }
+      tape.push(x);
+      if (typeof x === "function" || typeof x === "symbol") other = 1;
+    }
+    return other;
   }
   // Where in sets.names the numbers of these keys start. Objects in a row
   // mostly share their keys: the last key set of each length is tried
