@@ -300,7 +300,7 @@ impl Isolate {
             v8_isolate.set_slot(Rc::new(crate::realm::RealmBusy::default()));
             v8_isolate.set_promise_reject_callback(crate::realm::promise_rejected);
             v8::scope!(let scope, v8_isolate);
-            let context = isolate.fresh_context(scope, 0);
+            let context = isolate.fresh_context(scope, 0, true);
             isolate.contexts.borrow_mut().push(Some(v8::Global::new(scope, context)));
         })?;
         isolate.install_host_namespace(0)?;
@@ -476,7 +476,7 @@ impl Isolate {
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
             let id = self.contexts.borrow().len();
-            let context = self.fresh_context(scope, id);
+            let context = self.fresh_context(scope, id, false);
             let mut contexts = self.contexts.borrow_mut();
             contexts.push(Some(v8::Global::new(scope, context)));
             contexts.len() - 1

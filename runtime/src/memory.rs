@@ -229,17 +229,19 @@ impl Isolate {
     /// A new context for realm `id` (from the isolate's snapshot, if any)
     /// with its helpers, before user code runs: its deserialized buffers
     /// are not refused, and its WebAssembly is held to the memory limit.
+    /// `first`: the isolate's first realm, made before any JS of it ran.
     pub(crate) fn fresh_context<'s>(
         &self,
         scope: &mut v8::PinScope<'s, '_, ()>,
         id: crate::isolate::ContextId,
+        first: bool,
     ) -> v8::Local<'s, v8::Context> {
         let budget = self.oom.budget.as_ref();
         if let Some(b) = budget {
             b.making_context.fetch_add(1, Ordering::SeqCst);
         }
         let context = v8::Context::new(scope, Default::default());
-        crate::realm_helpers::install_helper(scope, context, id, self.options.memory_limit);
+        crate::realm_helpers::install_helper(scope, context, id, self.options.memory_limit, first);
         if let Some(b) = budget {
             b.making_context.fetch_sub(1, Ordering::SeqCst);
         }

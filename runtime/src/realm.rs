@@ -129,7 +129,7 @@ impl Isolate {
         self.check_idle(ctx, "reset")?;
         self.enter(|isolate, _| {
             v8::scope!(let scope, isolate);
-            let fresh = self.fresh_context(scope, ctx);
+            let fresh = self.fresh_context(scope, ctx, false);
             let old = self.contexts.borrow_mut().get_mut(ctx).and_then(|c| c.replace(v8::Global::new(scope, fresh)));
             if let Some(old) = old {
                 let old = v8::Local::new(scope, &old);

@@ -48,12 +48,15 @@ pub(crate) struct Helpers(RefCell<Vec<RealmHelpers>>, RefCell<Vec<(usize, v8::Gl
 
 /// Makes `context`'s helpers (when the realm is created, before user code).
 /// `wasm_limit`: the isolate's memory_limit, which WebAssembly memory is
-/// then held to (0: none; see wasm_memory.rs).
+/// then held to (0: none; see wasm_memory.rs). `may_cache`: the isolate
+/// runs no JS yet (it is being made), so the helpers' code cache may be
+/// made here.
 pub(crate) fn install_helper(
     scope: &mut v8::PinScope<'_, '_, ()>,
     context: v8::Local<v8::Context>,
     id: usize,
     wasm_limit: usize,
+    may_cache: bool,
 ) {
     // The realms of an isolate are same-origin: each may reach the others'
     // objects (V8 refuses access across differing security tokens).
@@ -66,11 +69,11 @@ pub(crate) fn install_helper(
         ids.push((id, v8::Global::new(scope, context)));
     }
     let scope = &mut v8::ContextScope::new(scope, context);
-    crate::wasm_memory::limit_in_realm(scope, wasm_limit);
+    crate::wasm_memory::limit_in_realm(scope, wasm_limit, may_cache);
     // One script makes them all: [entries, newSet, join, tape, NODE, REF].
     let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
     let parts = (|| {
-        let made = run_helper_script(scope, &source)?;
+        let made = run_helper_script(scope, &source, may_cache)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
         (0..6).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
@@ -92,17 +95,54 @@ pub(crate) fn install_helper(
     }
 }
 
+/// The helper scripts' code caches (by source hash), made by the first
+/// realm of the process that compiles each and taken by every later one:
+/// V8 then deserializes them instead of parsing them again (perf: their
+/// compile was 11% of `Isolate.new` + a first eval).
+static CODE_CACHES: std::sync::Mutex<Vec<(u64, std::sync::Arc<[u8]>)>> = std::sync::Mutex::new(Vec::new());
+
 /// Runs one of the gem's own scripts in the current realm (named
 /// HELPERS_FILE, so its frames stay out of the stacks users see); None
-/// once it threw.
+/// once it threw. Its code cache is used when there is one, and made when
+/// there is none and `may_cache` (V8's cache creation is not re-entrant: only
+/// a new isolate's first realm, before any of its JS ran, makes one).
 pub(crate) fn run_helper_script<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     source: &str,
+    may_cache: bool,
 ) -> Option<v8::Local<'s, v8::Value>> {
-    let source = v8::String::new(scope, source)?;
+    use v8::script_compiler::{compile, CompileOptions, NoCacheReason, Source};
+    let code = v8::String::new(scope, source)?;
     let name = v8::String::new(scope, HELPERS_FILE)?;
     let origin = crate::cache::origin(scope, name, false);
-    v8::Script::compile(scope, source, Some(&origin))?.run(scope)
+    let key = crate::cache::hash(source.as_bytes());
+    let caches = || CODE_CACHES.lock().unwrap_or_else(|e| e.into_inner());
+    let cached = caches().iter().find(|(k, _)| *k == key).map(|(_, bytes)| std::sync::Arc::clone(bytes));
+    let script = match &cached {
+        // `bytes` outlives the Source, which ends with this arm.
+        Some(bytes) => {
+            let mut source = Source::new_with_cached_data(code, Some(&origin), v8::CachedData::new(bytes));
+            let script = compile(scope, &mut source, CompileOptions::ConsumeCodeCache, NoCacheReason::NoReason);
+            if source.get_cached_data().is_none_or(|c| c.rejected()) {
+                caches().retain(|(k, _)| *k != key);
+            }
+            script?
+        }
+        None => {
+            let mut source = Source::new(code, Some(&origin));
+            let script = compile(scope, &mut source, CompileOptions::NoCompileOptions, NoCacheReason::NoReason)?;
+            if may_cache {
+                if let Some(bytes) = script.get_unbound_script(scope).create_code_cache() {
+                    let mut caches = caches();
+                    if !caches.iter().any(|(k, _)| *k == key) {
+                        caches.push((key, std::sync::Arc::from(&bytes[..])));
+                    }
+                }
+            }
+            script
+        }
+    };
+    script.run(scope)
 }
 
 /// Drops realm `id`'s helpers (it is disposed or reset).

@@ -200,14 +200,14 @@ const WRAP_JS: &str = r#"((limit) => {
 
 /// Gives the current realm the wrappers for `limit` bytes (0: none). A
 /// realm whose wrappers cannot be installed gets no WebAssembly at all.
-pub(crate) fn limit_in_realm(scope: &mut v8::PinScope<'_, '_>, limit: usize) {
+pub(crate) fn limit_in_realm(scope: &mut v8::PinScope<'_, '_>, limit: usize, may_cache: bool) {
     if limit == 0 {
         return;
     }
     v8::tc_scope!(let tc, scope);
     let scope = tc;
     let installed = (|| {
-        let wrap = crate::realm_helpers::run_helper_script(scope, WRAP_JS)?;
+        let wrap = crate::realm_helpers::run_helper_script(scope, WRAP_JS, may_cache)?;
         let wrap = v8::Local::<v8::Function>::try_from(wrap).ok()?;
         let undefined = v8::undefined(scope).into();
         let limit = v8::Number::new(scope, limit as f64).into();
