@@ -367,6 +367,19 @@ class ValuesTest < RustyRacerTest
     assert_equal "", ctx.call("echo", "")
   end
 
+  def test_short_and_long_non_ascii_strings_arrive_unit_for_unit
+    ctx = RustyRacer::Isolate.new.context
+    ctx.eval_void("globalThis.units = (list) => list.map((s) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i)))")
+    latin1 = "\u0080\u00e9\u00ff caf\u00e9 \u0000"
+    wide = "\u0100\u65e5\u672c\u{1F600}\uffff"
+    # Each side of the 64-byte line where V8's own UTF-8 decoder takes over.
+    edges = [63, 64, 65].flat_map { |n| ["\u00e9" * (n / 2) + "x" * (n % 2), "\u65e5" * (n / 3) + "x" * (n % 3)] }
+    list = [latin1, wide, "\u00e9\u{1F600}", "x\u00c3\u00a9", *edges]
+    assert_equal [64], edges.map(&:bytesize).select { |n| n == 64 }.uniq
+    assert_equal list.map { |s| s.encode("UTF-16LE").unpack("v*") }, ctx.call("units", list)
+    assert_equal list, ctx.call("units", list).map { |u| u.pack("v*").force_encoding("UTF-16LE").encode("UTF-8") }
+  end
+
   def test_text_in_other_encodings_is_transcoded
     ctx = helpers_context
     ["日本語テキスト".encode("Shift_JIS"), "café naïve".encode("ISO-8859-1"), "h\u{1F600}é".encode("UTF-16LE"),
