@@ -359,8 +359,6 @@ pub struct ToJs<'a, 's, 'i> {
     /// next Hash (nested ones take their own).
     pair_vecs: Vec<Vec<(Value, Value)>>,
     value_vecs: Vec<Vec<v8::Local<'s, v8::Value>>>,
-    /// Scratch for short non-ASCII text decoded here (see `short_text`).
-    units: Vec<u16>,
     /// What the maps above are keyed by, and what waits in Rust memory
     /// (a Hash's pairs), pinned for the conversion: Ruby code it runs
     /// (`to_str`, `to_time`, …) may run the GC, even `GC.compact`, and a
@@ -391,7 +389,6 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             key_set: Vec::new(),
             pair_vecs: Vec::new(),
             value_vecs: Vec::new(),
-            units: Vec::new(),
             pins: Pins::new(),
         }
     }
@@ -731,13 +728,48 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
                 latin1[to] = ((b & 0x1F) << 6) | (bytes[from + 1] & 0x3F);
                 from += 2;
             } else {
-                self.units.clear();
-                self.units.extend(text.encode_utf16());
-                return v8::String::new_from_two_byte(self.scope, &self.units, v8::NewStringType::Normal);
+                return self.wide_text(bytes, &latin1[..to], from);
             }
             to += 1;
         }
         v8::String::new_from_one_byte(self.scope, &latin1[..to], v8::NewStringType::Normal)
+    }
+
+    /// The rest of `short_text`: `done` is the Latin-1 decoded of `bytes`
+    /// before `from`; the rest is decoded to UTF-16 (valid UTF-8, so each
+    /// sequence is whole).
+    fn wide_text(&mut self, bytes: &[u8], done: &[u8], mut from: usize) -> Option<v8::Local<'s, v8::String>> {
+        // At most one UTF-16 unit per byte.
+        let mut units = [0u16; SHORT_TEXT];
+        for (to, &b) in units.iter_mut().zip(done) {
+            *to = u16::from(b);
+        }
+        let mut to = done.len();
+        // In bounds even for text that is not valid UTF-8 after all.
+        let next = |i: usize| bytes.get(i).map_or(0, |b| u32::from(b & 0x3F));
+        while from < bytes.len() {
+            if to + 2 > SHORT_TEXT {
+                return v8::String::new_from_utf8(self.scope, bytes, v8::NewStringType::Normal);
+            }
+            let b = u32::from(bytes[from]);
+            let (code, len) = match b {
+                0..=0x7F => (b, 1),
+                0xC0..=0xDF => ((b & 0x1F) << 6 | next(from + 1), 2),
+                0xE0..=0xEF => ((b & 0x0F) << 12 | next(from + 1) << 6 | next(from + 2), 3),
+                _ => ((b & 0x07) << 18 | next(from + 1) << 12 | next(from + 2) << 6 | next(from + 3), 4),
+            };
+            if code >= 0x1_0000 {
+                let astral = code - 0x1_0000;
+                units[to] = 0xD800 | (astral >> 10) as u16;
+                units[to + 1] = 0xDC00 | (astral & 0x3FF) as u16;
+                to += 2;
+            } else {
+                units[to] = code as u16;
+                to += 1;
+            }
+            from += len;
+        }
+        v8::String::new_from_two_byte(self.scope, &units[..to], v8::NewStringType::Normal)
     }
 
     /// A String's text as UTF-8: UTF-8 and US-ASCII as they are, other
