@@ -9,7 +9,8 @@
 #   - Per request: Context#reset on a warm isolate against Isolate.new (from
 #     the same snapshot) + context. Target: reset >= 20x faster.
 #   - V8's own floor for the same boots (bench/floor through the v8 crate,
-#     no Ruby, same archive): what the targets ask of V8 itself.
+#     no Ruby, same archive, V8's default flags, no detailed error stacks):
+#     what the targets ask of V8 itself.
 #   - A 64 MiB buffer moved between isolates by transfer, against copying
 #     it through Ruby (a binary String out of one, a Uint8Array into the other).
 

@@ -374,7 +374,8 @@ class ValuesTest < RustyRacerTest
     wide = "\u0100\u65e5\u672c\u{1F600}\uffff"
     # Each side of the 64-byte line where V8's own UTF-8 decoder takes over.
     edges = [63, 64, 65].flat_map { |n| ["\u00e9" * (n / 2) + "x" * (n % 2), "\u65e5" * (n / 3) + "x" * (n % 3)] }
-    list = [latin1, wide, "\u00e9\u{1F600}", "x\u00c3\u00a9", *edges]
+    astral_at_the_end = ["x" * 60 + "\u{1F600}", "\u00e9" * 30 + "\u{1F600}", "x" * 61 + "\u{1F600}"]
+    list = [latin1, wide, "\u00e9\u{1F600}", "x\u00c3\u00a9", *edges, *astral_at_the_end]
     assert_equal [64], edges.map(&:bytesize).select { |n| n == 64 }.uniq
     assert_equal list.map { |s| s.encode("UTF-16LE").unpack("v*") }, ctx.call("units", list)
     assert_equal list, ctx.call("units", list).map { |u| u.pack("v*").force_encoding("UTF-16LE").encode("UTF-8") }

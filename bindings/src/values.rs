@@ -687,8 +687,7 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             } else if range == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_VALID as i32 {
                 let bytes = unsafe { string_bytes(v) };
                 if bytes.len() <= SHORT_TEXT {
-                    // SAFETY: a UTF-8 String whose code range Ruby found valid.
-                    self.short_text(unsafe { std::str::from_utf8_unchecked(bytes) })
+                    self.short_text(bytes)
                 } else {
                     v8::String::new_from_utf8(self.scope, bytes, v8::NewStringType::Normal)
                 }
@@ -713,10 +712,11 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
     /// UTF-16: V8's UTF-8 decoder sets up and scans before it decodes, and
     /// for short strings that was most of the cost (perf of passing 10k
     /// short non-ASCII strings: 43% in `Utf8DecoderBase`).
-    fn short_text(&mut self, text: &str) -> Option<v8::Local<'s, v8::String>> {
+    /// `bytes` are a UTF-8 String's whose code range Ruby found valid (the
+    /// decoding stays in bounds whatever they are).
+    fn short_text(&mut self, bytes: &[u8]) -> Option<v8::Local<'s, v8::String>> {
         // Latin-1 first, straight from the bytes (text up to U+00FF is
         // ASCII bytes and two-byte sequences led by 0xC2 or 0xC3).
-        let bytes = text.as_bytes();
         let mut latin1 = [0u8; SHORT_TEXT];
         let (mut from, mut to) = (0, 0);
         while from < bytes.len() {

@@ -106,6 +106,8 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
       if (tape.length > LIMIT) return null;
       other |= visit(stack.pop(), tape, shapes, objects, names, ids, seen, stack, sets);
     }
+    // A container's items reach the tape together: the last may pass it.
+    if (tape.length > LIMIT) return null;
     return [tape, new I32(shapes), objects, other === 1, names, new I32(sets.names)];
   };
   // Every branch runs first, so the compiled code has feedback for all: on
