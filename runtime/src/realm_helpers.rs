@@ -118,30 +118,27 @@ pub(crate) fn run_helper_script<'s>(
     let key = crate::cache::hash(source.as_bytes());
     let caches = || CODE_CACHES.lock().unwrap_or_else(|e| e.into_inner());
     let cached = caches().iter().find(|(k, _)| *k == key).map(|(_, bytes)| std::sync::Arc::clone(bytes));
-    let script = match &cached {
-        // `bytes` outlives the Source, which ends with this arm.
-        Some(bytes) => {
-            let mut source = Source::new_with_cached_data(code, Some(&origin), v8::CachedData::new(bytes));
-            let script = compile(scope, &mut source, CompileOptions::ConsumeCodeCache, NoCacheReason::NoReason);
-            if source.get_cached_data().is_none_or(|c| c.rejected()) {
-                caches().retain(|(k, _)| *k != key);
-            }
-            script?
-        }
-        None => {
-            let mut source = Source::new(code, Some(&origin));
-            let script = compile(scope, &mut source, CompileOptions::NoCompileOptions, NoCacheReason::NoReason)?;
-            if may_cache {
-                if let Some(bytes) = script.get_unbound_script(scope).create_code_cache() {
-                    let mut caches = caches();
-                    if !caches.iter().any(|(k, _)| *k == key) {
-                        caches.push((key, std::sync::Arc::from(&bytes[..])));
-                    }
-                }
-            }
-            script
-        }
+    // `cached` outlives the Source that borrows its bytes (declared after it).
+    let (mut source, options) = match &cached {
+        Some(bytes) => (
+            Source::new_with_cached_data(code, Some(&origin), v8::CachedData::new(bytes)),
+            CompileOptions::ConsumeCodeCache,
+        ),
+        None => (Source::new(code, Some(&origin)), CompileOptions::NoCompileOptions),
     };
+    let script = compile(scope, &mut source, options, NoCacheReason::NoReason);
+    if crate::cache::v8_rejected(&source, options) {
+        caches().retain(|(k, _)| *k != key);
+    }
+    let script = script?;
+    if cached.is_none() && may_cache {
+        if let Some(bytes) = script.get_unbound_script(scope).create_code_cache() {
+            let mut caches = caches();
+            if !caches.iter().any(|(k, _)| *k == key) {
+                caches.push((key, std::sync::Arc::from(&bytes[..])));
+            }
+        }
+    }
     script.run(scope)
 }
 
