@@ -187,6 +187,21 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal [{ "a" => { "b" => 1 } }], @ctx.eval("[{a: {b: 1}}]")
   end
 
+  def test_patched_iterators_and_typed_array_methods_do_not_change_what_comes_back
+    @ctx.eval("Array.prototype[Symbol.iterator] = function* () { yield 9 }; " \
+              "Object.getPrototypeOf(Int32Array.prototype).set = () => {}; Reflect.apply = () => 0")
+    assert_equal [{ "a" => 1, "b" => [2.5, "x", nil, true, false] }], @ctx.eval("[{a: 1, b: [2.5, 'x', null, true, false]}]")
+  end
+
+  def test_numbers_inside_plain_data_keep_their_kind
+    got = @ctx.eval("[{a: -0, b: 2147483647, c: -2147483648, d: 2147483648, e: 1.5, f: 2 ** 53, g: 2 ** 53 + 2, h: NaN, i: 0}]")[0]
+    assert_equal [Float, Integer, Integer, Integer, Float, Integer, Float, Float, Integer], got.values.map(&:class)
+    assert_equal(-0.0, got["a"])
+    assert got["a"].to_s.start_with?("-")
+    assert_equal [2_147_483_647, -2_147_483_648, 2_147_483_648, 1.5, 2**53, 2.0**53 + 2], got.values_at(*%w[b c d e f g])
+    assert got["h"].nan?
+  end
+
   def test_conversions_that_run_the_gc_keep_every_value
     mover = Class.new { def to_str = (GC.verify_compaction_references(double_heap: true, toward: :empty); "moved") }
     h = { "a" => mover.new }

@@ -37,8 +37,6 @@ pub(crate) struct RealmHelpers {
     pub(crate) new_set: v8::Global<v8::Function>,
     pub(crate) join: v8::Global<v8::Function>,
     pub(crate) tape: v8::Global<v8::Function>,
-    pub(crate) node: v8::Global<v8::Value>,
-    pub(crate) reference: v8::Global<v8::Value>,
 }
 
 /// Each realm's helpers (an isolate slot), and each realm's context by id
@@ -70,12 +68,12 @@ pub(crate) fn install_helper(
     }
     let scope = &mut v8::ContextScope::new(scope, context);
     crate::wasm_memory::limit_in_realm(scope, wasm_limit, may_cache);
-    // One script makes them all: [entries, newSet, join, tape, NODE, REF].
-    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, ...{}]", crate::tape::TAPE_JS);
+    // One script makes them all: [entries, newSet, join, tape].
+    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, {}]", crate::tape::TAPE_JS);
     let parts = (|| {
         let made = run_helper_script(scope, &source, may_cache)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
-        (0..6).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
+        (0..4).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
     let Some(parts) = parts else { return };
     let function = |scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>| {
@@ -86,12 +84,11 @@ pub(crate) fn install_helper(
     else {
         return;
     };
-    let (node, reference) = (v8::Global::new(scope, parts[4]), v8::Global::new(scope, parts[5]));
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
         let mut helpers = helpers.0.borrow_mut();
         helpers.retain(|h| h.id != id);
-        helpers.push(RealmHelpers { id, context, entries, new_set, join, tape, node, reference });
+        helpers.push(RealmHelpers { id, context, entries, new_set, join, tape });
     }
 }
 

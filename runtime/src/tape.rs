@@ -1,66 +1,77 @@
 //! Plain data (objects and arrays of primitives, nested) read in one pass.
 //!
 //! A JIT-compiled helper of the realm walks the value once and lays it out
-//! flat: `tape` holds, in order, primitives, strings, and a NODE marker per
-//! container (its kind and size in `shapes`, and for an object where its
-//! key set starts in `key_sets`: numbers into `names`, each distinct name
-//! once; objects with the same keys share one) or a REF marker for one met
-//! before (its number in `shapes`); anything that is not plain data (a Map,
-//! a Date, a function, a class instance, …) is put on the tape as it is.
-//! The walk converts the names once, then reads the tape with
-//! `Array::Iterate`: numbers, booleans, nils, names and containers are built
-//! right there; strings and the rest are noted and converted after, by
-//! index, through the general walk.
+//! flat, as numbers the walk reads straight from memory: `codes` (an
+//! Int32Array) holds a code per item in order (nil, false, true, a number,
+//! the next of `rest`, an array with its length, an object with its key
+//! count and where its key set starts in `key_sets` (numbers into `names`,
+//! each distinct name once; objects with the same keys share one), or the
+//! number of a container met before); numbers go to `nums` (a
+//! Float64Array), and strings and anything that is not plain data (a Map, a
+//! Date, a function, a class instance, …) to `rest` as they are. The walk
+//! converts the names once and builds numbers, booleans, nils, names and
+//! containers as it reads the codes, with no call into V8; the items of
+//! `rest` are noted and converted after, by index, through the general walk.
 //!
 //! The helper is made when the realm is (before user code runs), so what it
-//! uses (`Object.keys`, `Array.isArray`, the prototypes, `Map`) are the
-//! realm's own. Getters and Proxy traps run in it in order: by key in an object,
-//! by index in an array.
+//! uses (`Object.keys`, `Array.isArray`, the prototypes, `Map`, the typed
+//! arrays' `set`) are the realm's own. Getters and Proxy traps run in it in
+//! order: by key in an object, by index in an array.
 
-use std::ffi::c_void;
-
-/// The helper: `(root) => [tape, shapes, objects, other, names, key_sets] | null` (null when
-/// the value is too large to lay out; the walk then goes as usual), made
-/// from the realm's intrinsics, with its two markers.
-pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32, push, pop, mget, mset) => {
+/// The helper: `(root) => [codes, nums, rest, objects, other, names, key_sets] | null`
+/// (null when the value is too large to lay out; the walk then goes as
+/// usual), made from the realm's intrinsics.
+pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32, F64, setAll, apply, push, pop, mget, mset) => {
   // If user code replaced a method the helper calls, it declines (null) and
   // the general walk, which calls no JS, reads the value instead.
   const MapP = MapC.prototype;
   const intact = () => arrProto.push === push && arrProto.pop === pop && MapP.get === mget && MapP.set === mset;
-  const NODE = {}, REF = {}, LIMIT = 1 << 22, LONG = 1 << 16;
+  const LIMIT = 1 << 22, LONG = 1 << 16;
+  // The codes (tape.rs reads them): 0 nil, 1 false, 2 true, 3 the next of
+  // nums, 8 an int32 (then its value; -0 is not one), 4 the next of rest, 5 an array (then its length), 6 an object (then its
+  // key count and key set), 7 a container met before (then its number).
+  // A primitive or a function onto the tape; 1 for one that is not plain data.
+  function put(x, codes, nums, rest) {
+    if (typeof x === "number") {
+      if ((x | 0) === x && (x !== 0 || 1 / x > 0)) codes.push(8, x); else { codes.push(3); nums.push(x); }
+      return 0;
+    }
+    if (x === undefined || x === null) { codes.push(0); return 0; }
+    if (x === true) { codes.push(2); return 0; }
+    if (x === false) { codes.push(1); return 0; }
+    codes.push(4); rest.push(x);
+    return typeof x === "function" || typeof x === "symbol" ? 1 : 0;
+  }
   // One call per item: a small function that tiers up by being called
   // often, instead of one long loop that depends on on-stack replacement
   // (which deopted, and then stayed unoptimized for the process: runs
   // alternated between 1.0 and 2.1 ms). Returns 1 for a value it put on
   // the tape as it is (not plain data), else 0.
-  function visit(v, tape, shapes, objects, names, ids, seen, stack, sets) {
-    if (v === null || typeof v !== "object") {
-      tape.push(v);
-      return typeof v === "function" || typeof v === "symbol" ? 1 : 0;
-    }
+  function visit(v, codes, nums, rest, objects, names, ids, seen, stack, sets) {
+    if (v === null || typeof v !== "object") return put(v, codes, nums, rest);
     const id = seen.get(v);
-    if (id !== undefined) { tape.push(REF); shapes.push(id); return 0; }
+    if (id !== undefined) { codes.push(7, id); return 0; }
     const p = getProto(v);
     if (p === arrProto && isArray(v) && v.length <= LONG) {
       const n = v.length;
       seen.set(v, objects.length); objects.push(v);
-      tape.push(NODE); shapes.push(2 * n + 1);
-      return items(v, null, n, tape, stack);
+      codes.push(5, n);
+      return items(v, null, n, codes, nums, rest, stack);
     }
     if ((p === objProto || p === null) && !isArray(v)) {
       const k = keys(v), n = k.length;
       seen.set(v, objects.length); objects.push(v);
-      tape.push(NODE); shapes.push(2 * n); shapes.push(keySet(k, n, names, ids, sets));
-      return items(v, k, n, tape, stack);
+      codes.push(6, n, keySet(k, n, names, ids, sets));
+      return items(v, k, n, codes, nums, rest, stack);
     }
-    tape.push(v);
+    codes.push(4); rest.push(v);
     return 1;
   }
   // A container's items, read in order (getters run in key order): those
   // before its first object go straight onto the tape; from there on they
   // wait on the stack, turned around so the first pops first. Returns 1
   // when one put on the tape is not plain data.
-  function items(v, k, n, tape, stack) {
+  function items(v, k, n, codes, nums, rest, stack) {
     let other = 0;
     for (let i = 0; i < n; i++) {
       const x = k === null ? v[i] : v[k[i]];
@@ -71,8 +82,7 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
         for (let a = base, b = stack.length - 1; a < b; a++, b--) { const t = stack[a]; stack[a] = stack[b]; stack[b] = t; }
         return other;
       }
-      tape.push(x);
-      if (typeof x === "function" || typeof x === "symbol") other = 1;
+      other |= put(x, codes, nums, rest);
     }
     return other;
   }
@@ -95,32 +105,49 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
     sets.last[n] = { k, at };
     return at;
   }
+  // A typed array of these numbers, filled as an array-like (set does not
+  // call the array's iterator, which user code can replace).
+  const typed = (T, a) => { const t = new T(a.length); apply(setAll, t, [a]); return t; };
   let cold = true;
   const build = (root) => {
     if (!intact()) return null;
     if (cold) warm();
-    const tape = [], shapes = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
+    const codes = [], nums = [], rest = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
     const sets = { names: [], last: [] };
     let other = 0;
     while (stack.length > 0) {
-      if (tape.length > LIMIT) return null;
-      other |= visit(stack.pop(), tape, shapes, objects, names, ids, seen, stack, sets);
+      if (codes.length > LIMIT) return null;
+      other |= visit(stack.pop(), codes, nums, rest, objects, names, ids, seen, stack, sets);
     }
     // A container's items reach the tape together: the last may pass it.
-    if (tape.length > LIMIT) return null;
-    return [tape, new I32(shapes), objects, other === 1, names, new I32(sets.names)];
+    if (codes.length > LIMIT) return null;
+    return [typed(I32, codes), typed(F64, nums), rest, objects, other === 1, names, typed(I32, sets.names)];
   };
   // Every branch runs first, so the compiled code has feedback for all: on
   // the realm's first walk, not when it is made (a reset must stay cheap).
   function warm() {
     cold = false;
     const shared = { s: "x" };
-    const sample = { n: 1, f: 1.5, s: "s", a: [shared, shared, null, true], o: { p: [] }, g() {}, m: new MapC() };
+    const sample = { n: 1, f: 1.5, s: "s", a: [shared, shared, null, true, false, undefined], o: { p: [] }, g() {}, m: new MapC() };
     for (let i = 0; i < 8; i++) build(sample);
   }
-  return [build, NODE, REF];
-})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array,
+  return build;
+})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array, Float64Array,
+   Object.getPrototypeOf(Int32Array.prototype).set, Reflect.apply,
    Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set)"#;
+
+/// The codes of the tape (see `TAPE_JS`).
+mod code {
+    pub(super) const NIL: i32 = 0;
+    pub(super) const FALSE: i32 = 1;
+    pub(super) const TRUE: i32 = 2;
+    pub(super) const NUMBER: i32 = 3;
+    pub(super) const REST: i32 = 4;
+    pub(super) const ARRAY: i32 = 5;
+    pub(super) const OBJECT: i32 = 6;
+    pub(super) const SEEN: i32 = 7;
+    pub(super) const INT32: i32 = 8;
+}
 
 /// Where a converted value goes.
 #[derive(Clone, Copy)]
@@ -170,17 +197,19 @@ pub(crate) struct PendingHash<V> {
 }
 
 /// The state of one tape read. `H` builds the values.
-pub(crate) struct Reader<'a, 's, H: crate::marshal::HostValues> {
+pub(crate) struct Reader<'a, H: crate::marshal::HostValues> {
     pub(crate) host: &'a mut H,
     /// The host's property names, by the numbers on the tape.
     pub(crate) names: &'a [H::Value],
-    pub(crate) node: v8::Local<'s, v8::Value>,
-    pub(crate) reference: v8::Local<'s, v8::Value>,
-    pub(crate) shapes: &'a [i32],
+    pub(crate) codes: &'a [i32],
+    pub(crate) nums: &'a [f64],
     /// The key sets: numbers into `names` (see `Open::Hash::keys_at`).
     pub(crate) key_sets: &'a [i32],
     pub(crate) isolate: &'a v8::Isolate,
-    shape: usize,
+    /// The next code, number and item of `rest` to read.
+    at: usize,
+    num_at: usize,
+    rest_at: u32,
     stack: Vec<Open<H::Value>>,
     /// Containers by number (REF).
     pub(crate) containers: Vec<H::Value>,
@@ -188,11 +217,10 @@ pub(crate) struct Reader<'a, 's, H: crate::marshal::HostValues> {
     /// The entries of the open hashes, each a stretch (allocated once).
     open: Vec<Option<H::Value>>,
     scratch: Vec<H::Value>,
-    /// Tape positions converted afterwards, and where each goes (arrays
+    /// Items of `rest` converted afterwards, and where each goes (arrays
     /// carry their host value).
     pub(crate) later: Vec<(u32, Slot, Option<H::Value>)>,
     pub(crate) root: Option<H::Value>,
-    pub(crate) failed: Option<Failed<H::Error>>,
     steps: u32,
     pub(crate) max_depth: usize,
 }
@@ -204,13 +232,12 @@ pub(crate) enum Failed<E> {
     Malformed,
 }
 
-impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
+impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
     pub(crate) fn new(
         host: &'a mut H,
         names: &'a [H::Value],
-        node: v8::Local<'s, v8::Value>,
-        reference: v8::Local<'s, v8::Value>,
-        shapes: &'a [i32],
+        codes: &'a [i32],
+        nums: &'a [f64],
         key_sets: &'a [i32],
         isolate: &'a v8::Isolate,
         max_depth: usize,
@@ -218,12 +245,13 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         Reader {
             host,
             names,
-            node,
-            reference,
-            shapes,
+            codes,
+            nums,
             key_sets,
             isolate,
-            shape: 0,
+            at: 0,
+            num_at: 0,
+            rest_at: 0,
             stack: Vec::new(),
             containers: Vec::new(),
             hashes: Vec::new(),
@@ -231,7 +259,6 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
             scratch: Vec::new(),
             later: Vec::new(),
             root: None,
-            failed: None,
             steps: 0,
             max_depth,
         }
@@ -239,16 +266,16 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
 
     /// Whether the whole value was read (every container closed).
     pub(crate) fn complete(&self) -> bool {
-        self.failed.is_none() && self.stack.is_empty() && (self.root.is_some() || !self.later.is_empty())
+        self.stack.is_empty() && self.num_at == self.nums.len() && (self.root.is_some() || !self.later.is_empty())
     }
 
-    fn next_shape(&mut self) -> Option<i32> {
-        let s = *self.shapes.get(self.shape)?;
-        self.shape += 1;
-        Some(s)
+    fn next_code(&mut self) -> Result<i32, Failed<H::Error>> {
+        let c = *self.codes.get(self.at).ok_or(Failed::Malformed)?;
+        self.at += 1;
+        Ok(c)
     }
 
-    /// Puts a value (or a hole to fill later, for tape position `index`) in
+    /// Puts a value (or a hole to fill later, for item `index` of `rest`) in
     /// the open container, closing those it completes.
     fn place(&mut self, index: u32, value: Option<H::Value>) -> Result<(), Failed<H::Error>> {
         match self.stack.last_mut() {
@@ -309,7 +336,7 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         Ok(())
     }
 
-    fn open(&mut self, index: u32, shape: i32) -> Result<(), Failed<H::Error>> {
+    fn open(&mut self, is_array: bool) -> Result<(), Failed<H::Error>> {
         let depth = match self.stack.last() {
             Some(Open::Hash { depth, .. } | Open::Array { depth, .. }) => depth + 1,
             None => 0,
@@ -317,15 +344,15 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         if depth >= self.max_depth {
             return Err(Failed::TooDeep);
         }
-        let (is_array, n) = (shape & 1 == 1, (shape >> 1) as u32);
-        let keys_at = if is_array { 0 } else { self.next_shape().ok_or(Failed::Malformed)? as usize };
+        let n = u32::try_from(self.next_code()?).map_err(|_| Failed::Malformed)?;
+        let keys_at = if is_array { 0 } else { self.next_code()? as usize };
         let value = if is_array {
             self.host.new_array(n as usize).map_err(Failed::Host)?
         } else {
             self.host.new_hash(n as usize).map_err(Failed::Host)?
         };
         self.containers.push(value);
-        self.place(index, Some(value))?;
+        self.place(0, Some(value))?;
         if is_array {
             self.stack.push(Open::Array { array: value, next: 0, left: n, depth });
         } else {
@@ -337,58 +364,57 @@ impl<'a, 's, H: crate::marshal::HostValues> Reader<'a, 's, H> {
         self.close_done()
     }
 
-    fn read(&mut self, index: u32, element: v8::Local<'s, v8::Value>) -> Result<(), Failed<H::Error>> {
-        self.steps += 1;
-        // Ruby's interrupts wait until the iteration returns (see `iterate`).
-        if self.steps % crate::marshal::POLL_EVERY == 0 && crate::termination::stop_requested(self.isolate) {
-            return Err(Failed::Stopped);
+    /// Reads the whole tape, polling the host and the termination every
+    /// so often (no V8 frame is below it: Ruby's interrupts are served).
+    pub(crate) fn run(&mut self) -> Result<(), Failed<H::Error>> {
+        while self.at < self.codes.len() {
+            self.steps += 1;
+            if self.steps % crate::marshal::POLL_EVERY == 0 {
+                self.host.poll().map_err(Failed::Host)?;
+                if crate::termination::stop_requested(self.isolate) {
+                    return Err(Failed::Stopped);
+                }
+            }
+            let value = match self.next_code()? {
+                code::NIL => self.host.nil(),
+                code::FALSE => self.host.boolean(false),
+                code::TRUE => self.host.boolean(true),
+                code::NUMBER => {
+                    let f = *self.nums.get(self.num_at).ok_or(Failed::Malformed)?;
+                    self.num_at += 1;
+                    crate::marshal::number(self.host, f)
+                }
+                code::INT32 => {
+                    let n = self.next_code()?;
+                    self.host.integer(i64::from(n))
+                }
+                code::REST => {
+                    let index = self.rest_at;
+                    self.rest_at += 1;
+                    self.place(index, None)?;
+                    continue;
+                }
+                code::ARRAY => {
+                    self.open(true)?;
+                    continue;
+                }
+                code::OBJECT => {
+                    self.open(false)?;
+                    continue;
+                }
+                code::SEEN => {
+                    let id = self.next_code()?;
+                    let known = *self.containers.get(id as usize).ok_or(Failed::Malformed)?;
+                    self.place(0, Some(known))?;
+                    continue;
+                }
+                _ => return Err(Failed::Malformed),
+            };
+            let value = value.map_err(Failed::Host)?;
+            self.place(0, Some(value))?;
         }
-        let value = if let Some(value) = crate::marshal::primitive(self.host, element) {
-            Some(value)
-        } else if element.is_object() {
-            if element.strict_equals(self.node) {
-                let shape = self.next_shape().ok_or(Failed::Malformed)?;
-                return self.open(index, shape);
-            }
-            if element.strict_equals(self.reference) {
-                let id = self.next_shape().ok_or(Failed::Malformed)?;
-                let known = *self.containers.get(id as usize).ok_or(Failed::Malformed)?;
-                return self.place(index, Some(known));
-            }
-            None
-        } else {
-            None
-        };
-        let value = value.transpose().map_err(Failed::Host)?;
-        self.place(index, value)
+        Ok(())
     }
-}
-
-/// Feeds `tape` to `reader` with `Array::Iterate`; false when V8 reports
-/// an exception.
-pub(crate) fn read_tape<'s, H: crate::marshal::HostValues>(
-    scope: &v8::PinScope<'s, '_>,
-    reader: &mut Reader<'_, 's, H>,
-    tape: v8::Local<'s, v8::Array>,
-) -> bool {
-    extern "C" fn each<H: crate::marshal::HostValues>(
-        index: u32,
-        element: v8::Local<v8::Value>,
-        data: *mut c_void,
-    ) -> i32 {
-        // SAFETY: `data` is the Reader below, alive for the iteration; the
-        // element's lifetime is the iteration's, as the reader uses it.
-        let reader = unsafe { &mut *(data as *mut Reader<H>) };
-        let element = unsafe { std::mem::transmute::<v8::Local<v8::Value>, v8::Local<v8::Value>>(element) };
-        match crate::termination::without_js(|| reader.read(index, element)) {
-            Ok(()) => 2,
-            Err(e) => {
-                reader.failed = Some(e);
-                1
-            }
-        }
-    }
-    crate::marshal::iterate(scope, tape, each::<H>, reader as *mut Reader<H> as *mut c_void)
 }
 
 use crate::error::Failure;
@@ -412,22 +438,19 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             return Ok(None);
         }
         let scope = self.scope;
-        let (Some(build), Some(node), Some(reference)) = (
-            crate::realm_helpers::helper(scope, |h| &h.tape),
-            crate::realm_helpers::helper(scope, |h| &h.node),
-            crate::realm_helpers::helper(scope, |h| &h.reference),
-        ) else {
+        let Some(build) = crate::realm_helpers::helper(scope, |h| &h.tape) else {
             return Ok(None);
         };
         let undefined = v8::undefined(scope).into();
         let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
         let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
         let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
-        let (tape, shapes, objects, other, names, key_sets) =
-            (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?, part(5)?);
-        let (Ok(tape), Ok(shapes), Ok(objects), Ok(names), Ok(key_sets)) = (
-            v8::Local::<v8::Array>::try_from(tape),
-            v8::Local::<v8::Int32Array>::try_from(shapes),
+        let (codes, nums, rest, objects, other, names, key_sets) =
+            (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?, part(5)?, part(6)?);
+        let (Ok(codes), Ok(nums), Ok(rest), Ok(objects), Ok(names), Ok(key_sets)) = (
+            v8::Local::<v8::Int32Array>::try_from(codes),
+            v8::Local::<v8::Float64Array>::try_from(nums),
+            v8::Local::<v8::Array>::try_from(rest),
             v8::Local::<v8::Array>::try_from(objects),
             v8::Local::<v8::Array>::try_from(names),
             v8::Local::<v8::Int32Array>::try_from(key_sets),
@@ -439,29 +462,31 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
             name_values.push(self.key(name)?);
         }
-        // SAFETY: the Int32Arrays' own windows, alive in this scope; read
-        // before any JS runs again.
-        let (shape_slice, key_set_slice) = unsafe { (int32s(shapes), int32s(key_sets)) };
-        let mut reader =
-            Reader::new(&mut *self.host, &name_values, node, reference, shape_slice, key_set_slice, scope, MAX_DEPTH);
-        let iterated = read_tape(scope, &mut reader, tape);
+        // SAFETY: the typed arrays' own windows, fresh and unshared, alive in
+        // this scope; read before any JS runs again (the reader runs none).
+        let (codes, nums, key_sets) =
+            unsafe { (elements(codes.into()), elements(nums.into()), elements(key_sets.into())) };
+        let mut reader = Reader::new(&mut *self.host, &name_values, codes, nums, key_sets, scope, MAX_DEPTH);
+        // No JS may run while the reader holds the typed arrays' windows:
+        // Ruby code run by an interrupt or a GC meanwhile that would enter
+        // an isolate gets an error instead (a small typed array lives on
+        // V8's heap, which a GC may move).
+        let read = crate::termination::without_js(|| reader.run());
         let complete = reader.complete();
-        let (failed, containers, mut hashes, later, mut root) = (
-            reader.failed.take(),
+        let (containers, mut hashes, later, mut root) = (
             std::mem::take(&mut reader.containers),
             std::mem::take(&mut reader.hashes),
             std::mem::take(&mut reader.later),
             reader.root.take(),
         );
         drop(reader);
-        match failed {
+        match read.err() {
             Some(Failed::Host(e)) => return Err(Failure::Host(e)),
             Some(Failed::TooDeep) => {
                 return Err(crate::marshal::too_deep(&format!("nested deeper than {MAX_DEPTH} levels")));
             }
             Some(Failed::Stopped) => return Err(Failure::Exception),
             Some(Failed::Malformed) => return Ok(None),
-            None if !iterated => return Err(Failure::Exception),
             None if !complete => return Ok(None),
             None => {}
         }
@@ -482,7 +507,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         // it is converted.)
         let mut objects_later = Vec::new();
         for (index, slot, array) in later {
-            let item = tape.get_index(scope, index).ok_or(Failure::Exception)?;
+            let item = rest.get_index(scope, index).ok_or(Failure::Exception)?;
             if item.is_object() {
                 objects_later.push((item, slot, array));
                 continue;
@@ -535,15 +560,16 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 }
 
-/// The elements of a (fresh, unshared) Int32Array.
+/// The elements of a fresh, unshared typed array of `T`.
 ///
 /// # Safety
-/// The slice is used while `array` is alive and before any JS runs again.
-unsafe fn int32s<'a>(array: v8::Local<'a, v8::Int32Array>) -> &'a [i32] {
-    let len = array.byte_length() / 4;
+/// `T` is the array's element type; the slice is used while `array` is
+/// alive and before any JS runs again.
+unsafe fn elements<'a, T>(array: v8::Local<'a, v8::ArrayBufferView>) -> &'a [T] {
+    let len = array.byte_length() / std::mem::size_of::<T>();
     if len == 0 {
         return &[];
     }
-    // SAFETY: the caller's promise; an Int32Array's window is 4-aligned.
-    unsafe { std::slice::from_raw_parts(array.data() as *const i32, len) }
+    // SAFETY: the caller's promise; a typed array's window is aligned to its elements.
+    unsafe { std::slice::from_raw_parts(array.data() as *const T, len) }
 }
