@@ -193,6 +193,19 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal [{ "a" => 1, "b" => [2.5, "x", nil, true, false] }], @ctx.eval("[{a: 1, b: [2.5, 'x', null, true, false]}]")
   end
 
+  def test_an_enumerable_property_on_object_prototype_does_not_join_results
+    @ctx.eval("Object.prototype.extra = 1")
+    assert_equal [{ "a" => 1, "b" => [{ "c" => 2 }] }], @ctx.eval("[{a: 1, b: [{c: 2}]}]")
+  end
+
+  def test_keys_and_values_stay_paired_when_a_getter_changes_the_object
+    got = @ctx.eval("[{get a() { delete this.b; this.z = 9; return 1 }, b: 2, c: 3}]")
+    assert_equal [{ "a" => 1, "c" => 3 }], got
+    trapped = @ctx.eval("const log = []; [new Proxy({x: 1, y: {z: 2}}, {get(t, k) { log.push(k); return t[k] }})]")
+    assert_equal [{ "x" => 1, "y" => { "z" => 2 } }], trapped
+    assert_equal %w[x y], @ctx.eval("log")
+  end
+
   def test_numbers_inside_plain_data_keep_their_kind
     got = @ctx.eval("[{a: -0, b: 2147483647, c: -2147483648, d: 2147483648, e: 1.5, f: 2 ** 53, g: 2 ** 53 + 2, h: NaN, i: 0}]")[0]
     assert_equal [Float, Integer, Integer, Integer, Float, Integer, Float, Float, Integer], got.values.map(&:class)

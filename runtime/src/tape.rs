@@ -14,22 +14,28 @@
 //! `rest` are noted and converted after, by index, through the general walk.
 //!
 //! The helper is made when the realm is (before user code runs), so what it
-//! uses (`Object.keys`, `Array.isArray`, the prototypes, `Map`, the typed
+//! uses (`Array.isArray`, the prototypes, `Map`, the typed
 //! arrays' `set`) are the realm's own. Getters and Proxy traps run in it in
-//! order: by key in an object, by index in an array.
+//! order: by key in an object (its keys as `for-in` gives them: a key a
+//! getter deletes before it is read is left out), by index in an array.
 
 /// The helper: `(root) => [codes, nums, rest, objects, other, names, key_sets] | null`
 /// (null when the value is too large to lay out; the walk then goes as
 /// usual), made from the realm's intrinsics.
-pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProto, MapC, I32, F64, setAll, apply, push, pop, mget, mset) => {
+pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, MapC, I32, F64, setAll, apply, push, pop, mget, mset) => {
   // If user code replaced a method the helper calls, it declines (null) and
   // the general walk, which calls no JS, reads the value instead.
   const MapP = MapC.prototype;
-  const intact = () => arrProto.push === push && arrProto.pop === pop && MapP.get === mget && MapP.set === mset;
+  const intact = () => {
+    if (arrProto.push !== push || arrProto.pop !== pop || MapP.get !== mget || MapP.set !== mset) return false;
+    for (const _ in objProto) return false;
+    return true;
+  };
   const LIMIT = 1 << 22, LONG = 1 << 16;
   // The codes (tape.rs reads them): 0 nil, 1 false, 2 true, 3 the next of
-  // nums, 8 an int32 (then its value; -0 is not one), 4 the next of rest, 5 an array (then its length), 6 an object (then its
-  // key count and key set), 7 a container met before (then its number).
+  // nums, 8 an int32 (then its value; -0 is not one), 4 the next of rest,
+  // 5 an array (then its length), 6 an object (then its key count and key
+  // set), 7 a container met before (then its number).
   // A primitive or a function onto the tape; 1 for one that is not plain data.
   function put(x, codes, nums, rest) {
     if (typeof x === "number") {
@@ -56,35 +62,55 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
       const n = v.length;
       seen.set(v, objects.length); objects.push(v);
       codes.push(5, n);
-      return items(v, null, n, codes, nums, rest, stack);
+      return items(v, n, codes, nums, rest, stack);
     }
     if ((p === objProto || p === null) && !isArray(v)) {
-      const k = keys(v), n = k.length;
       seen.set(v, objects.length); objects.push(v);
-      codes.push(6, n, keySet(k, n, names, ids, sets));
-      return items(v, k, n, codes, nums, rest, stack);
+      // for-in, not Object.keys and a load per key: V8 compiles the load of
+      // the key for-in gives to a field load (a megamorphic keyed load took
+      // twice as long). Its keys are the own enumerable ones, in the same
+      // order, as the prototype has none (intact() checks); getters run in
+      // key order. Items before the first object go onto the tape, the rest
+      // onto the stack; the count and key set are filled in after.
+      const at = codes.length, k = [];
+      codes.push(6, 0, 0);
+      let base = -1, other = 0;
+      for (const key in v) {
+        k.push(key);
+        const x = v[key];
+        if (base >= 0) stack.push(x);
+        else if (x !== null && typeof x === "object") { base = stack.length; stack.push(x); }
+        else other |= put(x, codes, nums, rest);
+      }
+      const n = k.length;
+      codes[at + 1] = n; codes[at + 2] = keySet(k, n, names, ids, sets);
+      if (base >= 0) reverse(stack, base);
+      return other;
     }
     codes.push(4); rest.push(v);
     return 1;
   }
-  // A container's items, read in order (getters run in key order): those
-  // before its first object go straight onto the tape; from there on they
-  // wait on the stack, turned around so the first pops first. Returns 1
-  // when one put on the tape is not plain data.
-  function items(v, k, n, codes, nums, rest, stack) {
+  // An array's items, read in order (getters run by index): those before
+  // its first object go straight onto the tape; from there on they wait on
+  // the stack, turned around so the first pops first. Returns 1 when one
+  // put on the tape is not plain data.
+  function items(v, n, codes, nums, rest, stack) {
     let other = 0;
     for (let i = 0; i < n; i++) {
-      const x = k === null ? v[i] : v[k[i]];
+      const x = v[i];
       if (x !== null && typeof x === "object") {
         const base = stack.length;
         stack.push(x);
-        for (let j = i + 1; j < n; j++) stack.push(k === null ? v[j] : v[k[j]]);
-        for (let a = base, b = stack.length - 1; a < b; a++, b--) { const t = stack[a]; stack[a] = stack[b]; stack[b] = t; }
+        for (let j = i + 1; j < n; j++) stack.push(v[j]);
+        reverse(stack, base);
         return other;
       }
       other |= put(x, codes, nums, rest);
     }
     return other;
+  }
+  function reverse(stack, base) {
+    for (let a = base, b = stack.length - 1; a < b; a++, b--) { const t = stack[a]; stack[a] = stack[b]; stack[b] = t; }
   }
   // Where in sets.names the numbers of these keys start. Objects in a row
   // mostly share their keys: the last key set of each length is tried
@@ -132,7 +158,7 @@ pub(crate) const TAPE_JS: &str = r#"((keys, isArray, getProto, objProto, arrProt
     for (let i = 0; i < 8; i++) build(sample);
   }
   return build;
-})(Object.keys, Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array, Float64Array,
+})(Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array, Float64Array,
    Object.getPrototypeOf(Int32Array.prototype).set, Reflect.apply,
    Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set)"#;
 
