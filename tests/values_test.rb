@@ -233,6 +233,18 @@ class ValuesTest < RustyRacerTest
     assert_equal Set[], ctx.eval("new Set()")
   end
 
+  def test_a_returned_set_works_as_any_ruby_set
+    s = context.eval("new Set(Array.from({length: 1000}, (_, i) => i % 2 ? 'k' + i : i))")
+    assert_equal 1000, s.size
+    assert_equal [0, "k1", 2, "k3"], s.first(4)
+    assert_equal false, s.include?(-1)
+    assert s.include?("k999")
+    s << "new"
+    assert s.include?("new")
+    assert_equal s, Set.new(s.to_a)
+    assert_equal s.hash, Set.new(s.to_a).hash
+  end
+
   def test_binary_data_becomes_binary_strings_of_the_views_window
     ctx = context
     {

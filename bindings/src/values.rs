@@ -38,6 +38,7 @@ static JS_MAP: Lazy<RClass> = Lazy::new(|ruby| {
 static SET: Lazy<RClass> =
     Lazy::new(|ruby| ruby.class_object().const_get("Set").expect("Set is loaded by gem/lib/rusty_racer.rb"));
 static ADD: LazyId = LazyId::new("add");
+static SET_TABLE: LazyId = LazyId::new("@hash");
 static TO_STR: LazyId = LazyId::new("to_str");
 static TO_TIME: LazyId = LazyId::new("to_time");
 static ENCODE: LazyId = LazyId::new("encode");
@@ -110,6 +111,8 @@ pub struct RubyValues<'r> {
     pins: Pins,
     /// The Maps and Sets made (kept by `pins` too), for `rehash`.
     hashed: Vec<Value>,
+    /// The Set last added to and its table (see `set_table`).
+    last_set: Option<(VALUE, Option<VALUE>)>,
 }
 
 impl<'r> RubyValues<'r> {
@@ -119,7 +122,7 @@ impl<'r> RubyValues<'r> {
 
     /// For `core`, from `Arc::as_ptr` of a Core whose operation is running.
     pub fn for_core(ruby: &'r Ruby, core: *const Core) -> Self {
-        RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new() }
+        RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new(), last_set: None }
     }
 
     /// Whether values come back as mini_racer makes them.
@@ -135,6 +138,34 @@ impl<'r> RubyValues<'r> {
             Arc::increment_strong_count(self.core);
             Arc::from_raw(self.core)
         }
+    }
+
+    /// The Hash a Set made by `new_set` keeps its items in as keys (set.rb's
+    /// `@hash`, Ruby 3.1 to 3.4), pinned; None where Set keeps none (items
+    /// then go through `Set#add`). One Hash insert instead of a Ruby method
+    /// call per item.
+    fn set_table(&mut self, set: Value) -> Option<VALUE> {
+        match self.last_set {
+            Some((known, table)) if known == raw(set) => return table,
+            _ => {}
+        }
+        // SAFETY: `set` is a Set this walk made (class Set exactly); reading
+        // an instance variable runs no Ruby code.
+        let table = unsafe {
+            rb_sys::rb_ivar_get(
+                raw(set),
+                magnus::rb_sys::AsRawId::as_raw(LazyId::get_inner_with(&SET_TABLE, self.ruby)),
+            )
+        };
+        // SAFETY: `table` is a live Ruby object; its header gives its class.
+        let plain = !rb_sys::SPECIAL_CONST_P(table)
+            && unsafe {
+                rb_sys::RB_TYPE_P(table, T::RUBY_T_HASH)
+                    && (*(table as *const rb_sys::RBasic)).klass == rb_sys::rb_cHash
+            };
+        let table = plain.then(|| raw(self.kept(val(table))));
+        self.last_set = Some((raw(set), table));
+        table
     }
 
     /// A container or key the walk remembers: pinned until it ends.
@@ -303,6 +334,12 @@ impl HostValues for RubyValues<'_> {
     fn set_add(&mut self, set: Value, item: Value) -> Result<(), Error> {
         if self.mini_racer() {
             return self.array_push(set, item);
+        }
+        if let Some(table) = self.set_table(set) {
+            // SAFETY: the Set's own Hash; items are marshalled values (core
+            // classes), so hashing them runs no user code. `Set#add` is this.
+            unsafe { rb_sys::rb_hash_aset(table, raw(item), rb_sys::Qtrue as VALUE) };
+            return Ok(());
         }
         set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
     }
