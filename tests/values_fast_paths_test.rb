@@ -206,6 +206,16 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal %w[x y], @ctx.eval("log")
   end
 
+  def test_objects_in_a_row_keep_their_own_keys
+    src = "[{a: 1, b: 2, c: 3}, {x: 4}, {a: 5, b: 6}, {c: 7, d: 8}, {a: 9, b: 10}, {}, {x: 11}, {a: 12, b: 13, c: 14}, " \
+          "{1: 'one', b: 'bee'}, Object.assign(Object.create(null), {n: 15})]"
+    want = [{ "a" => 1, "b" => 2, "c" => 3 }, { "x" => 4 }, { "a" => 5, "b" => 6 }, { "c" => 7, "d" => 8 },
+            { "a" => 9, "b" => 10 }, {}, { "x" => 11 }, { "a" => 12, "b" => 13, "c" => 14 }, { "1" => "one", "b" => "bee" },
+            { "n" => 15 }]
+    assert_equal want, @ctx.eval(src)
+    assert_equal want.map(&:keys), @ctx.eval(src).map(&:keys)
+  end
+
   def test_numbers_inside_plain_data_keep_their_kind
     got = @ctx.eval("[{a: -0, b: 2147483647, c: -2147483648, d: 2147483648, e: 1.5, f: 2 ** 53, g: 2 ** 53 + 2, h: NaN, i: 0}]")[0]
     assert_equal [Float, Integer, Integer, Integer, Float, Integer, Float, Float, Integer], got.values.map(&:class)

@@ -72,17 +72,18 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
       // order, as the prototype has none (intact() checks); getters run in
       // key order. Items before the first object go onto the tape, the rest
       // onto the stack; the count and key set are filled in after.
-      const at = codes.length, k = [];
+      // The keys go to one scratch array for the whole walk (a new small
+      // array per object grew on its first push: a runtime call each).
+      const at = codes.length, k = sets.scratch;
       codes.push(6, 0, 0);
-      let base = -1, other = 0;
+      let base = -1, other = 0, n = 0;
       for (const key in v) {
-        k.push(key);
+        k[n++] = key;
         const x = v[key];
         if (base >= 0) stack.push(x);
         else if (x !== null && typeof x === "object") { base = stack.length; stack.push(x); }
         else other |= put(x, codes, nums, rest);
       }
-      const n = k.length;
       codes[at + 1] = n; codes[at + 2] = keySet(k, n, names, ids, sets);
       if (base >= 0) reverse(stack, base);
       return other;
@@ -122,13 +123,14 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
       for (let i = 0; i < n; i++) if (last.k[i] !== k[i]) { same = false; break; }
       if (same) return last.at;
     }
-    const at = sets.names.length;
+    const at = sets.names.length, own = [];
     for (let i = 0; i < n; i++) {
       let name = ids.get(k[i]);
       if (name === undefined) { name = names.length; names.push(k[i]); ids.set(k[i], name); }
       sets.names.push(name);
+      own.push(k[i]);
     }
-    sets.last[n] = { k, at };
+    sets.last[n] = { k: own, at };
     return at;
   }
   // A typed array of these numbers, filled as an array-like (set does not
@@ -139,7 +141,7 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
     if (!intact()) return null;
     if (cold) warm();
     const codes = [], nums = [], rest = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
-    const sets = { names: [], last: [] };
+    const sets = { names: [], last: [], scratch: [] };
     let other = 0;
     while (stack.length > 0) {
       if (codes.length > LIMIT) return null;
