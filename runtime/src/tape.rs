@@ -217,11 +217,11 @@ enum Open<V> {
 }
 
 /// A hash of the tape: its host value and, if some of its entries are
-/// converted after the tape is read, its keys and values in order (None
+/// converted after the tape is read, its keys and values in order (nil
 /// until converted); empty otherwise (filled when it closed).
 pub(crate) struct PendingHash<V> {
     pub(crate) hash: V,
-    pub(crate) entries: Vec<Option<V>>,
+    pub(crate) entries: Vec<V>,
 }
 
 /// The state of one tape read. `H` builds the values.
@@ -243,8 +243,7 @@ pub(crate) struct Reader<'a, H: crate::marshal::HostValues> {
     pub(crate) containers: Vec<H::Value>,
     pub(crate) hashes: Vec<PendingHash<H::Value>>,
     /// The entries of the open hashes, each a stretch (allocated once).
-    open: Vec<Option<H::Value>>,
-    scratch: Vec<H::Value>,
+    open: Vec<H::Value>,
     /// Items of `rest` converted afterwards, and where each goes (arrays
     /// carry their host value).
     pub(crate) later: Vec<(u32, Slot, Option<H::Value>)>,
@@ -284,7 +283,6 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
             containers: Vec::new(),
             hashes: Vec::new(),
             open: Vec::new(),
-            scratch: Vec::new(),
             later: Vec::new(),
             root: None,
             steps: 0,
@@ -315,13 +313,17 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
                 // Its key first, from the key set.
                 let nth = (self.open.len() - *start) / 2;
                 let name = self.key_sets.get(*keys_at + nth).and_then(|n| self.names.get(*n as usize));
-                self.open.push(Some(*name.ok_or(Failed::Malformed)?));
+                self.open.push(*name.ok_or(Failed::Malformed)?);
                 *left -= 1;
                 let (h, pos) = (*hash, self.open.len() - *start);
-                self.open.push(value);
-                if value.is_none() {
-                    *pending = true;
-                    self.later.push((index, Slot::Hash { hash: h, pos }, None));
+                match value {
+                    Some(v) => self.open.push(v),
+                    None => {
+                        // A nil until the entry is converted.
+                        *pending = true;
+                        self.later.push((index, Slot::Hash { hash: h, pos }, None));
+                        self.open.push(self.host.nil().map_err(Failed::Host)?);
+                    }
                 }
                 *left -= 1;
             }
@@ -354,10 +356,8 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
                 if pending {
                     self.hashes[hash].entries = self.open.drain(start..).collect();
                 } else {
-                    self.scratch.clear();
-                    self.scratch.extend(self.open[start..].iter().flatten());
+                    self.host.hash_fill(self.hashes[hash].hash, &self.open[start..]).map_err(Failed::Host)?;
                     self.open.truncate(start);
-                    self.host.hash_fill(self.hashes[hash].hash, &self.scratch).map_err(Failed::Host)?;
                 }
             }
         }
@@ -544,10 +544,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let value = self.host.hold(value);
             self.put(&mut hashes, &mut root, slot, array, value)?;
         }
-        let nil = self.host.nil().map_err(Failure::Host)?;
         for pending in hashes.iter().filter(|h| !h.entries.is_empty()) {
-            let entries: Vec<H::Value> = pending.entries.iter().map(|e| e.unwrap_or(nil)).collect();
-            self.host.hash_fill(pending.hash, &entries).map_err(Failure::Host)?;
+            self.host.hash_fill(pending.hash, &pending.entries).map_err(Failure::Host)?;
         }
         let rehash = !objects_later.is_empty();
         for (item, slot, array) in objects_later {
@@ -555,7 +553,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             match slot {
                 // The hash is filled: set the entry (its key is at pos - 1).
                 Slot::Hash { hash, pos } => {
-                    let key = hashes[hash].entries[pos - 1].ok_or_else(|| crate::marshal::internal("tape key"))?;
+                    let key = *hashes[hash].entries.get(pos - 1).ok_or_else(|| crate::marshal::internal("tape key"))?;
                     self.host.hash_set(hashes[hash].hash, key, value).map_err(Failure::Host)?;
                 }
                 _ => self.put(&mut hashes, &mut root, slot, array, value)?,
@@ -576,7 +574,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         value: H::Value,
     ) -> Result<(), Failure<H::Error>> {
         match slot {
-            Slot::Hash { hash, pos } => hashes[hash].entries[pos] = Some(value),
+            Slot::Hash { hash, pos } => hashes[hash].entries[pos] = value,
             Slot::Array { index } => {
                 if let Some(array) = array {
                     self.host.array_store(array, index, value).map_err(Failure::Host)?;
