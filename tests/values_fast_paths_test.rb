@@ -190,7 +190,14 @@ class ValuesReviewTest < RustyRacerTest
   def test_patched_iterators_and_typed_array_methods_do_not_change_what_comes_back
     @ctx.eval("Array.prototype[Symbol.iterator] = function* () { yield 9 }; " \
               "Object.getPrototypeOf(Int32Array.prototype).set = () => {}; Reflect.apply = () => 0")
-    assert_equal [{ "a" => 1, "b" => [2.5, "x", nil, true, false] }], @ctx.eval("[{a: 1, b: [2.5, 'x', null, true, false]}]")
+    got = @ctx.eval("var reads = 0; [{get a() { reads++; return 1 }, b: [2.5, 'x', null, true, false]}]")
+    assert_equal [{ "a" => 1, "b" => [2.5, "x", nil, true, false] }], got
+    assert_equal 1, @ctx.eval("reads"), "read in one pass (the general walk, after a declined tape, reads it again)"
+  end
+
+  def test_a_getter_that_changes_intrinsics_mid_walk_does_not_change_what_comes_back
+    got = @ctx.eval("[{get a() { Object.prototype.x = 1; return 1 }}, {b: 2}]")
+    assert_equal [{ "a" => 1 }, { "b" => 2 }], got
   end
 
   def test_an_enumerable_property_on_object_prototype_does_not_join_results

@@ -243,6 +243,11 @@ class ValuesTest < RustyRacerTest
     assert s.include?("new")
     assert_equal s, Set.new(s.to_a)
     assert_equal s.hash, Set.new(s.to_a).hash
+    nested = context.eval("new Set([new Set([1]), new Set([2, new Set([3])]), [new Set([4])], 5])")
+    assert_equal Set[Set[1], Set[2, Set[3]], [Set[4]], 5], nested
+    assert nested.include?(Set[2, Set[3]])
+    keyed = context.eval("new Map([[new Set(['k']), 1]])")
+    assert_equal 1, keyed[Set["k"]]
   end
 
   def test_binary_data_becomes_binary_strings_of_the_views_window

@@ -52,6 +52,26 @@ fn val(v: VALUE) -> Value {
     unsafe { Value::from_raw(v) }
 }
 
+/// `hash[key] = value` for a Hash this walk made and a marshalled key.
+/// Hashing most keys runs only C; a Set's (`Set#hash`, `#eql?` are Ruby
+/// methods up to 3.4), or a container's that may hold one, runs Ruby code,
+/// where an interrupt may raise: those go through `rb_protect`.
+fn hash_insert(hash: VALUE, key: VALUE, value: VALUE) -> Result<(), Error> {
+    // SAFETY: live values; `key`'s header gives its type.
+    let hashed_in_c = rb_sys::SPECIAL_CONST_P(key)
+        || matches!(
+            unsafe { rb_sys::RB_BUILTIN_TYPE(key) },
+            T::RUBY_T_STRING | T::RUBY_T_FLOAT | T::RUBY_T_BIGNUM | T::RUBY_T_SYMBOL
+        );
+    if hashed_in_c {
+        // SAFETY: see above: no Ruby code runs, so nothing can raise.
+        unsafe { rb_sys::rb_hash_aset(hash, key, value) };
+        return Ok(());
+    }
+    // SAFETY: inside rb_protect; what it raises comes back as Err.
+    protect(|| unsafe { rb_sys::rb_hash_aset(hash, key, value) }).map(|_| ())
+}
+
 /// Runs a raw Ruby allocation, protected when `size` is large.
 fn alloc(size: usize, f: impl FnOnce() -> VALUE) -> Result<Value, Error> {
     if size < PROTECTED_SIZE {
@@ -318,10 +338,7 @@ impl HostValues for RubyValues<'_> {
         Ok(self.kept(map))
     }
     fn hash_set(&mut self, hash: Value, key: Value, value: Value) -> Result<(), Error> {
-        // SAFETY: `hash` is a Hash this walk made; keys are marshalled values
-        // (core classes), so no user code runs.
-        unsafe { rb_sys::rb_hash_aset(raw(hash), raw(key), raw(value)) };
-        Ok(())
+        hash_insert(raw(hash), raw(key), raw(value))
     }
     fn new_set(&mut self) -> Result<Value, Error> {
         if self.mini_racer() {
@@ -336,10 +353,8 @@ impl HostValues for RubyValues<'_> {
             return self.array_push(set, item);
         }
         if let Some(table) = self.set_table(set) {
-            // SAFETY: the Set's own Hash; items are marshalled values (core
-            // classes), so hashing them runs no user code. `Set#add` is this.
-            unsafe { rb_sys::rb_hash_aset(table, raw(item), rb_sys::Qtrue as VALUE) };
-            return Ok(());
+            // What `Set#add` does.
+            return hash_insert(table, raw(item), rb_sys::Qtrue as VALUE);
         }
         set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
     }

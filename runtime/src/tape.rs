@@ -148,7 +148,8 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
       other |= visit(stack.pop(), codes, nums, rest, objects, names, ids, seen, stack, sets);
     }
     // A container's items reach the tape together: the last may pass it.
-    if (codes.length > LIMIT) return null;
+    // And getters ran meanwhile: one may have replaced what the walk used.
+    if (codes.length > LIMIT || !intact()) return null;
     return [typed(I32, codes), typed(F64, nums), rest, objects, other === 1, names, typed(I32, sets.names)];
   };
   // Every branch runs first, so the compiled code has feedback for all: on
@@ -290,9 +291,13 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
         }
     }
 
-    /// Whether the whole value was read (every container closed).
-    pub(crate) fn complete(&self) -> bool {
-        self.stack.is_empty() && self.num_at == self.nums.len() && (self.root.is_some() || !self.later.is_empty())
+    /// Whether the whole tape was read: every container closed, every
+    /// number and each of the `rest_len` items of `rest` used.
+    pub(crate) fn complete(&self, rest_len: u32) -> bool {
+        self.stack.is_empty()
+            && self.num_at == self.nums.len()
+            && self.rest_at == rest_len
+            && (self.root.is_some() || !self.later.is_empty())
     }
 
     fn next_code(&mut self) -> Result<i32, Failed<H::Error>> {
@@ -305,6 +310,8 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
     /// the open container, closing those it completes.
     fn place(&mut self, index: u32, value: Option<H::Value>) -> Result<(), Failed<H::Error>> {
         match self.stack.last_mut() {
+            // The tape holds one value at its top level.
+            None if self.root.is_some() || !self.later.is_empty() => return Err(Failed::Malformed),
             None => match value {
                 Some(v) => self.root = Some(v),
                 None => self.later.push((index, Slot::Root, None)),
@@ -500,7 +507,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         // an isolate gets an error instead (a small typed array lives on
         // V8's heap, which a GC may move).
         let read = crate::termination::without_js(|| reader.run());
-        let complete = reader.complete();
+        let complete = reader.complete(rest.length());
         let (containers, mut hashes, later, mut root) = (
             std::mem::take(&mut reader.containers),
             std::mem::take(&mut reader.hashes),
