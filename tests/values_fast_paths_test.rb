@@ -223,6 +223,29 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal want.map(&:keys), @ctx.eval(src).map(&:keys)
   end
 
+  def test_identity_holds_before_and_after_the_first_object_met_twice
+    r = @ctx.eval("const a = {x: 1}, b = [a], c = {a, b, d: new Date(0)}; c.self = c; " \
+                  "[{n: 0}, {n: 1}, a, b, c, a, b, c, [c], c.d]")
+    assert_same r[2], r[5]
+    assert_same r[3], r[6]
+    assert_same r[4], r[7]
+    assert_same r[4], r[4]["self"]
+    assert_same r[4], r[8][0]
+    assert_same r[2], r[4]["a"]
+    assert_same r[2], r[3][0]
+    assert_same r[4]["d"], r[9]
+    assert_equal [{ "n" => 0 }, { "n" => 1 }], r[0, 2]
+  end
+
+  def test_patched_sets_do_not_change_what_comes_back
+    @ctx.eval("Set.prototype.add = function () { throw new Error('patched') }; " \
+              "Object.defineProperty(Set.prototype, 'size', {get() { return 0 }})")
+    r = @ctx.eval("const s = {v: 1}; [s, s, {w: [s]}]")
+    assert_equal [{ "v" => 1 }, { "v" => 1 }, { "w" => [{ "v" => 1 }] }], r
+    assert_same r[0], r[1]
+    assert_same r[0], r[2]["w"][0]
+  end
+
   def test_numbers_inside_plain_data_keep_their_kind
     got = @ctx.eval("[{a: -0, b: 2147483647, c: -2147483648, d: 2147483648, e: 1.5, f: 2 ** 53, g: 2 ** 53 + 2, h: NaN, i: 0}]")[0]
     assert_equal [Float, Integer, Integer, Integer, Float, Integer, Float, Float, Integer], got.values.map(&:class)

@@ -14,7 +14,7 @@
 //! `rest` are noted and converted after, by index, through the general walk.
 //!
 //! The helper is made when the realm is (before user code runs), so what it
-//! uses (`Array.isArray`, the prototypes, `Map`, the typed
+//! uses (`Array.isArray`, the prototypes, `Map`, `Set`, the typed
 //! arrays' `set`) are the realm's own. Getters and Proxy traps run in it in
 //! order: by key in an object (its keys as `for-in` gives them: a key a
 //! getter deletes before it is read is left out), by index in an array.
@@ -22,12 +22,13 @@
 /// The helper: `(root) => [codes, nums, rest, objects, other, names, key_sets] | null`
 /// (null when the value is too large to lay out; the walk then goes as
 /// usual), made from the realm's intrinsics.
-pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, MapC, I32, F64, setAll, apply, push, pop, mget, mset) => {
+pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, MapC, SetC, I32, F64, setAll, apply, push, pop, mget, mset, mhas, sadd, ownGetter) => {
   // If user code replaced a method the helper calls, it declines (null) and
   // the general walk, which calls no JS, reads the value instead.
-  const MapP = MapC.prototype;
+  const MapP = MapC.prototype, SetP = SetC.prototype, setSize = ownGetter(SetP, "size");
   const intact = () => {
-    if (arrProto.push !== push || arrProto.pop !== pop || MapP.get !== mget || MapP.set !== mset) return false;
+    if (arrProto.push !== push || arrProto.pop !== pop || MapP.get !== mget || MapP.set !== mset || MapP.has !== mhas) return false;
+    if (SetP.add !== sadd || ownGetter(SetP, "size") !== setSize) return false;
     for (const _ in objProto) return false;
     return true;
   };
@@ -48,6 +49,27 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
     codes.push(4); rest.push(x);
     return typeof x === "function" || typeof x === "symbol" ? 1 : 0;
   }
+  // Whether v was met before in this walk. Until the first object met
+  // twice, the objects met are only added to a Set (one hash operation
+  // each, its size telling a repeat); from then on a Map numbers them, made
+  // from the containers so far (sets.byId).
+  function met(v, seen, objects, sets) {
+    if (sets.byId === null) {
+      const before = seen.size;
+      seen.add(v);
+      if (seen.size !== before) return false;
+      const byId = new MapC();
+      for (let i = 0; i < objects.length; i++) byId.set(objects[i], i);
+      sets.byId = byId;
+      return true;
+    }
+    return sets.byId.has(v);
+  }
+  // Gives container v the next number.
+  function number(v, objects, sets) {
+    if (sets.byId !== null) sets.byId.set(v, objects.length);
+    objects.push(v);
+  }
   // One call per item: a small function that tiers up by being called
   // often, instead of one long loop that depends on on-stack replacement
   // (which deopted, and then stayed unoptimized for the process: runs
@@ -55,17 +77,20 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
   // the tape as it is (not plain data), else 0.
   function visit(v, codes, nums, rest, objects, names, ids, seen, stack, sets) {
     if (v === null || typeof v !== "object") return put(v, codes, nums, rest);
-    const id = seen.get(v);
-    if (id !== undefined) { codes.push(7, id); return 0; }
+    if (met(v, seen, objects, sets)) {
+      const id = sets.byId.get(v);
+      // (Only containers have numbers: anything else is put as it is again.)
+      if (id !== undefined) { codes.push(7, id); return 0; }
+    }
     const p = getProto(v);
     if (p === arrProto && isArray(v) && v.length <= LONG) {
       const n = v.length;
-      seen.set(v, objects.length); objects.push(v);
+      number(v, objects, sets);
       codes.push(5, n);
       return items(v, n, codes, nums, rest, stack);
     }
     if ((p === objProto || p === null) && !isArray(v)) {
-      seen.set(v, objects.length); objects.push(v);
+      number(v, objects, sets);
       // for-in, not Object.keys and a load per key: V8 compiles the load of
       // the key for-in gives to a field load (a megamorphic keyed load took
       // twice as long). Its keys are the own enumerable ones, in the same
@@ -140,8 +165,8 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
   const build = (root) => {
     if (!intact()) return null;
     if (cold) warm();
-    const codes = [], nums = [], rest = [], objects = [], names = [], ids = new MapC(), seen = new MapC(), stack = [root];
-    const sets = { names: [], last: [], scratch: [] };
+    const codes = [], nums = [], rest = [], objects = [], names = [], ids = new MapC(), seen = new SetC(), stack = [root];
+    const sets = { names: [], last: [], scratch: [], byId: null };
     let other = 0;
     while (stack.length > 0) {
       if (codes.length > LIMIT) return null;
@@ -161,9 +186,10 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
     for (let i = 0; i < 8; i++) build(sample);
   }
   return build;
-})(Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Int32Array, Float64Array,
+})(Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Set, Int32Array, Float64Array,
    Object.getPrototypeOf(Int32Array.prototype).set, Reflect.apply,
-   Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set)"#;
+   Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set, Map.prototype.has, Set.prototype.add,
+   ((gopd) => (o, k) => gopd(o, k).get)(Object.getOwnPropertyDescriptor))"#;
 
 /// The codes of the tape (see `TAPE_JS`).
 mod code {
