@@ -244,6 +244,9 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal [{ "v" => 1 }, { "v" => 1 }, { "w" => [{ "v" => 1 }] }], r
     assert_same r[0], r[1]
     assert_same r[0], r[2]["w"][0]
+    fresh = context
+    fresh.eval("delete Set.prototype.size")
+    assert_equal [{ "a" => 1 }], fresh.eval("[{a: 1}]")
   end
 
   def test_numbers_inside_plain_data_keep_their_kind

@@ -189,7 +189,7 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
 })(Array.isArray, Object.getPrototypeOf, Object.prototype, Array.prototype, Map, Set, Int32Array, Float64Array,
    Object.getPrototypeOf(Int32Array.prototype).set, Reflect.apply,
    Array.prototype.push, Array.prototype.pop, Map.prototype.get, Map.prototype.set, Map.prototype.has, Set.prototype.add,
-   ((gopd) => (o, k) => gopd(o, k).get)(Object.getOwnPropertyDescriptor))"#;
+   ((gopd) => (o, k) => { const d = gopd(o, k); return d === undefined ? undefined : d.get; })(Object.getOwnPropertyDescriptor))"#;
 
 /// The codes of the tape (see `TAPE_JS`).
 mod code {
