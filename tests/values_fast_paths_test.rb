@@ -247,6 +247,9 @@ class ValuesReviewTest < RustyRacerTest
     fresh = context
     fresh.eval("delete Set.prototype.size")
     assert_equal [{ "a" => 1 }], fresh.eval("[{a: 1}]")
+    throwing = context
+    throwing.eval_void("Object.defineProperty(Array.prototype, 'push', {get() { throw new Error('no push') }})")
+    assert_equal [{ "a" => [1, 2] }], throwing.eval("[{a: [1, 2]}]")
   end
 
   def test_numbers_inside_plain_data_keep_their_kind

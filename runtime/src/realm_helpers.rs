@@ -11,7 +11,8 @@ use std::cell::RefCell;
 /// enum-cache fast path (the C++ property-names API does not), the reads
 /// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
 /// `Object.keys` is captured when the realm is made, before user code runs.
-const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { if (arrProto.push !== push) return null; \
+const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { \
+    try { if (arrProto.push !== push) return null; } catch (e) { return null; } \
     const k = keys(o), out = []; \
     for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
     (Object.keys, Array.prototype.push, Array.prototype)";

@@ -26,7 +26,16 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
   // If user code replaced a method the helper calls, it declines (null) and
   // the general walk, which calls no JS, reads the value instead.
   const MapP = MapC.prototype, SetP = SetC.prototype, setSize = ownGetter(SetP, "size");
+  // (It reads properties a user getter may stand in for: one that throws
+  // makes it decline too.)
   const intact = () => {
+    try {
+      return same();
+    } catch (e) {
+      return false;
+    }
+  };
+  const same = () => {
     if (arrProto.push !== push || arrProto.pop !== pop || MapP.get !== mget || MapP.set !== mset || MapP.has !== mhas) return false;
     if (SetP.add !== sadd || ownGetter(SetP, "size") !== setSize) return false;
     for (const _ in objProto) return false;
