@@ -181,6 +181,24 @@ pub(crate) fn primitive<H: HostValues>(
     None
 }
 
+/// Counts a step of a long walk outside V8's frames; every `POLL_EVERY`
+/// steps it polls the host (Ruby's interrupts) and the termination:
+/// `Err(Some)` is the host's error, `Err(None)` a stop request.
+pub(crate) fn count_step<H: HostValues>(
+    steps: &mut u32,
+    host: &mut H,
+    isolate: &v8::Isolate,
+) -> Result<(), Option<H::Error>> {
+    *steps += 1;
+    if *steps % POLL_EVERY == 0 {
+        host.poll().map_err(Some)?;
+        if crate::termination::stop_requested(isolate) {
+            return Err(None);
+        }
+    }
+    Ok(())
+}
+
 /// Integral numbers within ±2**53 become integers (JS has no separate
 /// type); -0, fractions, NaN, the infinities and larger values stay floats.
 pub(crate) fn number<H: HostValues>(host: &mut H, f: f64) -> Result<H::Value, H::Error> {
@@ -291,14 +309,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
 
     /// Counts a step; every so often polls the host and the termination.
     pub(crate) fn tick(&mut self) -> Result<(), Failure<H::Error>> {
-        self.steps += 1;
-        if self.steps % POLL_EVERY == 0 {
-            self.host.poll().map_err(Failure::Host)?;
-            if crate::termination::stop_requested(self.scope) {
-                return Err(Failure::Exception);
-            }
-        }
-        Ok(())
+        count_step(&mut self.steps, self.host, self.scope).map_err(|e| e.map_or(Failure::Exception, Failure::Host))
     }
 
     fn descend(&mut self) -> Result<(), Failure<H::Error>> {

@@ -30,12 +30,12 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
   // makes it decline too.)
   const intact = () => {
     try {
-      return same();
+      return unchanged();
     } catch (e) {
       return false;
     }
   };
-  const same = () => {
+  const unchanged = () => {
     if (arrProto.push !== push || arrProto.pop !== pop || MapP.get !== mget || MapP.set !== mset || MapP.has !== mhas) return false;
     if (SetP.add !== sadd || ownGetter(SetP, "size") !== setSize) return false;
     for (const _ in objProto) return false;
@@ -438,13 +438,8 @@ impl<'a, H: crate::marshal::HostValues> Reader<'a, H> {
     /// so often (no V8 frame is below it: Ruby's interrupts are served).
     pub(crate) fn run(&mut self) -> Result<(), Failed<H::Error>> {
         while self.at < self.codes.len() {
-            self.steps += 1;
-            if self.steps % crate::marshal::POLL_EVERY == 0 {
-                self.host.poll().map_err(Failed::Host)?;
-                if crate::termination::stop_requested(self.isolate) {
-                    return Err(Failed::Stopped);
-                }
-            }
+            crate::marshal::count_step(&mut self.steps, self.host, self.isolate)
+                .map_err(|e| e.map_or(Failed::Stopped, Failed::Host))?;
             let value = match self.next_code()? {
                 code::NIL => self.host.nil(),
                 code::FALSE => self.host.boolean(false),
