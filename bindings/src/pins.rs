@@ -11,7 +11,7 @@ use std::cell::UnsafeCell;
 
 use magnus::{
     rb_sys::{AsRawValue, FromRawValue},
-    value::{Lazy, ReprValue},
+    value::Lazy,
     Value,
 };
 
@@ -22,7 +22,8 @@ struct Slot {
     values: Vec<Value>,
 }
 
-struct Slots(UnsafeCell<Vec<Slot>>);
+/// Boxed, so a walk keeps its slot's address while other walks add slots.
+struct Slots(UnsafeCell<Vec<Box<Slot>>>);
 
 // SAFETY: touched only with the GVL held (walks, and the GC's mark phase).
 unsafe impl Sync for Slots {}
@@ -74,7 +75,7 @@ const KEEP_AT_MOST: usize = 1 << 16;
 
 /// A walk's pinned values; unpinned when dropped.
 pub struct Pins {
-    slot: Option<usize>,
+    slot: Option<std::ptr::NonNull<Slot>>,
 }
 
 impl Pins {
@@ -83,40 +84,73 @@ impl Pins {
     }
 
     /// Pins `value` until this walk ends. GVL held.
+    #[inline]
     pub fn pin(&mut self, ruby: &magnus::Ruby, value: Value) {
-        if value.as_raw() & 0x7 != 0 || value.is_nil() {
-            return; // immediates (Fixnums, flonums, nil, true, false, static Symbols) never move
+        if moves(value) {
+            self.values(ruby).push(value);
         }
-        let slot = match self.slot {
+    }
+
+    /// Pins both halves of each pair (a Hash's keys and values) until this
+    /// walk ends. GVL held.
+    pub fn pin_pairs(&mut self, ruby: &magnus::Ruby, pairs: &[(Value, Value)]) {
+        let values = self.values(ruby);
+        values.reserve(pairs.len() * 2);
+        for &(k, v) in pairs {
+            if moves(k) {
+                values.push(k);
+            }
+            if moves(v) {
+                values.push(v);
+            }
+        }
+    }
+
+    /// This walk's list, its slot opened on first use.
+    #[inline]
+    fn values(&mut self, ruby: &magnus::Ruby) -> &mut Vec<Value> {
+        let mut slot = match self.slot {
             Some(slot) => slot,
+            None => self.open(ruby),
+        };
+        // SAFETY: GVL held; the slot is boxed (its address stays) and only
+        // this walk touches it while open; the reference lives only as long
+        // as `&mut self`.
+        unsafe { &mut slot.as_mut().values }
+    }
+
+    #[cold]
+    fn open(&mut self, ruby: &magnus::Ruby) -> std::ptr::NonNull<Slot> {
+        let _ = ruby.get_inner(&ROOT); // registers the root on first use
+                                       // SAFETY: GVL held; no other reference into SLOTS is live.
+        let slots = unsafe { &mut *SLOTS.0.get() };
+        let slot = match slots.iter().position(|s| !s.open) {
+            Some(free) => free,
             None => {
-                let _ = ruby.get_inner(&ROOT); // registers the root on first use
-                                               // SAFETY: GVL held; no other reference into SLOTS is live.
-                let slots = unsafe { &mut *SLOTS.0.get() };
-                let slot = match slots.iter().position(|s| !s.open) {
-                    Some(free) => free,
-                    None => {
-                        slots.push(Slot { open: false, values: Vec::new() });
-                        slots.len() - 1
-                    }
-                };
-                slots[slot].open = true;
-                self.slot = Some(slot);
-                slot
+                slots.push(Box::new(Slot { open: false, values: Vec::new() }));
+                slots.len() - 1
             }
         };
-        // SAFETY: as above.
-        let slots = unsafe { &mut *SLOTS.0.get() };
-        slots[slot].values.push(value);
+        slots[slot].open = true;
+        let slot = std::ptr::NonNull::from(&mut *slots[slot]);
+        self.slot = Some(slot);
+        slot
     }
+}
+
+/// Whether the GC may free or move `value`: immediates (Fixnums, flonums,
+/// nil, true, false, static Symbols) never do.
+#[inline]
+fn moves(value: Value) -> bool {
+    !rb_sys::SPECIAL_CONST_P(value.as_raw())
 }
 
 impl Drop for Pins {
     fn drop(&mut self) {
-        if let Some(slot) = self.slot {
-            // SAFETY: GVL held (a walk ends on its thread, holding it).
-            let slots = unsafe { &mut *SLOTS.0.get() };
-            let slot = &mut slots[slot];
+        if let Some(mut slot) = self.slot {
+            // SAFETY: GVL held (a walk ends on its thread, holding it); the
+            // slot is boxed and never freed.
+            let slot = unsafe { slot.as_mut() };
             slot.open = false;
             slot.values.clear();
             if slot.values.capacity() > KEEP_AT_MOST {

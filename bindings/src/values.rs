@@ -5,7 +5,7 @@
 //! every Ruby allocation whose size comes from the other side under
 //! protection, so a Ruby exception never unwinds through V8 or the walk.
 
-use std::collections::HashMap;
+use std::collections::{hash_map::Entry, HashMap};
 use std::sync::Arc;
 
 use magnus::{
@@ -416,7 +416,17 @@ pub struct ToJs<'a, 's, 'i> {
     /// (`to_str`, `to_time`, …) may run the GC, even `GC.compact`, and a
     /// freed address must not be taken for an object already seen.
     pins: Pins,
+    /// The current context, looked up at the first object made from a template.
+    context: Option<v8::Local<'s, v8::Context>>,
+    /// See `enter`.
+    stack_floor: Option<usize>,
+    /// The template last used for each small key count, with its key set:
+    /// Hashes in a row mostly share keys, so most lookups are a comparison.
+    last_templates: [Option<(Vec<VALUE>, Option<v8::Local<'s, v8::Data>>)>; LAST_TEMPLATES],
 }
+
+/// Key counts below this have a last-used template (`ToJs::last_templates`).
+const LAST_TEMPLATES: usize = 16;
 
 impl Drop for ToJs<'_, '_, '_> {
     fn drop(&mut self) {
@@ -442,6 +452,9 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             pair_vecs: Vec::new(),
             value_vecs: Vec::new(),
             pins: Pins::new(),
+            context: None,
+            stack_floor: None,
+            last_templates: Default::default(),
         }
     }
 
@@ -495,7 +508,16 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
                 format!("cannot marshal a value to JavaScript: it is nested deeper than {MAX_DEPTH} levels"),
             ));
         }
-        if stack_remaining() < STACK_RESERVE {
+        // The lowest address the walk may reach, found at its first
+        // container (a thread-local lookup) and compared after: the walk
+        // stays on one stack (Ruby code it calls returns to it).
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        let floor = *self.stack_floor.get_or_insert_with(|| match stack_remaining() {
+            usize::MAX => 0,
+            left => (here - left.min(here)).saturating_add(STACK_RESERVE),
+        });
+        if here < floor {
             return Err(ErrorClass::Error.error(
                 self.ruby,
                 "cannot marshal a value to JavaScript: it is nested too deeply for the machine stack left here",
@@ -558,25 +580,29 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if let Some(known) = is_map.then(|| self.seen.get(&v)).flatten() {
             return Ok(*known);
         }
-        match self.objects.get(&v) {
-            Some(Some(known)) => return Ok((*known).into()),
-            // Reached again while its values are converted (a cycle): the
-            // object must exist now, and gets its properties afterwards.
-            Some(None) => {
-                let early = v8::Object::new(self.scope);
-                self.objects.insert(v, Some(early));
-                return Ok(early.into());
+        match self.objects.entry(v) {
+            Entry::Occupied(mut met) => {
+                return Ok(match *met.get() {
+                    Some(known) => known.into(),
+                    // Reached again while its values are converted (a cycle):
+                    // the object must exist now, and gets its properties after.
+                    None => {
+                        let early = v8::Object::new(self.scope);
+                        met.insert(Some(early));
+                        early.into()
+                    }
+                });
             }
-            None => {}
+            Entry::Vacant(new) if !is_map => {
+                new.insert(None);
+            }
+            Entry::Vacant(_) => {}
         }
         self.enter()?;
         self.pins.pin(self.ruby, value);
         let mut pairs = self.pair_vecs.pop().unwrap_or_default();
         hash_pairs(v, &mut pairs);
-        for (k, item) in &pairs {
-            self.pins.pin(self.ruby, *k);
-            self.pins.pin(self.ruby, *item);
-        }
+        self.pins.pin_pairs(self.ruby, &pairs);
         if is_map {
             let map = v8::Map::new(self.scope);
             self.seen.insert(v, map.into());
@@ -589,7 +615,6 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             self.depth -= 1;
             return Ok(map.into());
         }
-        self.objects.insert(v, None);
         let template = self.template_for(&pairs)?;
         let mut values = self.value_vecs.pop().unwrap_or_default();
         for (_, item) in &pairs {
@@ -598,9 +623,12 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         self.depth -= 1;
         let early = self.objects.get(&v).copied().flatten();
         let object = match (early, template) {
-            (None, Some(template)) => object_from_template(self.scope, template, &values).ok_or_else(|| {
-                ErrorClass::InternalError.error(self.ruby, "V8 could not instantiate an object template")
-            })?,
+            (None, Some(template)) => {
+                let context = *self.context.get_or_insert_with(|| self.scope.get_current_context());
+                object_from_template(context, template, &values).ok_or_else(|| {
+                    ErrorClass::InternalError.error(self.ruby, "V8 could not instantiate an object template")
+                })?
+            }
             (early, _) => {
                 // Key by key: a cycle made the object early, or its keys
                 // cannot be declared in a template.
@@ -626,10 +654,17 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if pairs.is_empty() || pairs.len() > MAX_TEMPLATE_NAMES {
             return Ok(None);
         }
+        let last = self.last_templates.get(pairs.len());
+        if let Some(Some((keys, template))) = last {
+            if keys.iter().zip(pairs).all(|(k, (key, _))| *k == raw(*key)) {
+                return Ok(*template);
+            }
+        }
         self.key_set.clear();
         self.key_set.extend(pairs.iter().map(|(k, _)| raw(*k)));
-        if let Some(known) = self.templates.get(self.key_set.as_slice()) {
-            return Ok(*known);
+        if let Some(known) = self.templates.get(self.key_set.as_slice()).copied() {
+            self.remember_last(known);
+            return Ok(known);
         }
         let mut names: Vec<Text<'static>> = Vec::with_capacity(pairs.len());
         let mut declarable = true;
@@ -661,8 +696,24 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         // the whole operation, so their addresses identify the key set.
         if pairs.iter().all(|(k, _)| k.is_frozen()) {
             self.templates.insert(self.key_set.clone(), template);
+            self.remember_last(template);
         }
         Ok(template)
+    }
+
+    /// Makes `template` (of the key set in `key_set`, all frozen) the first
+    /// tried for its key count.
+    fn remember_last(&mut self, template: Option<v8::Local<'s, v8::Data>>) {
+        if let Some(last) = self.last_templates.get_mut(self.key_set.len()) {
+            match last {
+                Some((keys, known)) => {
+                    keys.clear();
+                    keys.extend_from_slice(&self.key_set);
+                    *known = template;
+                }
+                None => *last = Some((self.key_set.clone(), template)),
+            }
+        }
     }
 
     /// A Hash key as a property name: String, Symbol or Integer.

@@ -23,6 +23,9 @@ struct Span<T> {
     len: usize,
 }
 
+// `object_from_template` hands V8 a slice of `Local`s as `MaybeLocal`s.
+const _: () = assert!(size_of::<v8::Local<v8::Value>>() == size_of::<*const v8::Value>());
+
 unsafe extern "C" {
     #[link_name = "_ZN2v818DictionaryTemplate3NewEPNS_7IsolateENSt4__Cr4spanIKNS3_17basic_string_viewIcNS3_11char_traitsIcEEEELm18446744073709551615EEE"]
     fn dictionary_template_new(isolate: *mut std::ffi::c_void, names: Span<StrView>) -> *const v8::Data;
@@ -80,20 +83,19 @@ pub fn object_template<'s>(scope: &v8::PinScope<'s, '_>, names: &[&[u8]]) -> Opt
     Some(template)
 }
 
-/// A new object of `template` with `values` (one per declared name, in order).
+/// A new object of `template` with `values` (one per declared name, in
+/// order), in `context` (the caller's current one, looked up once per walk).
 pub fn object_from_template<'s>(
-    scope: &v8::PinScope<'s, '_>,
+    context: v8::Local<'s, v8::Context>,
     template: v8::Local<'s, v8::Data>,
     values: &[v8::Local<'s, v8::Value>],
 ) -> Option<v8::Local<'s, v8::Object>> {
-    let context = scope.get_current_context();
-    // MaybeLocal<Value> is the handle's pointer (null when empty).
-    let values: Vec<*const v8::Value> = values.iter().map(|v| &**v as *const v8::Value).collect();
+    // A `Local` is a `#[repr(C)]` non-null pointer, so the slice already is
+    // the span of `MaybeLocal<Value>` V8 reads (no copy per object).
+    let values = Span { data: values.as_ptr() as *const *const v8::Value, len: values.len() };
     // SAFETY: `template` is a DictionaryTemplate of this isolate and
     // `values` has one entry per declared name (V8 checks the count).
-    let raw = unsafe {
-        dictionary_template_new_instance(&*template, context, Span { data: values.as_ptr(), len: values.len() })
-    };
+    let raw = unsafe { dictionary_template_new_instance(&*template, context, values) };
     // SAFETY: V8 returned a handle in the current HandleScope (or null).
     Some(unsafe {
         std::mem::transmute::<std::ptr::NonNull<v8::Object>, v8::Local<'s, v8::Object>>(std::ptr::NonNull::new(

@@ -531,9 +531,9 @@ fn objects_from_templates_are_plain_objects() {
                 v8::String::new(scope, "x").unwrap().into(),
                 v8::null(scope).into(),
             ];
-            let first = object_from_template(scope, template, &values).expect("an object");
+            let first = object_from_template(scope.get_current_context(), template, &values).expect("an object");
             let again = object_template(scope, &names).expect("cached");
-            let second = object_from_template(scope, again, &values).expect("another");
+            let second = object_from_template(scope.get_current_context(), again, &values).expect("another");
             let pair = v8::Array::new_with_elements(scope, &[first.into(), second.into()]);
             Ok::<_, Failure<()>>(vec![pair.into()])
         },
