@@ -28,6 +28,26 @@ class ValuesFastPathsTest < RustyRacerTest
     assert_equal (0...20).map { |i| "x\uFFFD#{i}" }, lone
   end
 
+  # Arrays of two-byte strings are joined and converted part by part: a
+  # surrogate pair split across two strings stays two lone halves, and
+  # every unit converts as the single-string path converts it.
+  def test_two_byte_string_arrays_convert_unit_for_unit
+    split = @ctx.eval("Array.from({length: 40}, (_, i) => i % 2 ? '\\uDE00b' + i : 'a\\uD83D')")
+    assert_equal (0...40).map { |i| i.odd? ? "\uFFFDb#{i}" : "a\uFFFD" }, split
+    @ctx.eval_void(<<~JS)
+      let seed = 7;
+      const rand = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+      const units = [0x41, 0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0x65e5, 0xfffd, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xd83d, 0xde00];
+      globalThis.words = Array.from({length: 300}, () => String.fromCharCode(...Array.from({length: rand(6)}, () => units[rand(units.length)])) + "\u65e5");
+    JS
+    whole = @ctx.eval("words")
+    assert_equal 300, whole.size
+    whole.each_with_index do |word, i|
+      assert_equal @ctx.eval("words[#{i}]"), word, "word #{i}"
+      assert_predicate word, :valid_encoding?
+    end
+  end
+
   def test_string_arrays_shared_or_mixed_keep_their_shape
     got = @ctx.eval("const s = Array.from({length: 20}, (_, i) => 's' + i); [s, s]")
     assert_same got[0], got[1]

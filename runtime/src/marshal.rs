@@ -665,12 +665,21 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         } else {
             let mut utf16 = vec![0u16; total];
             joined.write_v2(self.scope, 0, &mut utf16, v8::WriteFlags::empty());
+            // Each part converted into one scratch buffer, then copied: one
+            // pass over the units (measuring first, then encoding, took two).
+            let longest = lengths.iter().copied().max().unwrap_or(0) as usize;
+            let mut utf8 = vec![0u8; longest * 3];
             for len in lengths {
                 let part = &utf16[offset..offset + *len as usize];
                 offset += *len as usize;
+                let n = utf16_to_utf8(part, &mut utf8);
+                let text = &utf8[..n];
                 let item = self
                     .host
-                    .string(utf16_utf8_len(part), &mut |buf| utf16_to_utf8(part, buf))
+                    .string(n, &mut |buf| {
+                        buf.copy_from_slice(text);
+                        n
+                    })
                     .map_err(Failure::Host)?;
                 self.host.array_push(out, item).map_err(Failure::Host)?;
                 self.tick()?;
@@ -848,14 +857,40 @@ fn latin1_to_utf8(latin1: &[u8], out: &mut [u8]) -> usize {
 }
 
 /// UTF-8 length of UTF-16 text, a lone surrogate counting as U+FFFD.
-fn utf16_utf8_len(units: &[u16]) -> usize {
-    std::char::decode_utf16(units.iter().copied()).map(|c| c.map_or(3, char::len_utf8)).sum()
-}
-
+/// Writes `units` as UTF-8 into `out` (at least 3 bytes per unit), lone
+/// surrogates as U+FFFD; returns the bytes written.
 fn utf16_to_utf8(units: &[u16], out: &mut [u8]) -> usize {
-    let mut n = 0;
-    for c in std::char::decode_utf16(units.iter().copied()) {
-        n += c.unwrap_or(char::REPLACEMENT_CHARACTER).encode_utf8(&mut out[n..]).len();
+    let (mut i, mut n) = (0, 0);
+    while i < units.len() {
+        let u = u32::from(units[i]);
+        i += 1;
+        if u < 0x80 {
+            out[n] = u as u8;
+            n += 1;
+        } else if u < 0x800 {
+            out[n] = 0xC0 | (u >> 6) as u8;
+            out[n + 1] = 0x80 | (u & 0x3F) as u8;
+            n += 2;
+        } else if !(0xD800..0xE000).contains(&u) {
+            out[n] = 0xE0 | (u >> 12) as u8;
+            out[n + 1] = 0x80 | ((u >> 6) & 0x3F) as u8;
+            out[n + 2] = 0x80 | (u & 0x3F) as u8;
+            n += 3;
+        } else if let Some(low) =
+            units.get(i).map(|l| u32::from(*l)).filter(|l| u < 0xDC00 && (0xDC00..0xE000).contains(l))
+        {
+            // A high surrogate and the low one after it: one astral character.
+            let c = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+            i += 1;
+            out[n] = 0xF0 | (c >> 18) as u8;
+            out[n + 1] = 0x80 | ((c >> 12) & 0x3F) as u8;
+            out[n + 2] = 0x80 | ((c >> 6) & 0x3F) as u8;
+            out[n + 3] = 0x80 | (c & 0x3F) as u8;
+            n += 4;
+        } else {
+            out[n..n + 3].copy_from_slice("\u{FFFD}".as_bytes());
+            n += 3;
+        }
     }
     n
 }
