@@ -210,6 +210,38 @@ pub(crate) fn number<H: HostValues>(host: &mut H, f: f64) -> Result<H::Value, H:
     }
 }
 
+/// Items appended to a host array in batches (one `array_extend` per
+/// `BATCH` instead of a push each), each held by the host while it waits.
+struct Appender<V> {
+    out: V,
+    batch: Vec<V>,
+}
+
+impl<V: Copy> Appender<V> {
+    const BATCH: usize = 256;
+
+    fn new(out: V) -> Self {
+        Appender { out, batch: Vec::with_capacity(Self::BATCH) }
+    }
+
+    fn push<H: HostValues<Value = V>>(&mut self, host: &mut H, item: V) -> Result<(), H::Error> {
+        self.batch.push(host.hold(item));
+        if self.batch.len() == Self::BATCH {
+            return self.flush(host);
+        }
+        Ok(())
+    }
+
+    fn flush<H: HostValues<Value = V>>(&mut self, host: &mut H) -> Result<(), H::Error> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let appended = host.array_extend(self.out, &self.batch);
+        self.batch.clear();
+        appended
+    }
+}
+
 /// A hasher for V8's identity hashes, which are random already.
 #[derive(Default)]
 struct IdentityHasher(u64);
@@ -465,28 +497,12 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     fn primitive_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
         struct Run<'a, H: HostValues> {
             host: &'a mut H,
-            out: H::Value,
             isolate: &'a v8::Isolate,
             index: u32,
             steps: u32,
             failed: Option<H::Error>,
-            /// Items not yet appended (appended in batches).
-            batch: Vec<H::Value>,
-        }
-        const BATCH: usize = 256;
-        fn flush<H: HostValues>(run: &mut Run<H>) -> bool {
-            if run.batch.is_empty() {
-                return true;
-            }
-            let pushed = run.host.array_extend(run.out, &run.batch);
-            run.batch.clear();
-            match pushed {
-                Ok(()) => true,
-                Err(e) => {
-                    run.failed = Some(e);
-                    false
-                }
-            }
+            /// Items not yet appended to the array.
+            batch: Appender<H::Value>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             crate::termination::without_js(|| run_one::<H>(index, element, data))
@@ -499,14 +515,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             run.index = index;
             // Only reads: the callback must not allocate on V8's heap.
             let Some(item) = primitive(run.host, element) else { return BREAK };
-            match item {
-                Ok(item) => run.batch.push(item),
-                Err(e) => {
-                    run.failed = Some(e);
-                    return BREAK;
-                }
-            }
-            if run.batch.len() == BATCH && !flush(run) {
+            if let Err(e) = item.and_then(|item| run.batch.push(run.host, item)) {
+                run.failed = Some(e);
                 return BREAK;
             }
             run.index = index + 1;
@@ -520,16 +530,17 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         }
         let mut run = Run {
             host: &mut *self.host,
-            out,
             isolate: self.scope,
             index: 0,
             steps: 0,
             failed: None,
-            batch: Vec::with_capacity(BATCH),
+            batch: Appender::new(out),
         };
         let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
         // What the last batch holds was converted: append it (the index is past it).
-        flush(&mut run);
+        if let Err(e) = run.batch.flush(run.host) {
+            run.failed.get_or_insert(e);
+        }
         let (index, steps, failed) = (run.index, run.steps, run.failed);
         self.steps = self.steps.wrapping_add(steps);
         if let Some(e) = failed {
@@ -643,6 +654,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             return Ok(false);
         }
         let mut offset = 0;
+        let mut items = Appender::new(out);
         if joined.is_onebyte() {
             let mut latin1 = vec![0u8; total];
             joined.write_one_byte_v2(self.scope, 0, &mut latin1, v8::WriteFlags::empty());
@@ -659,7 +671,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                     self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf))
                 }
                 .map_err(Failure::Host)?;
-                self.host.array_push(out, item).map_err(Failure::Host)?;
+                items.push(self.host, item).map_err(Failure::Host)?;
                 self.tick()?;
             }
         } else {
@@ -681,10 +693,11 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                         n
                     })
                     .map_err(Failure::Host)?;
-                self.host.array_push(out, item).map_err(Failure::Host)?;
+                items.push(self.host, item).map_err(Failure::Host)?;
                 self.tick()?;
             }
         }
+        items.flush(self.host).map_err(Failure::Host)?;
         Ok(true)
     }
 
