@@ -306,6 +306,57 @@ class ValuesReviewTest < RustyRacerTest
     assert r[0].include?(r[1])
   end
 
+  # Map and Set entries, and the properties of objects the general walk
+  # reads (class instances), are read straight from V8's elements: strings
+  # of every kind (one-byte, two-byte, astral, lone surrogates, ropes, longer
+  # than the scratch read) convert as the single-string path does.
+  def test_strings_in_maps_sets_and_instances_convert_as_single_strings
+    @ctx.eval_void(<<~JS)
+      const words = ["", "a", "caf\\u00e9", "\\u65e5\\u672c", "\\u{1F600}", "x\\uD800", "\\uDC00y", "nul\\0", "\\u00ff"];
+      const rope = (i) => words[i % words.length] + "-" + i + "-" + "r".repeat(i % 3);
+      globalThis.parts = Array.from({length: 40}, (_, i) => rope(i)).concat(["L".repeat(5000) + "\\u00e9", "\\u65e5".repeat(4200)]);
+      globalThis.m = new Map(parts.map((s, i) => [s, s + i]));
+      globalThis.st = new Set(parts);
+      class Point { constructor(s) { this.s = s; this.n = 1; this.t = s + "!" } }
+      globalThis.inst = parts.map((s) => new Point(s));
+    JS
+    parts = @ctx.eval("parts")
+    singles = (0...parts.size).map { |i| @ctx.eval("parts[#{i}]") }
+    assert_equal singles, parts
+    map = @ctx.eval("m")
+    assert_instance_of RustyRacer::JSMap, map
+    assert_equal singles.each_with_index.map { |s, i| [s, "#{s}#{i}"] }, map.to_a
+    assert map.keys.all? { |k| k.frozen? && k.encoding == Encoding::UTF_8 && k.valid_encoding? }
+    assert map.values.none?(&:frozen?)
+    assert_equal singles, @ctx.eval("st").to_a
+    assert_equal singles.map { |s| { "s" => s, "n" => 1, "t" => "#{s}!" } }, @ctx.eval("inst")
+  end
+
+  def test_maps_keep_keys_of_every_kind_in_order
+    got = @ctx.eval(<<~JS)
+      const shared = {a: 1};
+      new Map([[1, "int"], [1.5, "float"], ["1", "string"], [true, "bool"], [null, "null"], [2n ** 70n, "big"],
+               [shared, "object"], [[1, 2], "array"], ["after", shared], [undefined, "undefined"]])
+    JS
+    assert_equal [1, 1.5, "1", true, nil, 2**70, { "a" => 1 }, [1, 2], "after"], got.keys
+    assert_equal "undefined", got[nil] # undefined and null are both nil: the last wins, as with Hash#[]=
+    assert_same got.keys[6], got["after"]
+    assert_equal "array", got[[1, 2]]
+  end
+
+  def test_maps_and_sets_of_strings_under_gc_stress
+    @ctx.eval_void("globalThis.ms = new Map(Array.from({length: 300}, (_, i) => ['k' + i, 'v\u00e9' + i])); " \
+                   "globalThis.ss = new Set(ms.values())")
+    GC.stress = true
+    map = @ctx.eval("ms")
+    set = @ctx.eval("ss")
+    GC.stress = false
+    assert_equal (0...300).to_h { |i| ["k#{i}", "v\u00e9#{i}"] }, map
+    assert_equal map.values, set.to_a
+  ensure
+    GC.stress = false
+  end
+
   def test_a_getter_of_an_array_element_may_call_back_into_ruby
     @ctx.attach("seven", -> { @ctx.eval("7") })
     assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")

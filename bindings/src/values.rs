@@ -56,14 +56,18 @@ fn val(v: VALUE) -> Value {
 /// Hashing most keys runs only C; a Set's (`Set#hash`, `#eql?` are Ruby
 /// methods up to 3.4), or a container's that may hold one, runs Ruby code,
 /// where an interrupt may raise: those go through `rb_protect`.
-fn hash_insert(hash: VALUE, key: VALUE, value: VALUE) -> Result<(), Error> {
-    // SAFETY: live values; `key`'s header gives its type.
-    let hashed_in_c = rb_sys::SPECIAL_CONST_P(key)
+/// Whether Ruby hashes `key` in C (no Ruby method runs, nothing raises).
+fn hashed_in_c(key: VALUE) -> bool {
+    // SAFETY: a live value; its header gives its type.
+    rb_sys::SPECIAL_CONST_P(key)
         || matches!(
             unsafe { rb_sys::RB_BUILTIN_TYPE(key) },
             T::RUBY_T_STRING | T::RUBY_T_FLOAT | T::RUBY_T_BIGNUM | T::RUBY_T_SYMBOL
-        );
-    if hashed_in_c {
+        )
+}
+
+fn hash_insert(hash: VALUE, key: VALUE, value: VALUE) -> Result<(), Error> {
+    if hashed_in_c(key) {
         // SAFETY: see above: no Ruby code runs, so nothing can raise.
         unsafe { rb_sys::rb_hash_aset(hash, key, value) };
         return Ok(());
@@ -340,6 +344,20 @@ impl HostValues for RubyValues<'_> {
     fn hash_set(&mut self, hash: Value, key: Value, value: Value) -> Result<(), Error> {
         hash_insert(raw(hash), raw(key), raw(value))
     }
+    fn map_fill(&mut self, map: Value, pairs: &[Value]) -> Result<(), Error> {
+        // SAFETY: `map` is a Hash this walk made; `pairs` alternate keys and
+        // values, all alive (pinned). Duplicate keys keep the last value.
+        let insert = || unsafe {
+            rb_sys::rb_hash_bulk_insert(pairs.len() as _, pairs.as_ptr() as *const VALUE, raw(map));
+            rb_sys::Qnil as VALUE
+        };
+        if pairs.iter().step_by(2).all(|key| hashed_in_c(raw(*key))) {
+            insert();
+            return Ok(());
+        }
+        // A key's #hash or #eql? may raise (a deep Array nests too far).
+        protect(insert).map(|_| ())
+    }
     fn new_set(&mut self) -> Result<Value, Error> {
         if self.mini_racer() {
             return self.new_array(0);
@@ -357,6 +375,12 @@ impl HostValues for RubyValues<'_> {
             return hash_insert(table, raw(item), rb_sys::Qtrue as VALUE);
         }
         set.funcall::<_, _, Value>(LazyId::get_inner_with(&ADD, self.ruby), (item,)).map(|_| ())
+    }
+    fn set_fill(&mut self, set: Value, items: &[Value]) -> Result<(), Error> {
+        if self.mini_racer() {
+            return self.array_extend(set, items);
+        }
+        items.iter().try_for_each(|item| self.set_add(set, *item))
     }
     fn rehash(&mut self) -> Result<(), Error> {
         for container in std::mem::take(&mut self.hashed) {

@@ -63,6 +63,14 @@ pub trait HostValues {
         }
         Ok(())
     }
+    /// Sets a fresh Map's entries from alternating keys and values, at once
+    /// (two keys JS tells apart may be equal to the host: the last wins).
+    fn map_fill(&mut self, map: Self::Value, pairs: &[Self::Value]) -> Result<(), Self::Error> {
+        for pair in pairs.chunks_exact(2) {
+            self.hash_set(map, pair[0], pair[1])?;
+        }
+        Ok(())
+    }
     /// `value` waits in the walk's memory until the walk stores it: the
     /// host keeps it alive and in place until the walk ends.
     fn hold(&mut self, value: Self::Value) -> Self::Value {
@@ -80,6 +88,10 @@ pub trait HostValues {
         })
     }
     fn set_add(&mut self, set: Self::Value, item: Self::Value) -> Result<(), Self::Error>;
+    /// Adds items to a fresh Set, in order.
+    fn set_fill(&mut self, set: Self::Value, items: &[Self::Value]) -> Result<(), Self::Error> {
+        items.iter().try_for_each(|item| self.set_add(set, *item))
+    }
     /// The walk filled containers after Maps or Sets took them as keys or
     /// items: the host re-hashes the Maps and Sets it made.
     fn rehash(&mut self) -> Result<(), Self::Error> {
@@ -148,8 +160,9 @@ pub fn to_host<'s, H: HostValues>(
         seen: Seen::default(),
         keys: Seen::default(),
         entries: None,
-        spare_pairs: Vec::new(),
+        spare_slots: Vec::new(),
         spare_done: Vec::new(),
+        text: Text::default(),
     };
     if let Some(out) = walk.tape(value)? {
         return Ok(out);
@@ -304,8 +317,10 @@ pub(crate) struct Walk<'a, 's, 'i, H: HostValues> {
     keys: Seen<'s, v8::String, H::Value>,
     /// The realm's entries helper, once looked up (Some(None): it has none).
     entries: Option<Option<v8::Local<'s, v8::Function>>>,
-    spare_pairs: Vec<Vec<Option<H::Value>>>,
+    spare_slots: Vec<Vec<Option<H::Value>>>,
     spare_done: Vec<Vec<H::Value>>,
+    /// Scratch for strings read inside `Array::Iterate`.
+    text: Text,
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
@@ -432,30 +447,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let pairs = unsafe { v8::Local::<v8::Map>::cast_unchecked(value) }.as_array(self.scope);
             let out = host(self.host.new_map())?;
             self.remember(hash, object, out);
-            let mut i = 0;
-            while i + 1 < pairs.length() {
-                let key = pairs.get_index(self.scope, i).ok_or(Failure::Exception)?;
-                let item = pairs.get_index(self.scope, i + 1).ok_or(Failure::Exception)?;
-                let key = self.walk(key)?;
-                let item = self.walk(item)?;
-                self.host.hash_set(out, key, item).map_err(Failure::Host)?;
-                self.tick()?;
-                i += 2;
-            }
-            return Ok(out);
+            return self.filled(pairs, out, Layout::Map);
         }
         if value.is_set() {
             // SAFETY: checked just above.
             let items = unsafe { v8::Local::<v8::Set>::cast_unchecked(value) }.as_array(self.scope);
             let out = host(self.host.new_set())?;
             self.remember(hash, object, out);
-            for i in 0..items.length() {
-                let item = items.get_index(self.scope, i).ok_or(Failure::Exception)?;
-                let item = self.walk(item)?;
-                self.host.set_add(out, item).map_err(Failure::Host)?;
-                self.tick()?;
-            }
-            return Ok(out);
+            return self.filled(items, out, Layout::Items);
         }
         if is_proxy_of_array(self.scope, value) {
             return self.proxied_array(object, hash);
@@ -564,39 +563,49 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let flat = helper.call(self.scope, undefined, &[object.into()]).ok_or(Failure::Exception)?;
         // null: user code replaced a method the helper calls.
         let Ok(flat) = v8::Local::<v8::Array>::try_from(flat) else { return self.object_by_names(object, hash) };
-        let len = flat.length();
-        let out = self.host.new_hash(len as usize / 2).map_err(Failure::Host)?;
+        let out = self.host.new_hash(flat.length() as usize / 2).map_err(Failure::Host)?;
         self.remember(hash, object, out);
-        // Known keys and primitive values straight from V8's elements; the
-        // rest (new keys, strings, objects) afterwards by index.
-        // Scratch buffers are reused across the walk's objects (and levels).
-        let mut pairs = self.spare_pairs.pop().unwrap_or_default();
-        pairs.clear();
-        pairs.resize(len as usize, None);
-        let mut done = self.spare_done.pop().unwrap_or_default();
-        done.clear();
-        let out = self.fill_object(flat, out, &mut pairs, &mut done);
-        self.spare_pairs.push(pairs);
-        self.spare_done.push(done);
-        out
+        self.filled(flat, out, Layout::Object)
     }
 
-    fn fill_object(
+    /// Fills `out` from `flat` (laid out as `layout` says): what needs no V8
+    /// call that allocates straight from V8's elements (primitives, strings
+    /// and known names), the rest (new names, long strings, objects)
+    /// afterwards by index, in order; then the container in one step.
+    fn filled(
         &mut self,
         flat: v8::Local<'s, v8::Array>,
         out: H::Value,
-        pairs: &mut Vec<Option<H::Value>>,
-        done: &mut Vec<H::Value>,
+        layout: Layout,
     ) -> Result<H::Value, Failure<H::Error>> {
-        self.read_known(flat, pairs)?;
-        // The rest completed in order, each value held by the host until the
-        // hash is filled in one step.
-        for i in 0..pairs.len() {
-            let value = match pairs[i] {
-                Some(value) => value,
+        // Scratch buffers are reused across the walk's containers (and levels).
+        let mut slots = self.spare_slots.pop().unwrap_or_default();
+        slots.clear();
+        slots.resize(flat.length() as usize, None);
+        let mut done = self.spare_done.pop().unwrap_or_default();
+        done.clear();
+        let filled = self.fill(flat, out, layout, &mut slots, &mut done);
+        self.spare_slots.push(slots);
+        self.spare_done.push(done);
+        filled.map(|()| out)
+    }
+
+    fn fill(
+        &mut self,
+        flat: v8::Local<'s, v8::Array>,
+        out: H::Value,
+        layout: Layout,
+        slots: &mut [Option<H::Value>],
+        done: &mut Vec<H::Value>,
+    ) -> Result<(), Failure<H::Error>> {
+        self.read_known(flat, layout, slots)?;
+        // Each value is held by the host until the container is filled.
+        for (i, slot) in slots.iter().enumerate() {
+            let value = match slot {
+                Some(value) => *value,
                 None => {
                     let item = flat.get_index(self.scope, i as u32).ok_or(Failure::Exception)?;
-                    if i % 2 == 0 {
+                    if layout == Layout::Object && i % 2 == 0 {
                         self.key(item)?
                     } else {
                         let value = self.walk(item)?;
@@ -607,8 +616,12 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             done.push(value);
             self.tick()?;
         }
-        self.host.hash_fill(out, done).map_err(Failure::Host)?;
-        Ok(out)
+        match layout {
+            Layout::Object => self.host.hash_fill(out, done),
+            Layout::Map => self.host.map_fill(out, done),
+            Layout::Items => self.host.set_fill(out, done),
+        }
+        .map_err(Failure::Host)
     }
 
     /// The UTF-16 lengths of the array's elements if all are strings.
@@ -662,10 +675,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 let part = &latin1[offset..offset + *len as usize];
                 offset += *len as usize;
                 let item = if part.is_ascii() {
-                    self.host.string(part.len(), &mut |buf| {
-                        buf.copy_from_slice(part);
-                        part.len()
-                    })
+                    text_value(self.host, part)
                 } else {
                     let utf8_len = part.len() + part.iter().filter(|b| **b >= 0x80).count();
                     self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf))
@@ -685,14 +695,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 let part = &utf16[offset..offset + *len as usize];
                 offset += *len as usize;
                 let n = utf16_to_utf8(part, &mut utf8);
-                let text = &utf8[..n];
-                let item = self
-                    .host
-                    .string(n, &mut |buf| {
-                        buf.copy_from_slice(text);
-                        n
-                    })
-                    .map_err(Failure::Host)?;
+                let item = text_value(self.host, &utf8[..n]).map_err(Failure::Host)?;
                 items.push(self.host, item).map_err(Failure::Host)?;
                 self.tick()?;
             }
@@ -701,17 +704,22 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         Ok(true)
     }
 
-    /// Fills `pairs` (flat keys and values) with what needs no V8 call that
-    /// allocates: keys already cached and primitive values.
+    /// Fills `slots` with the elements of `flat` that need no V8 call that
+    /// allocates: numbers, booleans, nils and strings (Map keys as names),
+    /// and an object's names already converted in this walk.
     fn read_known(
         &mut self,
         flat: v8::Local<'s, v8::Array>,
-        pairs: &mut [Option<H::Value>],
+        layout: Layout,
+        slots: &mut [Option<H::Value>],
     ) -> Result<(), Failure<H::Error>> {
         struct Read<'a, 's, H: HostValues> {
             host: &'a mut H,
+            isolate: &'a v8::Isolate,
             keys: &'a Seen<'s, v8::String, H::Value>,
-            pairs: &'a mut [Option<H::Value>],
+            layout: Layout,
+            text: &'a mut Text,
+            slots: &'a mut [Option<H::Value>],
             failed: Option<H::Error>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
@@ -722,17 +730,34 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             const CONTINUE: i32 = 2;
             // SAFETY: `data` is the Read below, alive for the iteration.
             let read = unsafe { &mut *(data as *mut Read<H>) };
-            let Some(slot) = read.pairs.get_mut(index as usize) else { return BREAK };
-            if index % 2 == 0 {
-                if element.is_string() {
-                    // SAFETY: checked just above. Hashing and comparing an
-                    // (internalized) name allocates nothing.
-                    let name: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
-                    *slot = read.keys.get(name.get_identity_hash().get(), name);
+            let Some(slot) = read.slots.get_mut(index as usize) else { return BREAK };
+            let is_key = index % 2 == 0 && read.layout != Layout::Items;
+            let item = if element.is_string() {
+                // SAFETY: checked just above.
+                let s: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
+                match (is_key, read.layout) {
+                    // Hashing and comparing an (internalized) name allocates
+                    // nothing; a new one is converted (and cached) later.
+                    (true, Layout::Object) => {
+                        *slot = read.keys.get(s.get_identity_hash().get(), s);
+                        return CONTINUE;
+                    }
+                    // Map keys rarely recur: a frozen String, as a Hash
+                    // keeps a String key, made at once.
+                    (true, _) => match read.text.utf8(read.isolate, s) {
+                        // SAFETY: utf8() writes valid UTF-8.
+                        Some(text) => read.host.key(unsafe { std::str::from_utf8_unchecked(text) }),
+                        None => return CONTINUE,
+                    },
+                    _ => match read.text.utf8(read.isolate, s) {
+                        Some(text) => text_value(read.host, text).map(|s| read.host.hold(s)),
+                        None => return CONTINUE,
+                    },
                 }
-                return CONTINUE;
-            }
-            let Some(item) = primitive(read.host, element) else { return CONTINUE };
+            } else {
+                let Some(item) = primitive(read.host, element) else { return CONTINUE };
+                item
+            };
             match item {
                 Ok(item) => *slot = Some(item),
                 Err(e) => {
@@ -742,9 +767,20 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             CONTINUE
         }
-        let mut read = Read { host: &mut *self.host, keys: &self.keys, pairs, failed: None };
+        let mut text = std::mem::take(&mut self.text);
+        let mut read = Read {
+            host: &mut *self.host,
+            isolate: self.scope,
+            keys: &self.keys,
+            layout,
+            text: &mut text,
+            slots,
+            failed: None,
+        };
         let ok = iterate(self.scope, flat, each::<H>, &mut read as *mut Read<H> as *mut c_void);
-        match read.failed {
+        let failed = read.failed.take();
+        self.text = text;
+        match failed {
             Some(e) => Err(Failure::Host(e)),
             None if !ok => Err(Failure::Exception),
             None => Ok(()),
@@ -808,12 +844,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 
     fn text(&mut self, text: &str) -> Result<H::Value, Failure<H::Error>> {
-        self.host
-            .string(text.len(), &mut |buf| {
-                buf.copy_from_slice(text.as_bytes());
-                text.len()
-            })
-            .map_err(Failure::Host)
+        text_value(self.host, text.as_bytes()).map_err(Failure::Host)
     }
 
     fn big_int(&mut self, value: v8::Local<'s, v8::Value>) -> Result<H::Value, Failure<H::Error>> {
@@ -851,6 +882,63 @@ fn is_proxy_of_array(scope: &v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Valu
     false
 }
 
+/// How the elements of a flat array fill a container.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// An object's property names and values, alternating.
+    Object,
+    /// A Map's keys (any value) and values, alternating.
+    Map,
+    /// A Set's items.
+    Items,
+}
+
+/// Strings longer than this are read the usual way (not into scratch).
+const SHORT_STRING: usize = 1 << 12;
+
+/// Scratch for reading strings with V8's flat copies only: no allocation
+/// on V8's heap (cons strings included), so `Array::Iterate` callbacks can.
+#[derive(Default)]
+struct Text {
+    bytes: Vec<u8>,
+    units: Vec<u16>,
+    utf8: Vec<u8>,
+}
+
+impl Text {
+    /// The string as UTF-8 (lone surrogates as U+FFFD, as `write_utf8_v2`
+    /// with `kReplaceInvalidUtf8` gives it); None when it is long.
+    fn utf8(&mut self, isolate: &v8::Isolate, s: v8::Local<v8::String>) -> Option<&[u8]> {
+        let len = s.length();
+        if len > SHORT_STRING {
+            return None;
+        }
+        if s.is_onebyte() {
+            self.bytes.resize(len, 0);
+            s.write_one_byte_v2(isolate, 0, &mut self.bytes, v8::WriteFlags::empty());
+            if self.bytes.is_ascii() {
+                return Some(&self.bytes);
+            }
+            self.utf8.resize(len * 2, 0);
+            let n = latin1_to_utf8(&self.bytes, &mut self.utf8);
+            return Some(&self.utf8[..n]);
+        }
+        self.units.resize(len, 0);
+        s.write_v2(isolate, 0, &mut self.units, v8::WriteFlags::empty());
+        self.utf8.resize(len * 3, 0);
+        let n = utf16_to_utf8(&self.units, &mut self.utf8);
+        Some(&self.utf8[..n])
+    }
+}
+
+/// A host string of this UTF-8 text.
+fn text_value<H: HostValues>(host: &mut H, text: &[u8]) -> Result<H::Value, H::Error> {
+    host.string(text.len(), &mut |buf| {
+        buf.copy_from_slice(text);
+        text.len()
+    })
+}
+
 /// Arrays of strings shorter than this are walked element by element.
 const JOIN_AT_LEAST: u32 = 16;
 
@@ -869,7 +957,6 @@ fn latin1_to_utf8(latin1: &[u8], out: &mut [u8]) -> usize {
     n
 }
 
-/// UTF-8 length of UTF-16 text, a lone surrogate counting as U+FFFD.
 /// Writes `units` as UTF-8 into `out` (at least 3 bytes per unit), lone
 /// surrogates as U+FFFD; returns the bytes written.
 fn utf16_to_utf8(units: &[u16], out: &mut [u8]) -> usize {
