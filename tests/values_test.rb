@@ -357,7 +357,7 @@ class ValuesTest < RustyRacerTest
     assert_equal true, ctx.eval("(function(t, f) { return t === true && f === false })").call(true, false)
     assert_equal "number", ctx.call("type", 1), "Integer 1 is a number, never true"
     assert_equal false, ctx.eval("(function(x) { return x === true })").call(1)
-    [0, -7, 2**31, 2**53, -(2**53)].each do |n|
+    [0, -7, 2**30 - 1, 2**30, -(2**30) - 1, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**53, -(2**53)].each do |n|
       assert_equal "number", ctx.call("type", n), n.to_s
       assert_equal true, ctx.eval("(function(x, s) { return x === Number(s) })").call(n, n.to_s), n.to_s
     end

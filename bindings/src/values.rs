@@ -491,7 +491,10 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if rb_sys::FIXNUM_P(v) {
             // SAFETY: a Fixnum.
             let n = unsafe { rb_sys::FIX2LONG(v) };
-            return Ok(if n.unsigned_abs() <= 1 << 53 {
+            return Ok(if let Ok(small) = i32::try_from(n) {
+                // (A Smi where it fits: no double conversion and check.)
+                v8::Integer::new(scope, small).into()
+            } else if n.unsigned_abs() <= 1 << 53 {
                 v8::Number::new(scope, n as f64).into()
             } else {
                 v8::BigInt::new_from_i64(scope, n).into()
@@ -1027,9 +1030,15 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         self.objects.insert(v, None);
         let items: magnus::RArray = value.funcall("to_a", ())?;
         self.pins.pin(self.ruby, items.as_value());
-        let mut converted = Vec::with_capacity(items.len());
-        for item in items.into_iter() {
-            converted.push(self.convert(item)?);
+        let items = raw(items.as_value());
+        // SAFETY: an Array (pinned); its length is read again each time (a
+        // `to_str` may change it).
+        let mut converted = Vec::with_capacity(unsafe { rb_sys::RARRAY_LEN(items) } as usize);
+        let mut i = 0;
+        while i < unsafe { rb_sys::RARRAY_LEN(items) } as isize {
+            // SAFETY: index within the length.
+            converted.push(self.convert(val(unsafe { rb_sys::RARRAY_AREF(items, i) }))?);
+            i += 1;
         }
         self.depth -= 1;
         let early = self.objects.get(&v).copied().flatten().and_then(|o| v8::Local::<v8::Set>::try_from(o).ok());
