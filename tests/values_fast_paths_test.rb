@@ -357,6 +357,30 @@ class ValuesReviewTest < RustyRacerTest
     GC.stress = false
   end
 
+  # A JSMap passed to JS is filled by the realm's own Map.prototype.set
+  # (captured before user code ran), its ASCII String keys made as V8
+  # keeps them: user code replacing `set` changes nothing, every kind of
+  # key arrives as the same key, and a Map holding itself stays one Map.
+  def test_jsmaps_passed_keep_every_key_whatever_user_code_patched
+    @ctx.eval_void(<<~JS)
+      Map.prototype.set = function () { throw new Error("patched set called") };
+      globalThis.describe = (m) => [...m.keys()].map((k) => [typeof k, k instanceof Uint8Array ? [...k] : k, m.get(k)]);
+      globalThis.selfRef = (m) => m.get("me") === m && m.get("same") === m.get("again");
+    JS
+    shared = [1]
+    map = RustyRacer::JSMap["ascii" => 1, "caf\u00e9" => 2, "sjis".encode("Shift_JIS") => 3, "us".encode("US-ASCII") => 4,
+                            "\xFF\x00".b => 5, 7 => 6, 1.5 => 7, nil => 8, :sym => 9, "k" * 5000 => 10]
+    got = @ctx.call("describe", map)
+    assert_equal [["string", "ascii", 1], ["string", "caf\u00e9", 2], ["string", "sjis", 3], ["string", "us", 4],
+                  ["object", [255, 0], 5], ["number", 7, 6], ["number", 1.5, 7], ["object", nil, 8],
+                  ["string", "sym", 9], ["string", "k" * 5000, 10]], got
+    cyclic = RustyRacer::JSMap["same" => shared, "again" => shared]
+    cyclic["me"] = cyclic
+    assert_equal true, @ctx.call("selfRef", cyclic)
+    big = RustyRacer::JSMap[(0...3000).map { |i| ["k#{i}", i] }]
+    assert_equal big, @ctx.call("echo", big)
+  end
+
   def test_a_getter_of_an_array_element_may_call_back_into_ruby
     @ctx.attach("seven", -> { @ctx.eval("7") })
     assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")

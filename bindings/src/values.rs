@@ -16,8 +16,8 @@ use magnus::{
 };
 use rb_sys::{ruby_value_type as T, VALUE};
 use rusty_racer_runtime::{
-    function_local, new_set, object_from_template, object_template, stack_remaining, v8, FunctionId, HostValues,
-    MAX_DEPTH, MAX_TEMPLATE_NAMES,
+    fill_map, function_local, new_set, object_from_template, object_template, stack_remaining, v8, FunctionId,
+    HostValues, MAX_DEPTH, MAX_TEMPLATE_NAMES,
 };
 
 use crate::core::{Core, HostState};
@@ -633,11 +633,20 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
         if is_map {
             let map = v8::Map::new(self.scope);
             self.seen.insert(v, map.into());
+            let mut flat = self.value_vecs.pop().unwrap_or_default();
             for (k, item) in pairs.drain(..) {
-                let k = self.convert(k)?;
-                let item = self.convert(item)?;
-                map.set(self.scope, k, item);
+                flat.push(self.map_key(k)?);
+                flat.push(self.convert(item)?);
             }
+            // Without the helper, or if it threw (the stack ran out near its
+            // end), entry by entry through the API, which runs no JS.
+            if fill_map(self.scope, map, &flat) != Some(true) {
+                for entry in flat.chunks_exact(2) {
+                    map.set(self.scope, entry[0], entry[1]);
+                }
+            }
+            flat.clear();
+            self.value_vecs.push(flat);
             self.pair_vecs.push(pairs);
             self.depth -= 1;
             return Ok(map.into());
@@ -772,6 +781,27 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             self.keys.insert(k, name);
         }
         Ok(name)
+    }
+
+    /// A Map key. An ASCII String is made internalized at once: `Map#set`
+    /// internalizes string keys, which copied a plain one again.
+    fn map_key(&mut self, key: Value) -> Result<v8::Local<'s, v8::Value>, Error> {
+        let k = raw(key);
+        // SAFETY: a live value; a String's encoding and code range are read
+        // from it (the code range is cached after the first scan).
+        let ascii = !rb_sys::SPECIAL_CONST_P(k)
+            && unsafe { rb_sys::RB_BUILTIN_TYPE(k) } == T::RUBY_T_STRING
+            && [indices().utf8, indices().usascii].contains(&unsafe { rb_sys::ENCODING_GET(k) })
+            && unsafe { rb_sys::rb_enc_str_coderange(k) }
+                == rb_sys::ruby_coderange_type::RUBY_ENC_CODERANGE_7BIT as i32;
+        if ascii {
+            // SAFETY: a String, read at once (no Ruby code runs meanwhile).
+            let bytes = unsafe { string_bytes(k) };
+            if let Some(made) = v8::String::new_from_one_byte(self.scope, bytes, v8::NewStringType::Internalized) {
+                return Ok(made.into());
+            }
+        }
+        self.convert(key)
     }
 
     fn internalized(&self, bytes: &[u8], ascii: bool) -> Result<v8::Local<'s, v8::Name>, Error> {

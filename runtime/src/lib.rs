@@ -51,7 +51,7 @@ pub use module::{ModuleId, ModuleStatus, Resolution, Resolver};
 pub use objects::{object_from_template, object_template, MAX_TEMPLATE_NAMES};
 pub use path::parse_path;
 pub use platform::{initialize, initialized, set_flags, FlagError, MAX_FLAG_LENGTH};
-pub use realm_helpers::new_set;
+pub use realm_helpers::{fill_map, new_set};
 pub use script::ScriptId;
 pub use snapshot::{bake_with, cancel_baking, serve_baking, Recipe, Snapshot, BAKER_ENV};
 pub use stack::{on_fiber_stack, remaining as stack_remaining};

@@ -1,6 +1,6 @@
 //! Each realm's JS helpers, compiled when the realm is made (before user
 //! code runs) from the realm's own intrinsics: the entries of an object, a
-//! Set from an array, the join of an array of strings, and the tape of
+//! Set from an array, a Map's entries set from a flat array, the join of an array of strings, and the tape of
 //! plain data (tape.rs). The marshalling walk calls them instead of one V8
 //! API call per property or item.
 
@@ -20,6 +20,12 @@ const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { \
 /// Builds a Set from an array with the realm's own `Set` (captured when the
 /// realm is made): one constructor call instead of an API call per item.
 const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
+/// Sets a Map's entries from `[key, value, key, value, …]` with the realm's
+/// own `Map.prototype.set` (captured): a JIT-compiled loop instead of an
+/// API call, and a C++ → JS entry, per entry.
+const FILL_MAP_JS: &str = "((set, apply) => (m, flat) => { \
+    for (let i = 0; i + 1 < flat.length; i += 2) apply(set, m, [flat[i], flat[i + 1]]); })\
+    (Map.prototype.set, Reflect.apply)";
 /// Joins an array of strings into one (the realm's own `join`): an array of
 /// strings is then read in one copy and split by the lengths V8 reported.
 const JOIN_JS: &str =
@@ -36,6 +42,7 @@ pub(crate) struct RealmHelpers {
     pub(crate) context: v8::Global<v8::Context>,
     pub(crate) entries: v8::Global<v8::Function>,
     pub(crate) new_set: v8::Global<v8::Function>,
+    pub(crate) fill_map: v8::Global<v8::Function>,
     pub(crate) join: v8::Global<v8::Function>,
     pub(crate) tape: v8::Global<v8::Function>,
 }
@@ -69,27 +76,31 @@ pub(crate) fn install_helper(
     }
     let scope = &mut v8::ContextScope::new(scope, context);
     crate::wasm_memory::limit_in_realm(scope, wasm_limit, may_cache);
-    // One script makes them all: [entries, newSet, join, tape].
-    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, {}]", crate::tape::TAPE_JS);
+    // One script makes them all: [entries, newSet, join, tape, fillMap].
+    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, {}, {FILL_MAP_JS}]", crate::tape::TAPE_JS);
     let parts = (|| {
         let made = run_helper_script(scope, &source, may_cache)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
-        (0..4).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
+        (0..5).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
     let Some(parts) = parts else { return };
     let function = |scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>| {
         v8::Local::<v8::Function>::try_from(value).ok().map(|f| v8::Global::new(scope, f))
     };
-    let (Some(entries), Some(new_set), Some(join), Some(tape)) =
-        (function(scope, parts[0]), function(scope, parts[1]), function(scope, parts[2]), function(scope, parts[3]))
-    else {
+    let (Some(entries), Some(new_set), Some(join), Some(tape), Some(fill_map)) = (
+        function(scope, parts[0]),
+        function(scope, parts[1]),
+        function(scope, parts[2]),
+        function(scope, parts[3]),
+        function(scope, parts[4]),
+    ) else {
         return;
     };
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
         let mut helpers = helpers.0.borrow_mut();
         helpers.retain(|h| h.id != id);
-        helpers.push(RealmHelpers { id, context, entries, new_set, join, tape });
+        helpers.push(RealmHelpers { id, context, entries, new_set, fill_map, join, tape });
     }
 }
 
@@ -192,6 +203,20 @@ pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>
     let make = helper(scope, |h| &h.new_set)?;
     let undefined = v8::undefined(scope).into();
     make.call(scope, undefined, &[items.into()])
+}
+
+/// Sets `map`'s entries from `flat` (alternating keys and values) in the
+/// current realm: Some(false) when it threw (the stack ran out, or the
+/// isolate is stopping), None when the realm has no helper.
+pub fn fill_map<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    map: v8::Local<'s, v8::Map>,
+    flat: &[v8::Local<'s, v8::Value>],
+) -> Option<bool> {
+    let fill = helper(scope, |h| &h.fill_map)?;
+    let undefined = v8::undefined(scope).into();
+    let flat = v8::Array::new_with_elements(scope, flat);
+    Some(fill.call(scope, undefined, &[map.into(), flat.into()]).is_some())
 }
 
 /// Some realm of the isolate (the first made), to enter where no context
