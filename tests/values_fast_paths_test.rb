@@ -381,6 +381,21 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal big, @ctx.call("echo", big)
   end
 
+  # A Set passed to JS is built with the realm's own Set.prototype.add:
+  # user code that replaced it (or the array iterator `new Set` reads)
+  # gets every item all the same, and the replacement is never called.
+  def test_sets_passed_keep_their_items_whatever_user_code_patched
+    @ctx.eval_void(<<~JS)
+      globalThis.calls = 0;
+      globalThis.items = (s) => { const out = []; Set.prototype.forEach.call(s, (x) => out.push(x)); return out };
+      Set.prototype.add = function () { calls++; return this };
+    JS
+    assert_equal [1, "two", [3]], @ctx.call("items", Set[1, "two", [3]])
+    @ctx.eval_void("Array.prototype[Symbol.iterator] = function* () { calls++; yield 42 }")
+    assert_equal (0...300).to_a, @ctx.call("items", Set.new(0...300))
+    assert_equal 0, @ctx.eval("calls")
+  end
+
   def test_a_getter_of_an_array_element_may_call_back_into_ruby
     @ctx.attach("seven", -> { @ctx.eval("7") })
     assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")

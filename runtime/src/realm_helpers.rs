@@ -17,9 +17,17 @@ const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { \
     for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
     (Object.keys, Array.prototype.push, Array.prototype)";
 
-/// Builds a Set from an array with the realm's own `Set` (captured when the
-/// realm is made): one constructor call instead of an API call per item.
-const NEW_SET_JS: &str = "((S) => (items) => new S(items))(Set)";
+/// Builds a Set from an array with the realm's own `Set` and its `add`
+/// (captured when the realm is made): one call instead of an API call per
+/// item. `new Set(items)` (V8's fast path) only while `add` and the array
+/// iterator are the realm's own: it would call replaced ones.
+const NEW_SET_JS: &str = "((S, add, apply, arrProto, iter, iterProto, next) => { \
+    const intact = () => { try { return S.prototype.add === add && arrProto[Symbol.iterator] === iter \
+        && iterProto.next === next; } catch (e) { return false; } }; \
+    return (items) => { if (intact()) return new S(items); \
+    const s = new S(); for (let i = 0; i < items.length; i++) apply(add, s, [items[i]]); return s; }; })\
+    (Set, Set.prototype.add, Reflect.apply, Array.prototype, Array.prototype[Symbol.iterator], \
+     Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf([][Symbol.iterator]()).next)";
 /// Sets a Map's entries from `[key, value, key, value, …]` with the realm's
 /// own `Map.prototype.set` (captured): a JIT-compiled loop instead of an
 /// API call, and a C++ → JS entry, per entry.
