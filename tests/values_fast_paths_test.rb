@@ -396,6 +396,46 @@ class ValuesReviewTest < RustyRacerTest
     assert_equal 0, @ctx.eval("calls")
   end
 
+  # The entries of an object the general walk reads go through the
+  # realm's own push: a getter replacing Array.prototype.push midway (here
+  # with one that stores one item per call) changes nothing.
+  def test_a_getter_replacing_array_push_midway_changes_nothing
+    got = @ctx.eval(<<~JS)
+      class P {}
+      const p = new P();
+      Object.defineProperty(p, "a", { enumerable: true, get() {
+        Array.prototype.push = function (x) { this[this.length] = x; return this.length };
+        return 1;
+      } });
+      p.b = "two"; p.c = 3; p.d = [4];
+      p
+    JS
+    assert_equal({ "a" => 1, "b" => "two", "c" => 3, "d" => [4] }, got)
+  end
+
+  # Whether Set.prototype.add is the realm's own is read as a descriptor:
+  # a getter put in its place is never run by passing a Set.
+  def test_passing_a_set_runs_no_getter_on_set_prototype
+    @ctx.eval_void(<<~JS)
+      globalThis.reads = 0;
+      const add = Set.prototype.add;
+      Object.defineProperty(Set.prototype, "add", { get() { reads++; return add } });
+    JS
+    assert_equal 3, @ctx.eval("(s) => s.size").call(Set[1, 2, 3])
+    assert_equal 0, @ctx.eval("reads")
+  end
+
+  # Strings of a large Set are converted inside one Array::Iterate: a
+  # timeout still stops it there.
+  def test_a_large_set_of_strings_returned_is_stopped_by_the_timeout
+    @ctx.eval_void("globalThis.big = new Set(Array.from({length: 3e6}, (_, i) => 's' + i))")
+    started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    assert_raises(RustyRacer::ScriptTerminatedError) { @ctx.eval("big", timeout_ms: 50) }
+    elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
+    assert_operator elapsed, :<, 0.5, "stopped after #{elapsed.round(2)} s"
+    assert_equal 3_000_000, @ctx.eval("big.size")
+  end
+
   def test_a_getter_of_an_array_element_may_call_back_into_ruby
     @ctx.attach("seven", -> { @ctx.eval("7") })
     assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")

@@ -52,10 +52,6 @@ fn val(v: VALUE) -> Value {
     unsafe { Value::from_raw(v) }
 }
 
-/// `hash[key] = value` for a Hash this walk made and a marshalled key.
-/// Hashing most keys runs only C; a Set's (`Set#hash`, `#eql?` are Ruby
-/// methods up to 3.4), or a container's that may hold one, runs Ruby code,
-/// where an interrupt may raise: those go through `rb_protect`.
 /// Whether Ruby hashes `key` in C (no Ruby method runs, nothing raises).
 fn hashed_in_c(key: VALUE) -> bool {
     // SAFETY: a live value; its header gives its type.
@@ -66,6 +62,10 @@ fn hashed_in_c(key: VALUE) -> bool {
         )
 }
 
+/// `hash[key] = value` for a Hash this walk made and a marshalled key.
+/// Hashing most keys runs only C; a Set's (`Set#hash`, `#eql?` are Ruby
+/// methods up to 3.4), or a container's that may hold one, runs Ruby code,
+/// where an interrupt may raise: those go through `rb_protect`.
 fn hash_insert(hash: VALUE, key: VALUE, value: VALUE) -> Result<(), Error> {
     if hashed_in_c(key) {
         // SAFETY: see above: no Ruby code runs, so nothing can raise.
@@ -322,7 +322,7 @@ impl HostValues for RubyValues<'_> {
         // keys (unique property names) and values, all alive (pinned).
         // One step sizes the table once (no ar -> st conversion midway).
         unsafe {
-            rb_sys::rb_hash_bulk_insert(pairs.len() as _, pairs.as_ptr() as *const VALUE, raw(hash));
+            rb_sys::rb_hash_bulk_insert((pairs.len() & !1) as _, pairs.as_ptr() as *const VALUE, raw(hash));
         }
         Ok(())
     }
@@ -348,7 +348,7 @@ impl HostValues for RubyValues<'_> {
         // SAFETY: `map` is a Hash this walk made; `pairs` alternate keys and
         // values, all alive (pinned). Duplicate keys keep the last value.
         let insert = || unsafe {
-            rb_sys::rb_hash_bulk_insert(pairs.len() as _, pairs.as_ptr() as *const VALUE, raw(map));
+            rb_sys::rb_hash_bulk_insert((pairs.len() & !1) as _, pairs.as_ptr() as *const VALUE, raw(map));
             rb_sys::Qnil as VALUE
         };
         if pairs.iter().step_by(2).all(|key| hashed_in_c(raw(*key))) {
@@ -638,11 +638,14 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
                 flat.push(self.map_key(k)?);
                 flat.push(self.convert(item)?);
             }
-            // Without the helper, or if it threw (the stack ran out near its
-            // end), entry by entry through the API, which runs no JS.
-            if fill_map(self.scope, map, &flat) != Some(true) {
-                for entry in flat.chunks_exact(2) {
-                    map.set(self.scope, entry[0], entry[1]);
+            match fill_map(self.scope, map, &flat) {
+                Some(true) => {}
+                Some(false) => return Err(self.threw_building("a Map")),
+                // A realm without the helper: entry by entry through the API.
+                None => {
+                    for entry in flat.chunks_exact(2) {
+                        map.set(self.scope, entry[0], entry[1]);
+                    }
                 }
             }
             flat.clear();
@@ -781,6 +784,16 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             self.keys.insert(k, name);
         }
         Ok(name)
+    }
+
+    /// A realm helper threw while it built a container (the stack ran out
+    /// near its end, or the isolate is stopping): the value is not passed
+    /// half-built.
+    fn threw_building(&self, what: &str) -> Error {
+        ErrorClass::Error.error(
+            self.ruby,
+            format!("cannot marshal {what} to JavaScript: V8 threw while building it (the stack ran out, or the isolate is stopping)"),
+        )
     }
 
     /// A Map key. An ASCII String is made internalized at once: `Map#set`
@@ -1081,8 +1094,10 @@ impl<'a, 's, 'i> ToJs<'a, 's, 'i> {
             }
             None => {
                 let array = v8::Array::new_with_elements(self.scope, &converted);
-                match new_set(self.scope, array).and_then(|s| v8::Local::<v8::Object>::try_from(s).ok()) {
-                    Some(set) => set,
+                match new_set(self.scope, array) {
+                    Some(Some(set)) => set,
+                    Some(None) => return Err(self.threw_building("a Set")),
+                    // A realm without the helper: item by item through the API.
                     None => {
                         let set = v8::Set::new(self.scope);
                         for item in converted {

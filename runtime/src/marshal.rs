@@ -578,10 +578,21 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         out: H::Value,
         layout: Layout,
     ) -> Result<H::Value, Failure<H::Error>> {
+        let mut len = flat.length();
+        if len > MAX_ARRAY_LENGTH {
+            // Only user code that took over the helper's array gets here.
+            return Err(Failure::Js(JsError::new(
+                ErrorKind::Marshal,
+                format!("cannot marshal a container of {len} entries to Ruby (the limit is {MAX_ARRAY_LENGTH})"),
+            )));
+        }
+        if layout != Layout::Items {
+            len &= !1; // whole pairs only
+        }
         // Scratch buffers are reused across the walk's containers (and levels).
         let mut slots = self.spare_slots.pop().unwrap_or_default();
         slots.clear();
-        slots.resize(flat.length() as usize, None);
+        slots.resize(len as usize, None);
         let mut done = self.spare_done.pop().unwrap_or_default();
         done.clear();
         let filled = self.fill(flat, out, layout, &mut slots, &mut done);
@@ -720,6 +731,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             layout: Layout,
             text: &'a mut Text,
             slots: &'a mut [Option<H::Value>],
+            steps: u32,
             failed: Option<H::Error>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
@@ -731,7 +743,16 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             // SAFETY: `data` is the Read below, alive for the iteration.
             let read = unsafe { &mut *(data as *mut Read<H>) };
             let Some(slot) = read.slots.get_mut(index as usize) else { return BREAK };
+            read.steps += 1;
+            // No Ruby interrupts served inside the iteration (see `iterate`):
+            // a stop request ends it, and the caller reports it.
+            if read.steps % POLL_EVERY == 0 && crate::termination::stop_requested(read.isolate) {
+                return BREAK;
+            }
             let is_key = index % 2 == 0 && read.layout != Layout::Items;
+            if is_key && read.layout == Layout::Object && !element.is_string() {
+                return CONTINUE; // a name to print: key() converts it
+            }
             let item = if element.is_string() {
                 // SAFETY: checked just above.
                 let s: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
@@ -775,6 +796,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             layout,
             text: &mut text,
             slots,
+            steps: 0,
             failed: None,
         };
         let ok = iterate(self.scope, flat, each::<H>, &mut read as *mut Read<H> as *mut c_void);
@@ -782,7 +804,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         self.text = text;
         match failed {
             Some(e) => Err(Failure::Host(e)),
-            None if !ok => Err(Failure::Exception),
+            None if !ok || crate::termination::stop_requested(self.scope) => Err(Failure::Exception),
             None => Ok(()),
         }
     }

@@ -11,23 +11,27 @@ use std::cell::RefCell;
 /// enum-cache fast path (the C++ property-names API does not), the reads
 /// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
 /// `Object.keys` is captured when the realm is made, before user code runs.
-const ENTRIES_JS: &str = "((keys, push, arrProto) => (o) => { \
-    try { if (arrProto.push !== push) return null; } catch (e) { return null; } \
+/// Pairs go in through the captured `push`: a getter or Proxy trap run
+/// meanwhile may replace `Array.prototype.push`.
+const ENTRIES_JS: &str = "((keys, push, apply) => (o) => { \
     const k = keys(o), out = []; \
-    for (let i = 0; i < k.length; i++) { const key = k[i]; out.push(key, o[key]); } return out; })\
-    (Object.keys, Array.prototype.push, Array.prototype)";
+    for (let i = 0; i < k.length; i++) { const key = k[i]; apply(push, out, [key, o[key]]); } return out; })\
+    (Object.keys, Array.prototype.push, Reflect.apply)";
 
 /// Builds a Set from an array with the realm's own `Set` and its `add`
 /// (captured when the realm is made): one call instead of an API call per
 /// item. `new Set(items)` (V8's fast path) only while `add` and the array
-/// iterator are the realm's own: it would call replaced ones.
-const NEW_SET_JS: &str = "((S, add, apply, arrProto, iter, iterProto, next) => { \
-    const intact = () => { try { return S.prototype.add === add && arrProto[Symbol.iterator] === iter \
-        && iterProto.next === next; } catch (e) { return false; } }; \
-    return (items) => { if (intact()) return new S(items); \
+/// iterator are the realm's own data properties (read as descriptors, so
+/// no getter runs): it would call replaced ones.
+const NEW_SET_JS: &str = "((S, add, apply, desc, arrProto, itSym, iter, iterProto, next) => { \
+    const own = (o, k) => { const d = desc(o, k); return d === undefined ? undefined : d.value; }; \
+    return (items) => { \
+    if (own(S.prototype, 'add') === add && own(arrProto, itSym) === iter && own(iterProto, 'next') === next) \
+      return new S(items); \
     const s = new S(); for (let i = 0; i < items.length; i++) apply(add, s, [items[i]]); return s; }; })\
-    (Set, Set.prototype.add, Reflect.apply, Array.prototype, Array.prototype[Symbol.iterator], \
-     Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf([][Symbol.iterator]()).next)";
+    (Set, Set.prototype.add, Reflect.apply, Reflect.getOwnPropertyDescriptor, Array.prototype, Symbol.iterator, \
+     Array.prototype[Symbol.iterator], Object.getPrototypeOf([][Symbol.iterator]()), \
+     Object.getPrototypeOf([][Symbol.iterator]()).next)";
 /// Sets a Map's entries from `[key, value, key, value, …]` with the realm's
 /// own `Map.prototype.set` (captured): a JIT-compiled loop instead of an
 /// API call, and a C++ → JS entry, per entry.
@@ -205,12 +209,16 @@ pub(crate) fn entries_helper<'s>(scope: &v8::PinScope<'s, '_>) -> Option<v8::Loc
     helper(scope, |h| &h.entries)
 }
 
-/// A new Set of the current realm holding `items` (None: an exception is
-/// pending, or the realm has no helper).
-pub fn new_set<'s>(scope: &v8::PinScope<'s, '_>, items: v8::Local<'s, v8::Array>) -> Option<v8::Local<'s, v8::Value>> {
+/// A new Set of the current realm holding `items`: Some(None) when it
+/// threw (the stack ran out, or the isolate is stopping), None when the
+/// realm has no helper.
+pub fn new_set<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    items: v8::Local<'s, v8::Array>,
+) -> Option<Option<v8::Local<'s, v8::Object>>> {
     let make = helper(scope, |h| &h.new_set)?;
     let undefined = v8::undefined(scope).into();
-    make.call(scope, undefined, &[items.into()])
+    Some(make.call(scope, undefined, &[items.into()]).and_then(|s| v8::Local::<v8::Object>::try_from(s).ok()))
 }
 
 /// Sets `map`'s entries from `flat` (alternating keys and values) in the
@@ -222,6 +230,9 @@ pub fn fill_map<'s>(
     flat: &[v8::Local<'s, v8::Value>],
 ) -> Option<bool> {
     let fill = helper(scope, |h| &h.fill_map)?;
+    if flat.is_empty() {
+        return Some(true);
+    }
     let undefined = v8::undefined(scope).into();
     let flat = v8::Array::new_with_elements(scope, flat);
     Some(fill.call(scope, undefined, &[map.into(), flat.into()]).is_some())
