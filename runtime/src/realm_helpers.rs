@@ -11,12 +11,13 @@ use std::cell::RefCell;
 /// enum-cache fast path (the C++ property-names API does not), the reads
 /// are JIT-compiled, and the pairs are then read with `Array::Iterate`.
 /// `Object.keys` is captured when the realm is made, before user code runs.
-/// Pairs go in through the captured `push`: a getter or Proxy trap run
-/// meanwhile may replace `Array.prototype.push`.
-const ENTRIES_JS: &str = "((keys, push, apply) => (o) => { \
-    const k = keys(o), out = []; \
-    for (let i = 0; i < k.length; i++) { const key = k[i]; apply(push, out, [key, o[key]]); } return out; })\
-    (Object.keys, Array.prototype.push, Reflect.apply)";
+/// Pairs are stored by index, not pushed: a getter or Proxy trap run
+/// meanwhile may replace `Array.prototype.push` (the captured `push`
+/// through `Reflect.apply` took a third longer).
+const ENTRIES_JS: &str = "((keys) => (o) => { \
+    const k = keys(o), out = []; let n = 0; \
+    for (let i = 0; i < k.length; i++) { const key = k[i]; out[n++] = key; out[n++] = o[key]; } return out; })\
+    (Object.keys)";
 
 /// Builds a Set from an array with the realm's own `Set` and its `add`
 /// (captured when the realm is made): one call instead of an API call per
