@@ -561,7 +561,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let Some(helper) = helper else { return self.object_by_names(object, hash) };
         let undefined = v8::undefined(self.scope).into();
         let flat = helper.call(self.scope, undefined, &[object.into()]).ok_or(Failure::Exception)?;
-        // null: user code replaced a method the helper calls.
+        // (Anything but an array: the general walk reads it by property names.)
         let Ok(flat) = v8::Local::<v8::Array>::try_from(flat) else { return self.object_by_names(object, hash) };
         let out = self.host.new_hash(flat.length() as usize / 2).map_err(Failure::Host)?;
         self.remember(hash, object, out);
