@@ -28,8 +28,8 @@ class ValuesFastPathsTest < RustyRacerTest
     assert_equal (0...20).map { |i| "x\uFFFD#{i}" }, lone
   end
 
-  # Arrays of two-byte strings are joined and converted part by part: a
-  # surrogate pair split across two strings stays two lone halves, and
+  # Arrays of strings are read string by string inside one Array::Iterate:
+  # a surrogate pair split across two strings stays two lone halves, and
   # every unit converts as the single-string path converts it.
   def test_two_byte_string_arrays_convert_unit_for_unit
     split = @ctx.eval("Array.from({length: 40}, (_, i) => i % 2 ? '\\uDE00b' + i : 'a\\uD83D')")
@@ -350,9 +350,11 @@ class ValuesReviewTest < RustyRacerTest
     GC.stress = true
     map = @ctx.eval("ms")
     set = @ctx.eval("ss")
+    array = @ctx.eval("[...ss, ...ms.keys()]")
     GC.stress = false
     assert_equal (0...300).to_h { |i| ["k#{i}", "v\u00e9#{i}"] }, map
     assert_equal map.values, set.to_a
+    assert_equal map.values + map.keys, array
   ensure
     GC.stress = false
   end
@@ -434,6 +436,15 @@ class ValuesReviewTest < RustyRacerTest
     elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
     assert_operator elapsed, :<, 0.5, "stopped after #{elapsed.round(2)} s"
     assert_equal 3_000_000, @ctx.eval("big.size")
+  end
+
+  def test_a_large_array_of_strings_returned_is_stopped_by_the_timeout
+    @ctx.eval_void("globalThis.words = Array.from({length: 3e6}, (_, i) => 's' + i)")
+    started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    assert_raises(RustyRacer::ScriptTerminatedError) { @ctx.eval("words", timeout_ms: 50) }
+    elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
+    assert_operator elapsed, :<, 0.5, "stopped after #{elapsed.round(2)} s"
+    assert_equal "s2999999", @ctx.eval("words[words.length - 1]")
   end
 
   def test_a_getter_of_an_array_element_may_call_back_into_ruby

@@ -14,7 +14,7 @@ use std::ffi::c_void;
 
 use crate::error::{ErrorKind, Failure, JsError};
 use crate::function::{self, FunctionId};
-use crate::realm_helpers::{entries_helper, helper};
+use crate::realm_helpers::entries_helper;
 
 /// Builds host values as the walk meets JS values. Containers are created
 /// first, remembered, then filled in place.
@@ -396,14 +396,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             let out = host(self.host.new_array(len as usize))?;
             self.remember(hash, object, out);
-            let start = self.primitive_prefix(array, out)?;
-            if start == 0 && len >= JOIN_AT_LEAST {
-                if let Some(lengths) = self.string_lengths(array, len)? {
-                    if self.joined_strings(array, out, &lengths)? {
-                        return Ok(out);
-                    }
-                }
-            }
+            let start = self.known_prefix(array, out)?;
             self.push_items(array.into(), start..len, out)?;
             return Ok(out);
         }
@@ -490,10 +483,12 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         Ok(())
     }
 
-    /// Converts the array's leading run of numbers, booleans and nils with
-    /// V8's `Array::Iterate` (no property lookup per element); returns where
-    /// the run stopped (at the first string or object, or the end).
-    fn primitive_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
+    /// Converts the array's leading run of numbers, booleans, nils and
+    /// short strings with V8's `Array::Iterate` (no property lookup per
+    /// element, strings read with flat copies); returns where the run
+    /// stopped (at the first object or long string, or the end).
+    fn known_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
+        let mut text = std::mem::take(&mut self.text);
         struct Run<'a, H: HostValues> {
             host: &'a mut H,
             isolate: &'a v8::Isolate,
@@ -502,6 +497,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             failed: Option<H::Error>,
             /// Items not yet appended to the array.
             batch: Appender<H::Value>,
+            text: &'a mut Text,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             crate::termination::without_js(|| run_one::<H>(index, element, data))
@@ -513,7 +509,17 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let run = unsafe { &mut *(data as *mut Run<H>) };
             run.index = index;
             // Only reads: the callback must not allocate on V8's heap.
-            let Some(item) = primitive(run.host, element) else { return BREAK };
+            let item = if element.is_string() {
+                // SAFETY: checked just above.
+                let s: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
+                match run.text.utf8(run.isolate, s) {
+                    Some(text) => text_value(run.host, text),
+                    None => return BREAK,
+                }
+            } else {
+                let Some(item) = primitive(run.host, element) else { return BREAK };
+                item
+            };
             if let Err(e) = item.and_then(|item| run.batch.push(run.host, item)) {
                 run.failed = Some(e);
                 return BREAK;
@@ -534,6 +540,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             steps: 0,
             failed: None,
             batch: Appender::new(out),
+            text: &mut text,
         };
         let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
         // What the last batch holds was converted: append it (the index is past it).
@@ -541,6 +548,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             run.failed.get_or_insert(e);
         }
         let (index, steps, failed) = (run.index, run.steps, run.failed);
+        self.text = text;
         self.steps = self.steps.wrapping_add(steps);
         if let Some(e) = failed {
             return Err(Failure::Host(e));
@@ -633,86 +641,6 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             Layout::Items => self.host.set_fill(out, done),
         }
         .map_err(Failure::Host)
-    }
-
-    /// The UTF-16 lengths of the array's elements if all are strings.
-    fn string_lengths(
-        &mut self,
-        array: v8::Local<'s, v8::Array>,
-        len: u32,
-    ) -> Result<Option<Vec<u32>>, Failure<H::Error>> {
-        extern "C" fn each(_: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
-            // SAFETY: `data` is the Vec below, alive for the iteration.
-            let lengths = unsafe { &mut *(data as *mut Vec<u32>) };
-            if !element.is_string() {
-                return 1; // break
-            }
-            // SAFETY: checked just above; the length is a field read.
-            lengths.push(unsafe { v8::Local::<v8::String>::cast_unchecked(element) }.length() as u32);
-            2 // continue
-        }
-        let mut lengths: Vec<u32> = Vec::with_capacity((len as usize).min(1 << 16));
-        let ok = iterate(self.scope, array, each, &mut lengths as *mut Vec<u32> as *mut c_void);
-        if !ok {
-            return Err(Failure::Exception);
-        }
-        let total: usize = lengths.iter().map(|l| *l as usize).sum();
-        // Too long to join into one string: walked element by element.
-        Ok((lengths.len() == len as usize && total <= v8::String::MAX_LENGTH).then_some(lengths))
-    }
-
-    /// Converts an array of strings (of `lengths`) from one joined copy;
-    /// false when the realm cannot join (the caller walks it instead).
-    fn joined_strings(
-        &mut self,
-        array: v8::Local<'s, v8::Array>,
-        out: H::Value,
-        lengths: &[u32],
-    ) -> Result<bool, Failure<H::Error>> {
-        let Some(join) = helper(self.scope, |h| &h.join) else { return Ok(false) };
-        let undefined = v8::undefined(self.scope).into();
-        let joined = join.call(self.scope, undefined, &[array.into()]).ok_or(Failure::Exception)?;
-        let Ok(joined) = v8::Local::<v8::String>::try_from(joined) else { return Ok(false) };
-        let total: usize = lengths.iter().map(|l| *l as usize).sum();
-        if joined.length() != total {
-            return Ok(false);
-        }
-        let mut offset = 0;
-        let mut items = Appender::new(out);
-        if joined.is_onebyte() {
-            let mut latin1 = vec![0u8; total];
-            joined.write_one_byte_v2(self.scope, 0, &mut latin1, v8::WriteFlags::empty());
-            for len in lengths {
-                let part = &latin1[offset..offset + *len as usize];
-                offset += *len as usize;
-                let item = if part.is_ascii() {
-                    text_value(self.host, part)
-                } else {
-                    let utf8_len = part.len() + part.iter().filter(|b| **b >= 0x80).count();
-                    self.host.string(utf8_len, &mut |buf| latin1_to_utf8(part, buf))
-                }
-                .map_err(Failure::Host)?;
-                items.push(self.host, item).map_err(Failure::Host)?;
-                self.tick()?;
-            }
-        } else {
-            let mut utf16 = vec![0u16; total];
-            joined.write_v2(self.scope, 0, &mut utf16, v8::WriteFlags::empty());
-            // Each part converted into one scratch buffer, then copied: one
-            // pass over the units (measuring first, then encoding, took two).
-            let longest = lengths.iter().copied().max().unwrap_or(0) as usize;
-            let mut utf8 = vec![0u8; longest * 3];
-            for len in lengths {
-                let part = &utf16[offset..offset + *len as usize];
-                offset += *len as usize;
-                let n = utf16_to_utf8(part, &mut utf8);
-                let item = text_value(self.host, &utf8[..n]).map_err(Failure::Host)?;
-                items.push(self.host, item).map_err(Failure::Host)?;
-                self.tick()?;
-            }
-        }
-        items.flush(self.host).map_err(Failure::Host)?;
-        Ok(true)
     }
 
     /// Fills `slots` with the elements of `flat` that need no V8 call that
@@ -960,9 +888,6 @@ fn text_value<H: HostValues>(host: &mut H, text: &[u8]) -> Result<H::Value, H::E
         text.len()
     })
 }
-
-/// Arrays of strings shorter than this are walked element by element.
-const JOIN_AT_LEAST: u32 = 16;
 
 fn latin1_to_utf8(latin1: &[u8], out: &mut [u8]) -> usize {
     let mut n = 0;

@@ -1,6 +1,6 @@
 //! Each realm's JS helpers, compiled when the realm is made (before user
 //! code runs) from the realm's own intrinsics: the entries of an object, a
-//! Set from an array, a Map's entries set from a flat array, the join of an array of strings, and the tape of
+//! Set from an array, a Map's entries set from a flat array, and the tape of
 //! plain data (tape.rs). The marshalling walk calls them instead of one V8
 //! API call per property or item.
 
@@ -39,10 +39,6 @@ const NEW_SET_JS: &str = "((S, add, apply, desc, arrProto, itSym, iter, iterProt
 const FILL_MAP_JS: &str = "((set, apply) => (m, flat) => { \
     for (let i = 0; i + 1 < flat.length; i += 2) apply(set, m, [flat[i], flat[i + 1]]); })\
     (Map.prototype.set, Reflect.apply)";
-/// Joins an array of strings into one (the realm's own `join`): an array of
-/// strings is then read in one copy and split by the lengths V8 reported.
-const JOIN_JS: &str =
-    "((call, join) => { const ajoin = call.bind(join); return (items) => ajoin(items, ''); })(Function.prototype.call, Array.prototype.join)";
 
 /// The helpers' script name: their frames are left out of the stacks
 /// users see.
@@ -56,7 +52,6 @@ pub(crate) struct RealmHelpers {
     pub(crate) entries: v8::Global<v8::Function>,
     pub(crate) new_set: v8::Global<v8::Function>,
     pub(crate) fill_map: v8::Global<v8::Function>,
-    pub(crate) join: v8::Global<v8::Function>,
     pub(crate) tape: v8::Global<v8::Function>,
 }
 
@@ -89,31 +84,27 @@ pub(crate) fn install_helper(
     }
     let scope = &mut v8::ContextScope::new(scope, context);
     crate::wasm_memory::limit_in_realm(scope, wasm_limit, may_cache);
-    // One script makes them all: [entries, newSet, join, tape, fillMap].
-    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {JOIN_JS}, {}, {FILL_MAP_JS}]", crate::tape::TAPE_JS);
+    // One script makes them all: [entries, newSet, tape, fillMap].
+    let source = format!("[{ENTRIES_JS}, {NEW_SET_JS}, {}, {FILL_MAP_JS}]", crate::tape::TAPE_JS);
     let parts = (|| {
         let made = run_helper_script(scope, &source, may_cache)?;
         let parts = v8::Local::<v8::Array>::try_from(made).ok()?;
-        (0..5).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
+        (0..4).map(|i| parts.get_index(scope, i)).collect::<Option<Vec<_>>>()
     })();
     let Some(parts) = parts else { return };
     let function = |scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>| {
         v8::Local::<v8::Function>::try_from(value).ok().map(|f| v8::Global::new(scope, f))
     };
-    let (Some(entries), Some(new_set), Some(join), Some(tape), Some(fill_map)) = (
-        function(scope, parts[0]),
-        function(scope, parts[1]),
-        function(scope, parts[2]),
-        function(scope, parts[3]),
-        function(scope, parts[4]),
-    ) else {
+    let (Some(entries), Some(new_set), Some(tape), Some(fill_map)) =
+        (function(scope, parts[0]), function(scope, parts[1]), function(scope, parts[2]), function(scope, parts[3]))
+    else {
         return;
     };
     let context = v8::Global::new(scope, context);
     if let Some(helpers) = scope.get_slot::<Helpers>() {
         let mut helpers = helpers.0.borrow_mut();
         helpers.retain(|h| h.id != id);
-        helpers.push(RealmHelpers { id, context, entries, new_set, fill_map, join, tape });
+        helpers.push(RealmHelpers { id, context, entries, new_set, fill_map, tape });
     }
 }
 
