@@ -19,9 +19,14 @@
 //! order: by key in an object (its keys as `for-in` gives them: a key a
 //! getter deletes before it is read is left out), by index in an array.
 
-/// The helper: `(root) => [codes, nums, rest, objects, other, names, key_sets] | null`
+/// The helper: `(root) => [tape, nums, rest, objects, names] | null`
 /// (null when the value is too large to lay out; the walk then goes as
-/// usual), made from the realm's intrinsics.
+/// usual), made from the realm's intrinsics. `tape` (an Int32Array) is a
+/// header of `HEADER` counts (codes, whether `rest` holds anything that is
+/// not plain data, and the lengths of `rest`, `nums` and `names`), then the
+/// codes, then the key sets; `nums` is null when empty. The walk reads only
+/// the parts the header says it needs (a read by index through the API
+/// is a property lookup each, which small values felt).
 pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, MapC, SetC, I32, F64, setAll, apply, push, pop, mget, mset, mhas, sadd, ownGetter) => {
   // If user code replaced a method the helper calls, it declines (null) and
   // the general walk, which calls no JS, reads the value instead.
@@ -184,7 +189,11 @@ pub(crate) const TAPE_JS: &str = r#"((isArray, getProto, objProto, arrProto, Map
     // A container's items reach the tape together: the last may pass it.
     // And getters ran meanwhile: one may have replaced what the walk used.
     if (codes.length > LIMIT || !intact()) return null;
-    return [typed(I32, codes), typed(F64, nums), rest, objects, other === 1, names, typed(I32, sets.names)];
+    const n = codes.length, keySets = sets.names, tape = new I32(5 + n + keySets.length);
+    tape[0] = n; tape[1] = other; tape[2] = rest.length; tape[3] = nums.length; tape[4] = names.length;
+    apply(setAll, tape, [codes, 5]);
+    apply(setAll, tape, [keySets, 5 + n]);
+    return [tape, nums.length > 0 ? typed(F64, nums) : null, rest, objects, names];
   };
   // Every branch runs first, so the compiled code has feedback for all: on
   // the realm's first walk, not when it is made (a reset must stay cheap).
@@ -510,34 +519,60 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let laid = build.call(scope, undefined, &[value]).ok_or(Failure::Exception)?;
         let Ok(parts) = v8::Local::<v8::Array>::try_from(laid) else { return Ok(None) };
         let part = |i| parts.get_index(scope, i).ok_or(Failure::Exception);
-        let (codes, nums, rest, objects, other, names, key_sets) =
-            (part(0)?, part(1)?, part(2)?, part(3)?, part(4)?, part(5)?, part(6)?);
-        let (Ok(codes), Ok(nums), Ok(rest), Ok(objects), Ok(names), Ok(key_sets)) = (
-            v8::Local::<v8::Int32Array>::try_from(codes),
-            v8::Local::<v8::Float64Array>::try_from(nums),
-            v8::Local::<v8::Array>::try_from(rest),
-            v8::Local::<v8::Array>::try_from(objects),
-            v8::Local::<v8::Array>::try_from(names),
-            v8::Local::<v8::Int32Array>::try_from(key_sets),
-        ) else {
+        let Ok(tape) = v8::Local::<v8::Int32Array>::try_from(part(0)?) else { return Ok(None) };
+        let mut small: [Small; 2] = Default::default();
+        let [small_tape, small_nums] = &mut small;
+        // SAFETY: the typed array's own window, fresh and unshared, alive in
+        // this scope; read before any JS runs again (the reader runs none).
+        let tape = unsafe { elements::<i32>(tape.into(), small_tape) };
+        let Some(&[codes_len, other, rest_len, nums_len, names_len]) = tape.get(..HEADER) else { return Ok(None) };
+        let Some((codes, key_sets)) =
+            usize::try_from(codes_len).ok().and_then(|n| tape.get(HEADER..)?.split_at_checked(n))
+        else {
             return Ok(None);
         };
-        let mut name_values = Vec::with_capacity(names.length() as usize);
-        for i in 0..names.length() {
-            let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
-            name_values.push(self.key(name)?);
+        let (Ok(rest_len), Ok(nums_len), Ok(names_len)) =
+            (u32::try_from(rest_len), usize::try_from(nums_len), u32::try_from(names_len))
+        else {
+            return Ok(None);
+        };
+        let nums = if nums_len > 0 {
+            let Ok(nums) = v8::Local::<v8::Float64Array>::try_from(part(1)?) else { return Ok(None) };
+            // SAFETY: as the tape's.
+            unsafe { elements::<f64>(nums.into(), small_nums) }
+        } else {
+            &[]
+        };
+        // Only what the header says is there is asked for.
+        let array = |i, wanted: bool| -> Result<Option<v8::Local<v8::Array>>, Failure<H::Error>> {
+            if !wanted {
+                return Ok(None);
+            }
+            Ok(v8::Local::<v8::Array>::try_from(part(i)?).ok())
+        };
+        let (rest, objects, names) = (array(2, rest_len > 0)?, array(3, other != 0)?, array(4, names_len > 0)?);
+        let found = |part: Option<v8::Local<v8::Array>>, len| part.map_or(len == 0, |p| p.length() == len);
+        if nums.len() != nums_len
+            || !found(rest, rest_len)
+            || !found(names, names_len)
+            || (other != 0) != objects.is_some()
+        {
+            return Ok(None);
         }
-        // SAFETY: the typed arrays' own windows, fresh and unshared, alive in
-        // this scope; read before any JS runs again (the reader runs none).
-        let (codes, nums, key_sets) =
-            unsafe { (elements(codes.into()), elements(nums.into()), elements(key_sets.into())) };
+        let mut name_values = Vec::with_capacity(names_len as usize);
+        if let Some(names) = names {
+            for i in 0..names_len {
+                let name = names.get_index(scope, i).ok_or(Failure::Exception)?;
+                name_values.push(self.key(name)?);
+            }
+        }
         let mut reader = Reader::new(&mut *self.host, &name_values, codes, nums, key_sets, scope, MAX_DEPTH);
         // No JS may run while the reader holds the typed arrays' windows:
         // Ruby code run by an interrupt or a GC meanwhile that would enter
-        // an isolate gets an error instead (a small typed array lives on
-        // V8's heap, which a GC may move).
+        // an isolate gets an error instead (JS could detach a backing store
+        // the reader holds a window of).
         let read = crate::termination::without_js(|| reader.run());
-        let complete = reader.complete(rest.length());
+        let complete = reader.complete(rest_len);
         let (containers, mut hashes, later, mut root) = (
             std::mem::take(&mut reader.containers),
             std::mem::take(&mut reader.hashes),
@@ -556,7 +591,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             None => {}
         }
         self.host.poll().map_err(Failure::Host)?;
-        if other.is_true() {
+        if let Some(objects) = objects {
             // What the general walk meets may lead back to these containers.
             for (i, container) in containers.iter().enumerate() {
                 let object = objects.get_index(scope, i as u32).ok_or(Failure::Exception)?;
@@ -572,7 +607,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         // it is converted.)
         let mut objects_later = Vec::new();
         for (index, slot, array) in later {
-            let item = rest.get_index(scope, index).ok_or(Failure::Exception)?;
+            let item = rest.ok_or_else(|| crate::marshal::internal("tape rest"))?;
+            let item = item.get_index(scope, index).ok_or(Failure::Exception)?;
             if item.is_object() {
                 objects_later.push((item, slot, array));
                 continue;
@@ -623,16 +659,31 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 }
 
-/// The elements of a fresh, unshared typed array of `T`.
+/// The counts before the codes on the tape (see `TAPE_JS`).
+const HEADER: usize = 5;
+
+/// Room for a typed array small enough for V8 to keep on its heap, whose
+/// elements `elements` copies out (aligned for any element type).
+type Small = [f64; v8::TYPED_ARRAY_MAX_SIZE_IN_HEAP / 8];
+
+/// The elements of a fresh, unshared typed array of `T`: copied into
+/// `small` when V8 keeps them on its heap, else its backing store's window
+/// (asking for the buffer instead made V8 move a small array off its heap:
+/// a malloc'd backing store and its bookkeeping, for each of the three).
 ///
 /// # Safety
 /// `T` is the array's element type; the slice is used while `array` is
 /// alive and before any JS runs again.
-unsafe fn elements<'a, T>(array: v8::Local<'a, v8::ArrayBufferView>) -> &'a [T] {
-    let len = array.byte_length() / std::mem::size_of::<T>();
-    if len == 0 {
+unsafe fn elements<'a, T>(array: v8::Local<'a, v8::ArrayBufferView>, small: &'a mut Small) -> &'a [T] {
+    // SAFETY: `small` is plain memory of its own size.
+    let storage =
+        unsafe { std::slice::from_raw_parts_mut(small.as_mut_ptr() as *mut u8, std::mem::size_of::<Small>()) };
+    // SAFETY: a live view; the span is in `storage` or the backing store.
+    let (data, size) = unsafe { array.get_contents_raw_parts(storage) };
+    let len = size / std::mem::size_of::<T>();
+    if len == 0 || data.is_null() {
         return &[];
     }
-    // SAFETY: the caller's promise; a typed array's window is aligned to its elements.
-    unsafe { std::slice::from_raw_parts(array.data() as *const T, len) }
+    // SAFETY: the caller's promise; both places are aligned to the elements.
+    unsafe { std::slice::from_raw_parts(data as *const T, len) }
 }
