@@ -45,6 +45,30 @@ class MarshalInterruptsTest < RustyRacerTest
     assert_operator during, :>=, 2, "the other thread ran while the getter looped"
   end
 
+  # Large arrays and Sets of strings convert inside V8's Array::Iterate,
+  # where no Ruby code may run: it pauses for Ruby's interrupts and for
+  # other threads' turns, and goes on (or raises) after.
+  def test_thread_raise_and_other_threads_get_in_while_large_string_containers_convert
+    ctx = context
+    ctx.eval_void("globalThis.words = Array.from({length: 3e6}, (_, i) => 's' + i); globalThis.big = new Set(words)")
+    %w[words big].each do |name|
+      raiser = Thread.new { sleep 0.1; Thread.main.raise(Interrupt) }
+      took = elapsed { assert_raises(Interrupt) { ctx.eval(name) } }
+      raiser.join
+      assert_operator took, :<, 0.5, "#{name}: Thread#raise waited #{took.round(2)} s"
+      ticks = 0
+      ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
+      sleep 0.05
+      before = ticks
+      got = ctx.eval(name)
+      during = ticks - before
+      ticker.kill.join
+      assert_equal 3_000_000, got.size
+      assert_equal "s2999999", got.to_a.last
+      assert_operator during, :>=, 2, "#{name}: another thread ran #{during} times during the conversion"
+    end
+  end
+
   def test_a_callback_entered_near_the_end_of_the_stack_marshals_or_raises_but_never_crashes
     ctx = context
     ctx.attach("take", ->(v) { depth = 0; depth += 1 while (v = v.is_a?(Array) ? v.first : nil); depth })

@@ -55,6 +55,18 @@ class ValuesFastPathsTest < RustyRacerTest
     assert_equal (0...30).map { |i| i % 3 == 0 ? { "i" => i } : "v#{i}" }, mixed
   end
 
+  # A long string is read after the rest of the run, by index: it keeps
+  # its place, and the strings after it stay on the fast path.
+  def test_long_strings_among_short_ones_keep_their_places
+    got = @ctx.eval(<<~JS)
+      const long = (c, i) => c.repeat(5000 + i);
+      Array.from({length: 60}, (_, i) => i % 7 === 3 ? long(i % 2 ? "\u65e5" : "L", i) : i % 5 === 0 ? i : "s" + i).concat([{o: 1}, long("x", 0)])
+    JS
+    want = (0...60).map { |i| i % 7 == 3 ? (i.odd? ? "\u65e5" : "L") * (5000 + i) : i % 5 == 0 ? i : "s#{i}" } + [{ "o" => 1 }, "x" * 5000]
+    assert_equal want, got
+    assert got.grep(String).all? { |s| s.encoding == Encoding::UTF_8 && s.valid_encoding? }
+  end
+
   def test_number_runs_then_anything
     got = @ctx.eval("const a = Array.from({length: 600}, (_, i) => i); a.push('end', 1.5, null, true, -0, 2 ** 53, 2 ** 60); a")
     assert_equal (0...600).to_a + ["end", 1.5, nil, true, -0.0, 2**53, 2.0**60], got

@@ -137,7 +137,13 @@ pub struct RubyValues<'r> {
     hashed: Vec<Value>,
     /// The Set last added to and its table (see `set_table`).
     last_set: Option<(VALUE, Option<VALUE>)>,
+    /// When Ruby's interrupts were last served (see `interrupt_pending`).
+    polled: std::cell::Cell<Option<std::time::Instant>>,
 }
+
+/// How long a walk inside `Array::Iterate` keeps the GVL from other Ruby
+/// threads before it pauses to let them in: Ruby's own time slice.
+const TURN: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl<'r> RubyValues<'r> {
     pub fn new(ruby: &'r Ruby, core: &'r Arc<Core>) -> Self {
@@ -146,7 +152,7 @@ impl<'r> RubyValues<'r> {
 
     /// For `core`, from `Arc::as_ptr` of a Core whose operation is running.
     pub fn for_core(ruby: &'r Ruby, core: *const Core) -> Self {
-        RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new(), last_set: None }
+        RubyValues { ruby, core, pins: Pins::new(), hashed: Vec::new(), last_set: None, polled: Default::default() }
     }
 
     /// Whether values come back as mini_racer makes them.
@@ -405,7 +411,28 @@ impl HostValues for RubyValues<'_> {
         Ok(self.kept(symbol))
     }
     fn poll(&mut self) -> Result<(), Error> {
+        self.polled.set(Some(std::time::Instant::now()));
         crate::gvl::check_interrupts()
+    }
+    fn interrupt_pending(&self) -> bool {
+        // SAFETY: reads the current thread's interrupt flags and the thread
+        // count (GVL held); runs no Ruby code.
+        let (interrupted, alone) = unsafe {
+            (rb_sys::rb_thread_interrupted(rb_sys::rb_thread_current()) != 0, rb_sys::rb_thread_alone() != 0)
+        };
+        if interrupted || alone {
+            return interrupted;
+        }
+        // Another thread may be waiting for the GVL (Ruby's flag for that is
+        // not public): a turn about as often as Ruby would give it one.
+        let now = std::time::Instant::now();
+        match self.polled.get() {
+            Some(polled) => now.duration_since(polled) >= TURN,
+            None => {
+                self.polled.set(Some(now));
+                false
+            }
+        }
     }
 }
 

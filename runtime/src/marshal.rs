@@ -100,6 +100,12 @@ pub trait HostValues {
     /// Called every `POLL_EVERY` steps of a long walk: the host serves its
     /// own interrupts here; an error stops the walk.
     fn poll(&mut self) -> Result<(), Self::Error>;
+    /// Whether the host has an interrupt waiting that `poll` would serve
+    /// (asked inside `Array::Iterate`, where `poll` may not run: it must
+    /// run no host code).
+    fn interrupt_pending(&self) -> bool {
+        false
+    }
 }
 
 unsafe extern "C" {
@@ -484,20 +490,26 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     }
 
     /// Converts the array's leading run of numbers, booleans, nils and
-    /// short strings with V8's `Array::Iterate` (no property lookup per
-    /// element, strings read with flat copies); returns where the run
-    /// stopped (at the first object or long string, or the end).
+    /// strings with V8's `Array::Iterate` (no property lookup per element,
+    /// short strings read with flat copies; a long one is left as nil and
+    /// read after, by index); returns where the run stopped (at the first
+    /// object, or the end). A host interrupt pauses the run: it is served
+    /// between iterations, and the next one resumes where it paused.
     fn known_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
-        let mut text = std::mem::take(&mut self.text);
         struct Run<'a, H: HostValues> {
             host: &'a mut H,
             isolate: &'a v8::Isolate,
+            /// Where this iteration starts (the elements before are done).
+            start: u32,
             index: u32,
             steps: u32,
+            paused: bool,
             failed: Option<H::Error>,
             /// Items not yet appended to the array.
             batch: Appender<H::Value>,
             text: &'a mut Text,
+            /// The long strings, by index (nil in the array until read).
+            long: &'a mut Vec<u32>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             crate::termination::without_js(|| run_one::<H>(index, element, data))
@@ -507,6 +519,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             const CONTINUE: i32 = 2;
             // SAFETY: `data` is the Run below, alive for the iteration.
             let run = unsafe { &mut *(data as *mut Run<H>) };
+            if index < run.start {
+                return CONTINUE;
+            }
             run.index = index;
             // Only reads: the callback must not allocate on V8's heap.
             let item = if element.is_string() {
@@ -514,7 +529,10 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 let s: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
                 match run.text.utf8(run.isolate, s) {
                     Some(text) => text_value(run.host, text),
-                    None => return BREAK,
+                    None => {
+                        run.long.push(index);
+                        run.host.nil()
+                    }
                 }
             } else {
                 let Some(item) = primitive(run.host, element) else { return BREAK };
@@ -526,42 +544,69 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             run.index = index + 1;
             run.steps += 1;
-            // No Ruby interrupts served inside the iteration (see `iterate`):
-            // a stop request ends it, and the rest waits until it returns.
-            if run.steps % POLL_EVERY == 0 && crate::termination::stop_requested(run.isolate) {
-                return BREAK;
+            // No host code runs inside the iteration (see `iterate`): a stop
+            // request ends it, a host interrupt pauses it.
+            if run.steps % POLL_EVERY == 0 {
+                if crate::termination::stop_requested(run.isolate) {
+                    return BREAK;
+                }
+                if run.host.interrupt_pending() {
+                    run.paused = true;
+                    return BREAK;
+                }
             }
             CONTINUE
         }
-        let mut run = Run {
-            host: &mut *self.host,
-            isolate: self.scope,
-            index: 0,
-            steps: 0,
-            failed: None,
-            batch: Appender::new(out),
-            text: &mut text,
-        };
-        let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
-        // What the last batch holds was converted: append it (the index is past it).
-        if let Err(e) = run.batch.flush(run.host) {
-            run.failed.get_or_insert(e);
+        let mut text = std::mem::take(&mut self.text);
+        let mut long = Vec::new();
+        let mut start = 0;
+        loop {
+            let mut run = Run {
+                host: &mut *self.host,
+                isolate: self.scope,
+                start,
+                index: start,
+                steps: 0,
+                paused: false,
+                failed: None,
+                batch: Appender::new(out),
+                text: &mut text,
+                long: &mut long,
+            };
+            let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
+            // What the last batch holds was converted: append it (the index is past it).
+            if let Err(e) = run.batch.flush(run.host) {
+                run.failed.get_or_insert(e);
+            }
+            let (index, steps, paused, failed) = (run.index, run.steps, run.paused, run.failed);
+            self.steps = self.steps.wrapping_add(steps);
+            let served = match (failed, ok) {
+                (Some(e), _) => Err(Failure::Host(e)),
+                (None, false) => Err(Failure::Exception),
+                // The host's interrupts are served here, outside V8's iteration.
+                (None, true) => self.host.poll().map_err(Failure::Host),
+            };
+            if let Err(e) = served {
+                self.text = text;
+                return Err(e);
+            }
+            if crate::termination::stop_requested(self.scope) {
+                self.text = text;
+                return Err(Failure::Exception);
+            }
+            start = index;
+            if !paused {
+                break;
+            }
         }
-        let (index, steps, failed) = (run.index, run.steps, run.failed);
         self.text = text;
-        self.steps = self.steps.wrapping_add(steps);
-        if let Some(e) = failed {
-            return Err(Failure::Host(e));
+        for index in long {
+            let item = array.get_index(self.scope, index).ok_or(Failure::Exception)?;
+            let item = self.walk(item)?;
+            self.host.array_store(out, index, item).map_err(Failure::Host)?;
+            self.tick()?;
         }
-        if !ok {
-            return Err(Failure::Exception);
-        }
-        // Ruby's interrupts are served here, outside V8's iteration.
-        self.host.poll().map_err(Failure::Host)?;
-        if crate::termination::stop_requested(self.scope) {
-            return Err(Failure::Exception);
-        }
-        Ok(index)
+        Ok(start)
     }
 
     fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {
@@ -672,9 +717,12 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             let read = unsafe { &mut *(data as *mut Read<H>) };
             let Some(slot) = read.slots.get_mut(index as usize) else { return BREAK };
             read.steps += 1;
-            // No Ruby interrupts served inside the iteration (see `iterate`):
-            // a stop request ends it, and the caller reports it.
-            if read.steps % POLL_EVERY == 0 && crate::termination::stop_requested(read.isolate) {
+            // No host code runs inside the iteration (see `iterate`): a stop
+            // request ends it, and the caller reports it; a host interrupt
+            // ends it too, to be served, and the caller reads the rest.
+            if read.steps % POLL_EVERY == 0
+                && (crate::termination::stop_requested(read.isolate) || read.host.interrupt_pending())
+            {
                 return BREAK;
             }
             let is_key = index % 2 == 0 && read.layout != Layout::Items;
@@ -733,7 +781,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         match failed {
             Some(e) => Err(Failure::Host(e)),
             None if !ok || crate::termination::stop_requested(self.scope) => Err(Failure::Exception),
-            None => Ok(()),
+            // (A pending interrupt is served here, outside the iteration.)
+            None => self.host.poll().map_err(Failure::Host),
         }
     }
 

@@ -522,28 +522,28 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         let Ok(tape) = v8::Local::<v8::Int32Array>::try_from(part(0)?) else { return Ok(None) };
         let mut small: [Small; 2] = Default::default();
         let [small_tape, small_nums] = &mut small;
-        // SAFETY: the typed array's own window, fresh and unshared, alive in
-        // this scope; read before any JS runs again (the reader runs none).
-        let tape = unsafe { elements::<i32>(tape.into(), small_tape) };
-        let Some(&[codes_len, other, rest_len, nums_len, names_len]) = tape.get(..HEADER) else { return Ok(None) };
-        let Some((codes, key_sets)) =
-            usize::try_from(codes_len).ok().and_then(|n| tape.get(HEADER..)?.split_at_checked(n))
+        // The header's counts, copied out: the tape's window is taken once
+        // the names are converted (which may run JS).
+        let (codes_len, other, rest_len, nums_len, names_len) = {
+            // SAFETY: the typed array's own window, alive in this scope, read at once.
+            let header = unsafe { elements::<i32>(tape.into(), small_tape) };
+            let Some(&[codes_len, other, rest_len, nums_len, names_len]) = header.get(..HEADER) else {
+                return Ok(None);
+            };
+            (codes_len, other, rest_len, nums_len, names_len)
+        };
+        let (Ok(codes_len), Ok(rest_len), Ok(nums_len), Ok(names_len)) =
+            (usize::try_from(codes_len), u32::try_from(rest_len), usize::try_from(nums_len), u32::try_from(names_len))
         else {
             return Ok(None);
-        };
-        let (Ok(rest_len), Ok(nums_len), Ok(names_len)) =
-            (u32::try_from(rest_len), usize::try_from(nums_len), u32::try_from(names_len))
-        else {
-            return Ok(None);
-        };
-        let nums = if nums_len > 0 {
-            let Ok(nums) = v8::Local::<v8::Float64Array>::try_from(part(1)?) else { return Ok(None) };
-            // SAFETY: as the tape's.
-            unsafe { elements::<f64>(nums.into(), small_nums) }
-        } else {
-            &[]
         };
         // Only what the header says is there is asked for.
+        let nums = if nums_len > 0 {
+            let Ok(nums) = v8::Local::<v8::Float64Array>::try_from(part(1)?) else { return Ok(None) };
+            Some(nums)
+        } else {
+            None
+        };
         let array = |i, wanted: bool| -> Result<Option<v8::Local<v8::Array>>, Failure<H::Error>> {
             if !wanted {
                 return Ok(None);
@@ -552,7 +552,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         };
         let (rest, objects, names) = (array(2, rest_len > 0)?, array(3, other != 0)?, array(4, names_len > 0)?);
         let found = |part: Option<v8::Local<v8::Array>>, len| part.map_or(len == 0, |p| p.length() == len);
-        if nums.len() != nums_len
+        if nums.map_or(0, |n| n.length()) != nums_len
             || !found(rest, rest_len)
             || !found(names, names_len)
             || (other != 0) != objects.is_some()
@@ -566,6 +566,15 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 name_values.push(self.key(name)?);
             }
         }
+        // SAFETY: the typed arrays' own windows, fresh and unshared (no user
+        // code ever holds them), alive in this scope; no JS runs from here
+        // until the reader is done with them.
+        let (tape, nums) = unsafe {
+            (elements::<i32>(tape.into(), small_tape), nums.map_or(&[][..], |n| elements::<f64>(n.into(), small_nums)))
+        };
+        let Some((codes, key_sets)) = tape.get(HEADER..).and_then(|t| t.split_at_checked(codes_len)) else {
+            return Ok(None);
+        };
         let mut reader = Reader::new(&mut *self.host, &name_values, codes, nums, key_sets, scope, MAX_DEPTH);
         // No JS may run while the reader holds the typed arrays' windows:
         // Ruby code run by an interrupt or a GC meanwhile that would enter
@@ -663,13 +672,14 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
 const HEADER: usize = 5;
 
 /// Room for a typed array small enough for V8 to keep on its heap, whose
-/// elements `elements` copies out (aligned for any element type).
+/// elements `elements` copies out (aligned for any element type). The
+/// archive's V8 keeps none there (`v8_typed_array_max_size_in_heap` is 0),
+/// so this is empty and the window is always the backing store's.
 type Small = [f64; v8::TYPED_ARRAY_MAX_SIZE_IN_HEAP / 8];
+const _: () = assert!(v8::TYPED_ARRAY_MAX_SIZE_IN_HEAP % 8 == 0);
 
 /// The elements of a fresh, unshared typed array of `T`: copied into
-/// `small` when V8 keeps them on its heap, else its backing store's window
-/// (asking for the buffer instead made V8 move a small array off its heap:
-/// a malloc'd backing store and its bookkeeping, for each of the three).
+/// `small` when V8 keeps them on its heap, else its backing store's window.
 ///
 /// # Safety
 /// `T` is the array's element type; the slice is used while `array` is
