@@ -437,3 +437,17 @@ pub fn check_interrupts() -> Result<(), Error> {
     })
     .map(|_| ())
 }
+
+/// Gives other Ruby threads a turn (as `Thread.pass` does), then serves
+/// this thread's interrupts, as `check_interrupts`.
+pub fn pass_turn() -> Result<(), Error> {
+    magnus::rb_sys::protect(|| {
+        // SAFETY: called with the GVL held, inside rb_protect.
+        unsafe {
+            rb_sys::rb_thread_schedule();
+            rb_sys::rb_thread_check_ints();
+        }
+        rb_sys::Qnil as rb_sys::VALUE
+    })
+    .map(|_| ())
+}

@@ -411,7 +411,15 @@ impl HostValues for RubyValues<'_> {
         Ok(self.kept(symbol))
     }
     fn poll(&mut self) -> Result<(), Error> {
-        self.polled.set(Some(std::time::Instant::now()));
+        // A walk holds the GVL: other threads get a turn once per time slice
+        // (Ruby's timer asks for one only after a thread has waited a slice).
+        let now = std::time::Instant::now();
+        let due = self.polled.get().is_some_and(|polled| now.duration_since(polled) >= TURN);
+        self.polled.set(Some(now));
+        // SAFETY: reads the thread count (GVL held).
+        if due && unsafe { rb_sys::rb_thread_alone() } == 0 {
+            return crate::gvl::pass_turn();
+        }
         crate::gvl::check_interrupts()
     }
     fn interrupt_pending(&self) -> bool {
