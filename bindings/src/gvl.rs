@@ -430,21 +430,22 @@ pub fn take_pending(ruby: &Ruby) -> Option<Error> {
 /// Thread#raise) from a long marshalling walk that holds the GVL. An
 /// exception they raise comes back as `Err`, never as a longjmp.
 pub fn check_interrupts() -> Result<(), Error> {
-    magnus::rb_sys::protect(|| {
-        // SAFETY: called with the GVL held, inside rb_protect.
-        unsafe { rb_sys::rb_thread_check_ints() };
-        rb_sys::Qnil as rb_sys::VALUE
-    })
-    .map(|_| ())
+    serve_interrupts(false)
 }
 
 /// Gives other Ruby threads a turn (as `Thread.pass` does), then serves
 /// this thread's interrupts, as `check_interrupts`.
 pub fn pass_turn() -> Result<(), Error> {
+    serve_interrupts(true)
+}
+
+fn serve_interrupts(pass_turn: bool) -> Result<(), Error> {
     magnus::rb_sys::protect(|| {
         // SAFETY: called with the GVL held, inside rb_protect.
         unsafe {
-            rb_sys::rb_thread_schedule();
+            if pass_turn {
+                rb_sys::rb_thread_schedule();
+            }
             rb_sys::rb_thread_check_ints();
         }
         rb_sys::Qnil as rb_sys::VALUE

@@ -204,6 +204,25 @@ impl<'r> RubyValues<'r> {
         value
     }
 
+    /// Whether other Ruby threads are owed a turn: some exist, and the walk
+    /// has held the GVL a time slice since it last served interrupts (the
+    /// first ask starts the clock). Ruby's own flag for a waiting thread is
+    /// not public.
+    fn turn_due(&self) -> bool {
+        // SAFETY: reads the thread count (GVL held).
+        if unsafe { rb_sys::rb_thread_alone() } != 0 {
+            return false;
+        }
+        let now = std::time::Instant::now();
+        match self.polled.get() {
+            Some(polled) => now.duration_since(polled) >= TURN,
+            None => {
+                self.polled.set(Some(now));
+                false
+            }
+        }
+    }
+
     fn filled(
         &mut self,
         len: usize,
@@ -413,34 +432,17 @@ impl HostValues for RubyValues<'_> {
     fn poll(&mut self) -> Result<(), Error> {
         // A walk holds the GVL: other threads get a turn once per time slice
         // (Ruby's timer asks for one only after a thread has waited a slice).
-        let now = std::time::Instant::now();
-        let due = self.polled.get().is_some_and(|polled| now.duration_since(polled) >= TURN);
-        self.polled.set(Some(now));
-        // SAFETY: reads the thread count (GVL held).
-        if due && unsafe { rb_sys::rb_thread_alone() } == 0 {
+        let due = self.turn_due();
+        self.polled.set(Some(std::time::Instant::now()));
+        if due {
             return crate::gvl::pass_turn();
         }
         crate::gvl::check_interrupts()
     }
     fn interrupt_pending(&self) -> bool {
-        // SAFETY: reads the current thread's interrupt flags and the thread
-        // count (GVL held); runs no Ruby code.
-        let (interrupted, alone) = unsafe {
-            (rb_sys::rb_thread_interrupted(rb_sys::rb_thread_current()) != 0, rb_sys::rb_thread_alone() != 0)
-        };
-        if interrupted || alone {
-            return interrupted;
-        }
-        // Another thread may be waiting for the GVL (Ruby's flag for that is
-        // not public): a turn about as often as Ruby would give it one.
-        let now = std::time::Instant::now();
-        match self.polled.get() {
-            Some(polled) => now.duration_since(polled) >= TURN,
-            None => {
-                self.polled.set(Some(now));
-                false
-            }
-        }
+        // SAFETY: reads the current thread's interrupt flags (GVL held); runs no Ruby code.
+        let interrupted = unsafe { rb_sys::rb_thread_interrupted(rb_sys::rb_thread_current()) != 0 };
+        interrupted || self.turn_due()
     }
 }
 

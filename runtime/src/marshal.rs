@@ -559,47 +559,45 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         }
         let mut text = std::mem::take(&mut self.text);
         let mut long = Vec::new();
-        let mut start = 0;
-        loop {
-            let mut run = Run {
-                host: &mut *self.host,
-                isolate: self.scope,
-                start,
-                index: start,
-                steps: 0,
-                paused: false,
-                failed: None,
-                batch: Appender::new(out),
-                text: &mut text,
-                long: &mut long,
-            };
-            let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
-            // What the last batch holds was converted: append it (the index is past it).
-            if let Err(e) = run.batch.flush(run.host) {
-                run.failed.get_or_insert(e);
+        let runs = (|| {
+            let mut start = 0;
+            loop {
+                let mut run = Run {
+                    host: &mut *self.host,
+                    isolate: self.scope,
+                    start,
+                    index: start,
+                    steps: 0,
+                    paused: false,
+                    failed: None,
+                    batch: Appender::new(out),
+                    text: &mut text,
+                    long: &mut long,
+                };
+                let ok = iterate(self.scope, array, each::<H>, &mut run as *mut Run<H> as *mut c_void);
+                // What the last batch holds was converted: append it (the index is past it).
+                if let Err(e) = run.batch.flush(run.host) {
+                    run.failed.get_or_insert(e);
+                }
+                let (index, steps, paused, failed) = (run.index, run.steps, run.paused, run.failed);
+                self.steps = self.steps.wrapping_add(steps);
+                match (failed, ok) {
+                    (Some(e), _) => return Err(Failure::Host(e)),
+                    (None, false) => return Err(Failure::Exception),
+                    // The host's interrupts are served here, outside V8's iteration.
+                    (None, true) => self.host.poll().map_err(Failure::Host)?,
+                }
+                if crate::termination::stop_requested(self.scope) {
+                    return Err(Failure::Exception);
+                }
+                start = index;
+                if !paused {
+                    return Ok(start);
+                }
             }
-            let (index, steps, paused, failed) = (run.index, run.steps, run.paused, run.failed);
-            self.steps = self.steps.wrapping_add(steps);
-            let served = match (failed, ok) {
-                (Some(e), _) => Err(Failure::Host(e)),
-                (None, false) => Err(Failure::Exception),
-                // The host's interrupts are served here, outside V8's iteration.
-                (None, true) => self.host.poll().map_err(Failure::Host),
-            };
-            if let Err(e) = served {
-                self.text = text;
-                return Err(e);
-            }
-            if crate::termination::stop_requested(self.scope) {
-                self.text = text;
-                return Err(Failure::Exception);
-            }
-            start = index;
-            if !paused {
-                break;
-            }
-        }
+        })();
         self.text = text;
+        let start = runs?;
         for index in long {
             let item = array.get_index(self.scope, index).ok_or(Failure::Exception)?;
             let item = self.walk(item)?;
