@@ -71,6 +71,28 @@ class MarshalInterruptsTest < RustyRacerTest
     end
   end
 
+  # An array with an element getter is read by V8's slow path, which
+  # starts from index 0 at every iteration: a read that pauses for other
+  # threads' turns goes on by index instead, so each getter runs once.
+  def test_a_paused_read_of_an_array_with_getters_runs_each_getter_once
+    ctx = context
+    ctx.eval_void(<<~JS)
+      globalThis.reads = 0;
+      globalThis.slow = Array.from({length: 3e6}, (_, i) => i);
+      Object.defineProperty(slow, 0, {get() { reads++; return -1 }, enumerable: true});
+    JS
+    ticks = 0
+    ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
+    sleep 0.05
+    before = ticks
+    got = ctx.eval("slow")
+    during = ticks - before
+    ticker.kill.join
+    assert_equal [3_000_000, -1, 2_999_999], [got.size, got.first, got.last]
+    assert_operator during, :>=, 1, "another thread ran #{during} times during the conversion"
+    assert_equal 1, ctx.eval("reads"), "the getter ran once"
+  end
+
   def test_a_callback_entered_near_the_end_of_the_stack_marshals_or_raises_but_never_crashes
     ctx = context
     ctx.attach("take", ->(v) { depth = 0; depth += 1 while (v = v.is_a?(Array) ? v.first : nil); depth })

@@ -456,6 +456,41 @@ class ValuesReviewTest < RustyRacerTest
     @ctx.attach("seven", -> { @ctx.eval("7") })
     assert_equal [7], @ctx.eval("const b = []; Object.defineProperty(b, 0, {get() { return seven() }, enumerable: true}); b")
   end
+
+  # V8 reads a sparse array (dictionary elements) by its present indices
+  # only: the holes between them must still be there, as nils.
+  def test_sparse_arrays_keep_their_length_and_every_index
+    got = @ctx.eval("const a = []; a[0] = 1; a[1] = 'two'; a[300000] = 3; a")
+    assert_equal 300_001, got.size
+    assert_equal [1, "two", nil], got[0, 3]
+    assert_equal 3, got[300_000]
+    assert_equal [1, "two", 3], got.compact
+    got = @ctx.eval("const s = []; s[5] = {k: 1}; s[200000] = 'z'; [s]").first
+    assert_equal [200_001, { "k" => 1 }, "z", 2], [got.size, got[5], got[200_000], got.compact.size]
+  end
+
+  # Each element getter runs once per read, whatever the element holds
+  # (a long string, an object, the first element) and wherever it is.
+  def test_array_element_getters_run_once_each
+    @ctx.eval_void(<<~JS)
+      globalThis.calls = {};
+      globalThis.counted = (a, i, make) => Object.defineProperty(a, i, {
+        get() { calls[i] = (calls[i] || 0) + 1; return make() }, enumerable: true });
+    JS
+    cases = {
+      "counted([], 0, () => 'y'.repeat(5000))" => ->(r) { r.first.size == 5000 },
+      "counted([], 0, () => ({k: 1}))" => ->(r) { r.first == { "k" => 1 } },
+      "counted([], 0, () => 5)" => ->(r) { r.first == 5 },
+      "const f = [1, 'x']; counted(f, 2, () => ({k: 2})); f[3] = 'w'.repeat(5000); f" => ->(r) { r[2] == { "k" => 2 } && r[3].size == 5000 },
+      "const g = [1]; counted(g, 1, () => 's'.repeat(9000)); g[2] = {o: 1}; [g]" => ->(r) { r.first[1].size == 9000 },
+    }
+    cases.each do |source, check|
+      @ctx.eval_void("calls = {}")
+      result = @ctx.eval(source)
+      assert check.call(result), "#{source}: #{result.inspect[0, 80]}"
+      assert_equal [1], @ctx.eval("Object.values(calls)").uniq, "#{source}: #{@ctx.eval('calls')}"
+    end
+  end
 end
 
 # Ruby's interrupts keep reaching JS after operations that ran no JS for a

@@ -136,6 +136,21 @@ pub(crate) fn iterate(
     unsafe { v8_array_iterate(&*array, context, callback, data) }
 }
 
+/// Whether an `Array::Iterate` callback's element came by V8's fast path,
+/// where no JS runs: that path passes each element in a slot on its own
+/// stack frame, just above the callback's (elements read with `Get`, as
+/// getters need, are in handle scope blocks, off the stack). A hole or a
+/// double element of the fast path fails the test too; that costs speed
+/// (the element is treated as possibly read by a getter), never exactness.
+#[inline]
+fn on_fast_path(element: v8::Local<'_, v8::Value>) -> bool {
+    const NEAR: usize = 64 * 1024;
+    let here = 0u8;
+    let here = std::hint::black_box(&here) as *const u8 as usize;
+    let slot = &*element as *const v8::Value as usize;
+    slot > here && slot - here < NEAR
+}
+
 /// Longest JS array marshalled (2**27 elements: 1 GiB of Ruby references).
 pub const MAX_ARRAY_LENGTH: u32 = 1 << 27;
 
@@ -169,6 +184,7 @@ pub fn to_host<'s, H: HostValues>(
         spare_slots: Vec::new(),
         spare_done: Vec::new(),
         text: Text::default(),
+        first: None,
     };
     if let Some(out) = walk.tape(value)? {
         return Ok(out);
@@ -327,6 +343,8 @@ pub(crate) struct Walk<'a, 's, 'i, H: HostValues> {
     spare_done: Vec<Vec<H::Value>>,
     /// Scratch for strings read inside `Array::Iterate`.
     text: Text,
+    /// The root array's first element, already read (`peek_first`).
+    pub(crate) first: Option<v8::Global<v8::Value>>,
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
@@ -402,7 +420,21 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             }
             let out = host(self.host.new_array(len as usize))?;
             self.remember(hash, object, out);
-            let start = self.known_prefix(array, out)?;
+            // The root array's first element, if reading it may have run a
+            // getter (see `peek_first`): the rest is read by index after it.
+            let (start, stopped_at) = match self.first.take() {
+                Some(first) => (0, Some(first)),
+                None => self.known_prefix(array, out)?,
+            };
+            let start = match stopped_at {
+                Some(element) => {
+                    let item = v8::Local::new(self.scope, &element);
+                    let item = self.walk(item)?;
+                    self.host.array_push(out, item).map_err(Failure::Host)?;
+                    start + 1
+                }
+                None => start,
+            };
             self.push_items(array.into(), start..len, out)?;
             return Ok(out);
         }
@@ -492,10 +524,23 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
     /// Converts the array's leading run of numbers, booleans, nils and
     /// strings with V8's `Array::Iterate` (no property lookup per element,
     /// short strings read with flat copies; a long one is left as nil and
-    /// read after, by index); returns where the run stopped (at the first
-    /// object, or the end). A host interrupt pauses the run: it is served
-    /// between iterations, and the next one resumes where it paused.
-    fn known_prefix(&mut self, array: v8::Local<'s, v8::Array>, out: H::Value) -> Result<u32, Failure<H::Error>> {
+    /// converted after); returns where the run stopped (at the first
+    /// object, a gap V8 skipped, or the end) and, when V8 may have run a
+    /// getter to read it, the element it stopped at. A host interrupt
+    /// pauses the run: it is served between iterations, and the next one
+    /// resumes where it paused.
+    ///
+    /// V8 reads an array whose elements have no getters without running JS
+    /// (its fast path, where reading an element again is harmless); any
+    /// other array it reads with `Get` from index 0 on each time, getters
+    /// included. Each element's getter must run once, so unless the
+    /// elements came by the fast path, the run is never restarted (what
+    /// is left is read by index) and what it stopped at is kept.
+    fn known_prefix(
+        &mut self,
+        array: v8::Local<'s, v8::Array>,
+        out: H::Value,
+    ) -> Result<(u32, Option<v8::Global<v8::Value>>), Failure<H::Error>> {
         struct Run<'a, H: HostValues> {
             host: &'a mut H,
             isolate: &'a v8::Isolate,
@@ -504,12 +549,16 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             index: u32,
             steps: u32,
             paused: bool,
+            /// Whether V8 passed the element the run paused at by its fast path.
+            fast: bool,
             failed: Option<H::Error>,
+            /// The element the run stopped at, when it may not have come by the fast path.
+            stopped_at: Option<v8::Global<v8::Value>>,
             /// Items not yet appended to the array.
             batch: Appender<H::Value>,
             text: &'a mut Text,
-            /// The long strings, by index (nil in the array until read).
-            long: &'a mut Vec<u32>,
+            /// The long strings and their indices (nil in the array until converted).
+            long: &'a mut Vec<(u32, v8::Global<v8::Value>)>,
         }
         extern "C" fn each<H: HostValues>(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
             crate::termination::without_js(|| run_one::<H>(index, element, data))
@@ -522,20 +571,30 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             if index < run.start {
                 return CONTINUE;
             }
-            run.index = index;
-            // Only reads: the callback must not allocate on V8's heap.
+            if index != run.index {
+                // V8's fast path over a sparse array skips its holes: the
+                // rest is read by index.
+                return BREAK;
+            }
+            // Only reads: the callback must not allocate on V8's heap (a
+            // global handle is not on it).
             let item = if element.is_string() {
                 // SAFETY: checked just above.
                 let s: v8::Local<v8::String> = unsafe { v8::Local::cast_unchecked(element) };
                 match run.text.utf8(run.isolate, s) {
                     Some(text) => text_value(run.host, text),
                     None => {
-                        run.long.push(index);
+                        run.long.push((index, v8::Global::new(run.isolate, element)));
                         run.host.nil()
                     }
                 }
             } else {
-                let Some(item) = primitive(run.host, element) else { return BREAK };
+                let Some(item) = primitive(run.host, element) else {
+                    if !on_fast_path(element) {
+                        run.stopped_at = Some(v8::Global::new(run.isolate, element));
+                    }
+                    return BREAK;
+                };
                 item
             };
             if let Err(e) = item.and_then(|item| run.batch.push(run.host, item)) {
@@ -552,6 +611,7 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 }
                 if run.host.interrupt_pending() {
                     run.paused = true;
+                    run.fast = on_fast_path(element);
                     return BREAK;
                 }
             }
@@ -569,7 +629,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                     index: start,
                     steps: 0,
                     paused: false,
+                    fast: false,
                     failed: None,
+                    stopped_at: None,
                     batch: Appender::new(out),
                     text: &mut text,
                     long: &mut long,
@@ -579,7 +641,8 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 if let Err(e) = run.batch.flush(run.host) {
                     run.failed.get_or_insert(e);
                 }
-                let (index, steps, paused, failed) = (run.index, run.steps, run.paused, run.failed);
+                let (index, steps, paused, fast, failed, stopped_at) =
+                    (run.index, run.steps, run.paused, run.fast, run.failed, run.stopped_at);
                 self.steps = self.steps.wrapping_add(steps);
                 match (failed, ok) {
                     (Some(e), _) => return Err(Failure::Host(e)),
@@ -591,20 +654,51 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                     return Err(Failure::Exception);
                 }
                 start = index;
-                if !paused {
-                    return Ok(start);
+                // (Another iteration would read from index 0 again.)
+                if !paused || !fast {
+                    return Ok((start, stopped_at));
                 }
             }
         })();
         self.text = text;
-        let start = runs?;
-        for index in long {
-            let item = array.get_index(self.scope, index).ok_or(Failure::Exception)?;
+        let prefix = runs?;
+        for (index, element) in long {
+            let item = v8::Local::new(self.scope, &element);
             let item = self.walk(item)?;
             self.host.array_store(out, index, item).map_err(Failure::Host)?;
             self.tick()?;
         }
-        Ok(start)
+        Ok(prefix)
+    }
+
+    /// The first element of a non-empty array, read once with
+    /// `Array::Iterate`: whether it is an object, and the element itself
+    /// unless it came by V8's fast path (then no getter ran, and reading it
+    /// again is harmless). None when V8 passed no element 0 (a hole it
+    /// skipped).
+    pub(crate) fn peek_first(
+        &mut self,
+        array: v8::Local<'s, v8::Array>,
+    ) -> Result<Option<(bool, Option<v8::Global<v8::Value>>)>, Failure<H::Error>> {
+        struct Peek<'a> {
+            isolate: &'a v8::Isolate,
+            first: Option<(bool, Option<v8::Global<v8::Value>>)>,
+        }
+        extern "C" fn each(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
+            const BREAK: i32 = 1;
+            // SAFETY: `data` is the Peek below, alive for the iteration.
+            let peek = unsafe { &mut *(data as *mut Peek) };
+            if index == 0 {
+                let kept = (!on_fast_path(element)).then(|| v8::Global::new(peek.isolate, element));
+                peek.first = Some((element.is_object(), kept));
+            }
+            BREAK
+        }
+        let mut peek = Peek { isolate: self.scope, first: None };
+        if !iterate(self.scope, array, each, &mut peek as *mut Peek as *mut c_void) {
+            return Err(Failure::Exception);
+        }
+        Ok(peek.first)
     }
 
     fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {

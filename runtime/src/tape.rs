@@ -505,8 +505,18 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             // Arrays of numbers and of strings have faster paths of their own.
             // SAFETY: checked just above.
             let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
-            if array.length() == 0 || !array.get_index(self.scope, 0).ok_or(Failure::Exception)?.is_object() {
+            if array.length() == 0 {
                 return Ok(None);
+            }
+            // Read once: if a getter may have run for it, the general walk
+            // takes the element as read (the helper would read it again).
+            match self.peek_first(array)? {
+                Some((true, None)) => {}
+                Some((_, Some(first))) => {
+                    self.first = Some(first);
+                    return Ok(None);
+                }
+                _ => return Ok(None),
             }
         } else if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
             return Ok(None);
