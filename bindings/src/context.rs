@@ -12,7 +12,7 @@ use crate::generated::ContextApi;
 use crate::gvl::RubyGate;
 use crate::isolate::non_negative;
 use crate::script::Script;
-use crate::values::{RubyValues, ToJs};
+use crate::values::{args_to_js, RubyValues};
 
 #[derive(TypedData)]
 #[magnus(class = "RustyRacer::Context", mark, free_immediately, size)]
@@ -63,10 +63,7 @@ impl Context {
                 name,
                 None,
                 settle,
-                |scope| {
-                    let mut to_js = ToJs::new(ruby, scope, &self.core.state);
-                    args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()
-                },
+                |scope| args_to_js(ruby, scope, &self.core.state, args),
                 convert,
             )
         })
@@ -143,15 +140,15 @@ impl ContextApi for Context {
     }
 
     // idl/context.yaml Context#call
-    fn call(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
-        self.call_with(ruby, &name, &args, false, |scope, value| {
+    fn call(&self, ruby: &Ruby, name: String, args: &[Value]) -> Result<Value, Error> {
+        self.call_with(ruby, &name, args, false, |scope, value| {
             to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
         })
     }
 
     // idl/context.yaml Context#call_void
-    fn call_void(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<(), Error> {
-        self.call_with(ruby, &name, &args, false, |_, _| Ok(()))
+    fn call_void(&self, ruby: &Ruby, name: String, args: &[Value]) -> Result<(), Error> {
+        self.call_with(ruby, &name, args, false, |_, _| Ok(()))
     }
 
     // idl/context.yaml Context#eval_await
@@ -168,8 +165,8 @@ impl ContextApi for Context {
     }
 
     // idl/context.yaml Context#call_await
-    fn call_await(&self, ruby: &Ruby, name: String, args: Vec<Value>) -> Result<Value, Error> {
-        self.call_with(ruby, &name, &args, true, |scope, value| {
+    fn call_await(&self, ruby: &Ruby, name: String, args: &[Value]) -> Result<Value, Error> {
+        self.call_with(ruby, &name, args, true, |scope, value| {
             to_host(scope, value, &mut RubyValues::new(ruby, &self.core))
         })
     }

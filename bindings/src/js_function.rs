@@ -11,7 +11,7 @@ use crate::core::{Core, HostState};
 use crate::generated::{ErrorClass, JSFunctionApi};
 use crate::gvl::RubyGate;
 use crate::kept::KeptHandle;
-use crate::values::{function_in, RubyValues, ToJs};
+use crate::values::{args_to_js, function_in, RubyValues};
 
 #[derive(TypedData)]
 #[magnus(class = "RustyRacer::JSFunction", mark, free_immediately, size)]
@@ -79,16 +79,7 @@ impl Call for KeptHandle {
     ) -> Result<R, Error> {
         let state = &self.core.state;
         self.core.with(ruby, |isolate| {
-            isolate.call_function(
-                &RubyGate,
-                self.id,
-                None,
-                |scope| {
-                    let mut to_js = ToJs::new(ruby, scope, state);
-                    args.iter().map(|v| to_js.convert(*v).map_err(Failure::Host)).collect()
-                },
-                convert,
-            )
+            isolate.call_function(&RubyGate, self.id, None, |scope| args_to_js(ruby, scope, state, args), convert)
         })
     }
 
@@ -109,13 +100,13 @@ impl JSFunctionApi for JSFunction {
     }
 
     // idl/js_function.yaml JSFunction#call
-    fn call(&self, ruby: &Ruby, args: Vec<Value>) -> Result<Value, Error> {
-        self.handle.call(ruby, &args)
+    fn call(&self, ruby: &Ruby, args: &[Value]) -> Result<Value, Error> {
+        self.handle.call(ruby, args)
     }
 
     // idl/js_function.yaml JSFunction#call_void
-    fn call_void(&self, ruby: &Ruby, args: Vec<Value>) -> Result<(), Error> {
-        self.handle.call_with(ruby, &args, |_, _| Ok(()))
+    fn call_void(&self, ruby: &Ruby, args: &[Value]) -> Result<(), Error> {
+        self.handle.call_with(ruby, args, |_, _| Ok(()))
     }
 
     // idl/js_function.yaml JSFunction#name

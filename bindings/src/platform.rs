@@ -31,9 +31,9 @@ fn flag_name(ruby: &Ruby, value: Value) -> Result<String, Error> {
 
 impl PlatformApi for Platform {
     // idl/platform.yaml Platform.set_flags! (any thread)
-    fn set_flags_bang(ruby: &Ruby, flags: Vec<Value>) -> Result<(), Error> {
+    fn set_flags_bang(ruby: &Ruby, flags: &[Value]) -> Result<(), Error> {
         let mut out = Vec::new();
-        for value in flags {
+        for &value in flags {
             let Some(pairs) = RHash::from_value(value) else {
                 out.push(flag_name(ruby, value)?);
                 continue;

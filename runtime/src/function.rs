@@ -61,7 +61,7 @@ impl Isolate {
         gate: &G,
         id: FunctionId,
         timeout_ms: Option<u64>,
-        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
+        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<crate::Args<'s>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.run(Realm::Of(id), timeout_ms, |tc, op| {

@@ -695,7 +695,7 @@ impl Isolate {
         ctx: ContextId,
         path: &str,
         timeout_ms: Option<u64>,
-        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
+        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<crate::Args<'s>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         self.call_settled(gate, ctx, path, timeout_ms, false, args, convert)
@@ -710,7 +710,7 @@ impl Isolate {
         path: &str,
         timeout_ms: Option<u64>,
         settle: bool,
-        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<Vec<v8::Local<'s, v8::Value>>, Failure<E>>,
+        args: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>) -> Result<crate::Args<'s>, Failure<E>>,
         convert: impl for<'s, 'i> FnOnce(&v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<R, Failure<E>>,
     ) -> Result<R, Failure<E>> {
         let known = self.names.known(path);

@@ -301,7 +301,11 @@ fn kept_functions_are_called_and_released() {
         &Direct,
         id,
         None,
-        |scope| Ok::<_, Failure<()>>(vec![v8::Number::new(scope, 6.0).into(), v8::Number::new(scope, 7.0).into()]),
+        |scope| {
+            Ok::<_, Failure<()>>(
+                [v8::Number::new(scope, 6.0).into(), v8::Number::new(scope, 7.0).into()].into_iter().collect(),
+            )
+        },
         |scope, v| Ok(v.number_value(scope).unwrap_or_default()),
     );
     assert_eq!(got.ok(), Some(43.0));
@@ -535,7 +539,7 @@ fn objects_from_templates_are_plain_objects() {
             let again = object_template(scope, &names).expect("cached");
             let second = object_from_template(scope.get_current_context(), again, &values).expect("another");
             let pair = v8::Array::new_with_elements(scope, &[first.into(), second.into()]);
-            Ok::<_, Failure<()>>(vec![pair.into()])
+            Ok::<_, Failure<()>>([pair.into()].into_iter().collect())
         },
         |scope, v| to_host(scope, v, &mut arena),
     );

@@ -410,6 +410,8 @@ impl Cx<'_> {
                         let #n: #t = ::rr_glue::arg_or(ruby, METHOD, #name, call.args.get(#i).copied(), || #default)?;
                     }
                 }
+                // Objects need no conversion: the method borrows Ruby's own argument list.
+                ArgKind::Splat if a.ty == Type::Object => quote! { let #n: #t = &call.args[#i.min(call.args.len())..]; },
                 ArgKind::Splat => quote! { let #n: #t = ::rr_glue::rest(ruby, METHOD, #name, &call.args[#i.min(call.args.len())..])?; },
             });
         }
@@ -504,6 +506,7 @@ impl Cx<'_> {
     fn param_type(&self, a: &Arg) -> TokenStream {
         let t = rust_type(&a.ty);
         match a.kind {
+            ArgKind::Splat if a.ty == Type::Object => quote! { &[#t] },
             ArgKind::Splat => quote! { ::std::vec::Vec<#t> },
             _ => t,
         }

@@ -563,7 +563,7 @@ pub trait WidgetApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
         callable: ::rr_glue::Callable,
-        rest: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        rest: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Widget#ping() -> String` (any thread)
     ///
@@ -959,12 +959,7 @@ fn __rr_widget_call_with(
         "callable",
         call.args[0usize],
     )?;
-    let rest: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "rest",
-        &call.args[1usize.min(call.args.len())..],
-    )?;
+    let rest: &[::rr_glue::magnus::Value] = &call.args[1usize.min(call.args.len())..];
     let result = <crate::Widget as WidgetApi>::call_with(rb_self, ruby, callable, rest)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }

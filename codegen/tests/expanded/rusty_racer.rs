@@ -470,7 +470,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
         name: ::std::string::String,
-        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        args: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Context#call_void(name, *args) -> nil` (owner thread)
     ///
@@ -482,7 +482,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
         name: ::std::string::String,
-        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        args: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Context#call_await(name, *args) -> Object` (owner thread)
     ///
@@ -494,7 +494,7 @@ pub trait ContextApi: Sized + ::rr_glue::magnus::TypedData {
         &self,
         ruby: &::rr_glue::magnus::Ruby,
         name: ::std::string::String,
-        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        args: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `Context#attach(name, callable) -> nil` (owner thread)
     ///
@@ -887,12 +887,7 @@ fn __rr_context_call(
         "name",
         call.args[0usize],
     )?;
-    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "args",
-        &call.args[1usize.min(call.args.len())..],
-    )?;
+    let args: &[::rr_glue::magnus::Value] = &call.args[1usize.min(call.args.len())..];
     let result = <crate::Context as ContextApi>::call(rb_self, ruby, name, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -919,12 +914,7 @@ fn __rr_context_call_void(
         "name",
         call.args[0usize],
     )?;
-    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "args",
-        &call.args[1usize.min(call.args.len())..],
-    )?;
+    let args: &[::rr_glue::magnus::Value] = &call.args[1usize.min(call.args.len())..];
     let result = <crate::Context as ContextApi>::call_void(rb_self, ruby, name, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -951,12 +941,7 @@ fn __rr_context_call_await(
         "name",
         call.args[0usize],
     )?;
-    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "args",
-        &call.args[1usize.min(call.args.len())..],
-    )?;
+    let args: &[::rr_glue::magnus::Value] = &call.args[1usize.min(call.args.len())..];
     let result = <crate::Context as ContextApi>::call_await(rb_self, ruby, name, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -1894,7 +1879,7 @@ pub trait JSFunctionApi: Sized + ::rr_glue::magnus::TypedData {
     fn call(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
-        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        args: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<::rr_glue::magnus::Value, ::rr_glue::magnus::Error>;
     /// `JSFunction#call_void(*args) -> nil` (owner thread)
     ///
@@ -1905,7 +1890,7 @@ pub trait JSFunctionApi: Sized + ::rr_glue::magnus::TypedData {
     fn call_void(
         &self,
         ruby: &::rr_glue::magnus::Ruby,
-        args: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        args: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `JSFunction#name() -> String` (owner thread)
     ///
@@ -2011,12 +1996,7 @@ fn __rr_j_s_function_call(
         0usize,
         ::std::option::Option::None,
     )?;
-    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "args",
-        &call.args[0usize.min(call.args.len())..],
-    )?;
+    let args: &[::rr_glue::magnus::Value] = &call.args[0usize.min(call.args.len())..];
     let result = <crate::JSFunction as JSFunctionApi>::call(rb_self, ruby, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -2037,12 +2017,7 @@ fn __rr_j_s_function_call_void(
         0usize,
         ::std::option::Option::None,
     )?;
-    let args: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "args",
-        &call.args[0usize.min(call.args.len())..],
-    )?;
+    let args: &[::rr_glue::magnus::Value] = &call.args[0usize.min(call.args.len())..];
     let result = <crate::JSFunction as JSFunctionApi>::call_void(rb_self, ruby, args)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
@@ -2592,7 +2567,7 @@ pub trait PlatformApi: Sized + ::rr_glue::magnus::TypedData {
     #[allow(clippy::too_many_arguments)]
     fn set_flags_bang(
         ruby: &::rr_glue::magnus::Ruby,
-        flags: ::std::vec::Vec<::rr_glue::magnus::Value>,
+        flags: &[::rr_glue::magnus::Value],
     ) -> ::std::result::Result<(), ::rr_glue::magnus::Error>;
     /// `Platform.initialized?() -> Boolean` (any thread)
     ///
@@ -2638,12 +2613,7 @@ fn __rr_platform_s_set_flags_bang(
         0usize,
         ::std::option::Option::None,
     )?;
-    let flags: ::std::vec::Vec<::rr_glue::magnus::Value> = ::rr_glue::rest(
-        ruby,
-        METHOD,
-        "flags",
-        &call.args[0usize.min(call.args.len())..],
-    )?;
+    let flags: &[::rr_glue::magnus::Value] = &call.args[0usize.min(call.args.len())..];
     let result = <crate::Platform as PlatformApi>::set_flags_bang(ruby, flags)?;
     Ok(::rr_glue::IntoRuby::into_ruby(result, ruby))
 }
