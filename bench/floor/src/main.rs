@@ -4,6 +4,10 @@
 //! embedder would; plus isolate creation and first eval. Prints JSON.
 //! With `boot FILE…` it gives `bench/boot.rb` its floor instead: the same
 //! boots, renders and fresh contexts through the v8 crate directly.
+//! `BENCH_ONLY=eval|call|callback|create` times that operation alone (the
+//! others print 0), so that callgrind can count one operation's
+//! instructions: the difference between two runs of different `BENCH_N`,
+//! divided by 5.1 times the difference of `BENCH_N`.
 
 use std::time::Instant;
 
@@ -12,7 +16,10 @@ fn host_identity(scope: &mut v8::PinScope, args: v8::FunctionCallbackArguments, 
     rv.set(args.get(0));
 }
 
-fn per_op(n: u32, mut op: impl FnMut()) -> f64 {
+fn per_op(name: &str, n: u32, mut op: impl FnMut()) -> f64 {
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only != name) {
+        return 0.0;
+    }
     for _ in 0..n / 10 {
         op();
     }
@@ -56,7 +63,7 @@ fn main() {
         v8::Global::new(scope, context)
     };
 
-    let eval = per_op(n, || {
+    let eval = per_op("eval", n, || {
         let mut locker = isolate.lock();
         v8::scope!(let scope, &mut *locker);
         let context = v8::Local::new(scope, &context);
@@ -66,8 +73,8 @@ fn main() {
         let v = v8::Script::compile(tc, src, None).unwrap().run(tc).unwrap();
         std::hint::black_box(v.int32_value(tc));
     });
-    let call_fn = |name: &'static str| {
-        per_op(n, || {
+    let call_fn = |op: &str, name: &'static str| {
+        per_op(op, n, || {
             let mut locker = isolate.lock();
             v8::scope!(let scope, &mut *locker);
             let context = v8::Local::new(scope, &context);
@@ -81,9 +88,9 @@ fn main() {
             std::hint::black_box(v.int32_value(tc));
         })
     };
-    let call = call_fn("inc");
-    let callback = call_fn("viaCb");
-    let create = per_op((n / 1000).max(50), || {
+    let call = call_fn("call", "inc");
+    let callback = call_fn("callback", "viaCb");
+    let create = per_op("create", (n / 1000).max(50), || {
         let isolate = new_isolate();
         let mut locker = isolate.lock();
         v8::scope!(let scope, &mut *locker);
