@@ -184,10 +184,13 @@ pub fn to_host<'s, H: HostValues>(
         spare_slots: Vec::new(),
         spare_done: Vec::new(),
         text: Text::default(),
-        first: None,
+        tape_root_array: value.is_array(),
     };
-    if let Some(out) = walk.tape(value)? {
-        return Ok(out);
+    // (An array's first run of primitives decides: see `container`.)
+    if !value.is_array() {
+        if let Some(out) = walk.tape(value)? {
+            return Ok(out);
+        }
     }
     walk.walk(value)
 }
@@ -343,8 +346,8 @@ pub(crate) struct Walk<'a, 's, 'i, H: HostValues> {
     spare_done: Vec<Vec<H::Value>>,
     /// Scratch for strings read inside `Array::Iterate`.
     text: Text,
-    /// The root array's first element, already read (`peek_first`).
-    pub(crate) first: Option<v8::Global<v8::Value>>,
+    /// Whether the next array is the root, for which the tape is tried.
+    tape_root_array: bool,
 }
 
 impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
@@ -419,13 +422,16 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
                 )));
             }
             let out = host(self.host.new_array(len as usize))?;
+            // (Its run holds no container: the array is remembered after it.)
+            let (start, stopped_at) = self.known_prefix(array, out)?;
+            // A root array that starts with an object (read by V8's fast
+            // path: the tape's helper may read it again) goes by the tape.
+            if std::mem::take(&mut self.tape_root_array) && len > 0 && start == 0 && stopped_at.is_none() {
+                if let Some(laid) = self.tape(value)? {
+                    return Ok(laid);
+                }
+            }
             self.remember(hash, object, out);
-            // The root array's first element, if reading it may have run a
-            // getter (see `peek_first`): the rest is read by index after it.
-            let (start, stopped_at) = match self.first.take() {
-                Some(first) => (0, Some(first)),
-                None => self.known_prefix(array, out)?,
-            };
             let start = match stopped_at {
                 Some(element) => {
                     let item = v8::Local::new(self.scope, &element);
@@ -669,36 +675,6 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
             self.tick()?;
         }
         Ok(prefix)
-    }
-
-    /// The first element of a non-empty array, read once with
-    /// `Array::Iterate`: whether it is an object, and the element itself
-    /// unless it came by V8's fast path (then no getter ran, and reading it
-    /// again is harmless). None when V8 passed no element 0 (a hole it
-    /// skipped).
-    pub(crate) fn peek_first(
-        &mut self,
-        array: v8::Local<'s, v8::Array>,
-    ) -> Result<Option<(bool, Option<v8::Global<v8::Value>>)>, Failure<H::Error>> {
-        struct Peek<'a> {
-            isolate: &'a v8::Isolate,
-            first: Option<(bool, Option<v8::Global<v8::Value>>)>,
-        }
-        extern "C" fn each(index: u32, element: v8::Local<v8::Value>, data: *mut c_void) -> i32 {
-            const BREAK: i32 = 1;
-            // SAFETY: `data` is the Peek below, alive for the iteration.
-            let peek = unsafe { &mut *(data as *mut Peek) };
-            if index == 0 {
-                let kept = (!on_fast_path(element)).then(|| v8::Global::new(peek.isolate, element));
-                peek.first = Some((element.is_object(), kept));
-            }
-            BREAK
-        }
-        let mut peek = Peek { isolate: self.scope, first: None };
-        if !iterate(self.scope, array, each, &mut peek as *mut Peek as *mut c_void) {
-            return Err(Failure::Exception);
-        }
-        Ok(peek.first)
     }
 
     fn object(&mut self, object: v8::Local<'s, v8::Object>, hash: i32) -> Result<H::Value, Failure<H::Error>> {

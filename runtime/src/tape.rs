@@ -501,24 +501,9 @@ impl<'s, H: HostValues> Walk<'_, 's, '_, H> {
         if !value.is_object() || value.is_function() {
             return Ok(None);
         }
-        if value.is_array() {
-            // Arrays of numbers and of strings have faster paths of their own.
-            // SAFETY: checked just above.
-            let array: v8::Local<v8::Array> = unsafe { v8::Local::cast_unchecked(value) };
-            if array.length() == 0 {
-                return Ok(None);
-            }
-            // Read once: if a getter may have run for it, the general walk
-            // takes the element as read (the helper would read it again).
-            match self.peek_first(array)? {
-                Some((true, None)) => {}
-                Some((_, Some(first))) => {
-                    self.first = Some(first);
-                    return Ok(None);
-                }
-                _ => return Ok(None),
-            }
-        } else if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
+        // (An array comes here only when its first element is an object:
+        // arrays of numbers and of strings have faster paths of their own.)
+        if value.is_date() || value.is_map() || value.is_set() || value.is_array_buffer_view() {
             return Ok(None);
         }
         let scope = self.scope;
